@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Install the Debian packages medchaos needs that are not yet installed.
+# Usage: scripts/deps.sh [--paper] [--torch] [--mpi]
+#   --paper  TeX Live for `make paper`     --torch  PyTorch for regenerating test fixtures and NN benchmarks
+#   --mpi    Open MPI for --with-mpi
+set -euo pipefail
+pkgs=(build-essential autoconf automake libtool pkg-config
+      libopenblas-dev libpng-dev libgmp-dev libjpeg62-turbo-dev libexif-dev libcriterion-dev
+      openssl valgrind python3 python3-numpy gnuplot-nox dcmtk libgdcm-tools)
+for a in "$@"; do
+  case "$a" in
+    --paper) pkgs+=(texlive-latex-base texlive-latex-recommended texlive-latex-extra latexmk) ;;
+    --torch) pkgs+=(python3-torch python3-torchvision python3-safetensors) ;;
+    --mpi)   pkgs+=(libopenmpi-dev openmpi-bin) ;;
+    *) echo "deps.sh: unknown option $a" >&2; exit 2 ;;
+  esac
+done
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
+echo "deps.sh: installing ${missing[*]}"
+SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The README's test command (and .ci/run): install what is missing, build with
+# warnings as errors, run the whole Criterion suite, print the totals.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh || exit 1
+if [ ! -x configure ]; then autoreconf -fi || exit 1; fi
+if [ ! -f Makefile ]; then ./configure --enable-werror || exit 1; fi
+make -j"$(nproc)" || exit 1
+make -j"$(nproc)" check
+status=$?
+# Criterion ends each test log with "Synthesis: Tested: N | Passing: P | Failing: F | Crashing: C".
+passed=0; failed=0
+for log in tests/*.log; do
+  [ -f "$log" ] || continue
+  line=$(grep -a "Synthesis:" "$log" | tail -n 1)
+  if [ -n "$line" ]; then
+    p=$(sed -n 's/.*Passing: \([0-9]*\).*/\1/p' <<<"$line")
+    f=$(sed -n 's/.*Failing: \([0-9]*\).*/\1/p' <<<"$line")
+    c=$(sed -n 's/.*Crashing: \([0-9]*\).*/\1/p' <<<"$line")
+    passed=$((passed + p)); failed=$((failed + f + c))
+  elif ! grep -q "^SKIP\|^PASS" "${log%.log}.trs" 2>/dev/null; then
+    failed=$((failed + 1))   # a test program that died before Criterion's summary
+  fi
+done
+[ $status -eq 0 ] || [ $failed -gt 0 ] || failed=1
+echo "$passed passed, $failed failed"
+exit $status

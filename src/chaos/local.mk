@@ -1,0 +1,1 @@
+# chaos module: sources, tests and benchmarks (included by the top Makefile.am).

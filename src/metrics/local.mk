@@ -1,0 +1,1 @@
+# metrics module: sources, tests and benchmarks (included by the top Makefile.am).
