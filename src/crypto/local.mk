@@ -1,1 +1,0 @@
-# crypto module: sources, tests and benchmarks (included by the top Makefile.am).

@@ -1,0 +1,1 @@
+# crypto, public-key half: SHA-256, HMAC, randomness, RSA-OAEP on GMP, DER/PEM keys.

@@ -1,0 +1,29 @@
+/* The one image type of medchaos: width, height, channels, bit depth and the
+ * samples exactly as a PNG stores them. Read from PNG or JPEG, written as PNG.
+ * Not here: colour management, palettes (expanded on read), metadata (src/meta). */
+#ifndef MC_IMAGE_IMAGE_H
+#define MC_IMAGE_IMAGE_H
+#include <stddef.h>
+#include <stdint.h>
+#include "util/err.h"
+
+typedef struct {
+    uint32_t width, height;
+    uint8_t channels;  /* 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA */
+    uint8_t depth;     /* bits per sample: 8 or 16 */
+    /* Row-major, channels interleaved; a 16-bit sample is two bytes, most
+     * significant first (PNG's order), so "the image's stored bytes" mean the
+     * same thing in memory, in the file and in the cipher specification. */
+    uint8_t *data;
+} img_image;
+
+/* Bytes per pixel (channels * depth/8), per row, and in the whole image. */
+size_t img_pixel_bytes(const img_image *im);
+size_t img_row_bytes(const img_image *im);
+size_t img_size_bytes(const img_image *im);
+
+/* Allocate a zeroed image; refuses zero or absurd sizes (see IMG_MAX_*). */
+mc_err img_new(img_image *im, uint32_t width, uint32_t height, uint8_t channels, uint8_t depth);
+void img_free(img_image *im);
+
+#endif
