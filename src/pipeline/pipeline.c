@@ -1,0 +1,80 @@
+/* See pipeline.h. */
+#include "pipeline/pipeline.h"
+
+#include <string.h>
+
+#include "chaos/cipher.h"
+#include "crypto/sha256.h"
+#include "pipeline/bytes.h"
+
+void pipe_image_hash(const img_image *im, uint8_t out[32])
+{
+    uint8_t geo[10];
+    be32_put(geo, im->width);
+    be32_put(geo + 4, im->height);
+    geo[8] = im->channels;
+    geo[9] = im->depth;
+    sha256_ctx c;
+    sha256_init(&c);
+    sha256_update(&c, geo, sizeof geo);
+    sha256_update(&c, im->data, img_size_bytes(im));
+    sha256_final(&c, out);
+}
+
+mc_err pipe_apply(const img_image *in, const keymat *k, int decrypt, img_image *out)
+{
+    if (k->h != in->height || k->w != in->width || k->zlen != img_size_bytes(in))
+        return mc_fail(MC_E_MISMATCH, "key material is for %ux%u (%zu bytes), image is %ux%u (%zu bytes)",
+                       k->w, k->h, k->zlen, in->width, in->height, img_size_bytes(in));
+    mc_err e = img_new(out, in->width, in->height, in->channels, in->depth);
+    if (e) return e;
+    (decrypt ? cipher_decrypt : cipher_encrypt)(out->data, in->data, in->height, in->width,
+                                                img_pixel_bytes(in), k->xindex, k->yindex, k->zkey);
+    return MC_OK;
+}
+
+mc_err pipe_encrypt(const img_image *plain, const chaos_params *params, envelope_header *hdr,
+                    const rsa_pub *pub, img_image *cipher, uint8_t **env, size_t *envlen)
+{
+    memset(cipher, 0, sizeof *cipher);
+    hdr->version = ENVELOPE_VERSION;
+    hdr->map = (uint8_t)params->map;
+    hdr->width = plain->width;
+    hdr->height = plain->height;
+    hdr->channels = plain->channels;
+    hdr->depth = plain->depth;
+    keymat k;
+    mc_err e = keymat_derive(&k, params, plain->height, plain->width, img_size_bytes(plain));
+    if (e) return e;
+    e = pipe_apply(plain, &k, 0, cipher);
+    if (!e) {
+        uint8_t hash[32];
+        pipe_image_hash(cipher, hash);
+        e = envelope_seal(hdr, &k, pub, hash, env, envlen);
+    }
+    keymat_free(&k);
+    if (e) img_free(cipher);
+    return e;
+}
+
+mc_err pipe_decrypt(const img_image *cipher, const uint8_t *env, size_t envlen,
+                    const rsa_priv *priv, envelope_header *hdr, img_image *plain)
+{
+    memset(plain, 0, sizeof *plain);
+    mc_err e = envelope_read_header(env, envlen, hdr);
+    if (e) return e;
+    /* Geometry first: a clearer message than an authentication failure. */
+    if (hdr->width != cipher->width || hdr->height != cipher->height ||
+        hdr->channels != cipher->channels || hdr->depth != cipher->depth)
+        return mc_fail(MC_E_MISMATCH, "envelope is for a %ux%u %u-channel %u-bit image, the cipher image is %ux%u %u-channel %u-bit",
+                       hdr->width, hdr->height, hdr->channels, hdr->depth,
+                       cipher->width, cipher->height, cipher->channels, cipher->depth);
+    uint8_t hash[32];
+    pipe_image_hash(cipher, hash);
+    keymat k;
+    e = envelope_open(env, envlen, priv, hash, hdr, &k);
+    if (e) return e;
+    e = pipe_apply(cipher, &k, 1, plain);
+    keymat_free(&k);
+    return e;
+}

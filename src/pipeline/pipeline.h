@@ -1,0 +1,31 @@
+/* One image through the whole cipher: chaotic parameters → key material →
+ * permutation and diffusion (src/chaos) → sealed envelope (src/pipeline/envelope),
+ * and back. This is the layer `medchaos encrypt` and `decrypt` call; where the
+ * parameters come from (network, teacher mapping, by hand) is keygen.h's job. */
+#ifndef MC_PIPELINE_PIPELINE_H
+#define MC_PIPELINE_PIPELINE_H
+#include <stddef.h>
+#include <stdint.h>
+#include "chaos/chaos.h"
+#include "crypto/rsa.h"
+#include "image/image.h"
+#include "pipeline/envelope.h"
+
+/* SHA-256 over width, height (u32 BE), channels, depth (u8) and the stored
+ * bytes: what the envelope's associated data binds (docs/FORMAT.md §4). */
+void pipe_image_hash(const img_image *im, uint8_t out[32]);
+
+/* Encrypt plain with params; hdr supplies mode, aes_bytes, model and meta (the
+ * geometry and map fields are filled here). cipher is allocated here. */
+mc_err pipe_encrypt(const img_image *plain, const chaos_params *params, envelope_header *hdr,
+                    const rsa_pub *pub, img_image *cipher, uint8_t **env, size_t *envlen);
+
+/* Check the envelope against the cipher image, then invert. plain is allocated here. */
+mc_err pipe_decrypt(const img_image *cipher, const uint8_t *env, size_t envlen,
+                    const rsa_priv *priv, envelope_header *hdr, img_image *plain);
+
+/* The cipher layer alone, with key material already derived (experiments and
+ * attacks use these to avoid RSA per image). */
+mc_err pipe_apply(const img_image *in, const keymat *k, int decrypt, img_image *out);
+
+#endif
