@@ -28,6 +28,8 @@ static const char usage_text[] =
     "  --map MAP         logistic (default) or lorenz\n"
     "  --pubkey FILE     RSA public key (PEM, 2048 bits or more) that wraps the AES key\n"
     "  --compact         store only the chaotic parameters, not xindex/yindex/zkey\n"
+    "  --hardened        the hardened variant (plaintext-dependent key, chained diffusion;\n"
+    "                    docs/SECURITY.md); the default is the paper's cipher\n"
     "  --aes 128|256     AES key size for the envelope (default 128, as in the paper)\n"
     "  --datetime 'YYYY:MM:DD HH:MM:SS'  metadata by hand, for images without any\n"
     "  --allow-file-time use the file's modification time when the image has no metadata\n"
@@ -41,6 +43,7 @@ typedef struct {
     rsa_pub *pub;
     keymat_mode mode;
     int aes_bytes, force;
+    cipher_variant variant;
     const char *pubpath;
 } enc_ctx;
 
@@ -66,6 +69,7 @@ static int encrypt_one(size_t i, void *vctx)
     }
     hdr.mode = (uint8_t)c->mode;
     hdr.aes_bytes = (uint8_t)c->aes_bytes;
+    hdr.variant = (uint8_t)c->variant;
     uint8_t *env = NULL;
     size_t envlen = 0;
     e = pipe_encrypt(&plain, &params, &hdr, c->pub, &cipher, &env, &envlen);
@@ -88,14 +92,14 @@ static int encrypt_one(size_t i, void *vctx)
 
 int cmd_encrypt(int argc, char **argv)
 {
-    enum { O_MODEL = 256, O_TEACHER, O_PARAMS, O_MAP, O_PUBKEY, O_COMPACT, O_AES, O_DATETIME, O_FILETIME, O_FORCE };
+    enum { O_MODEL = 256, O_TEACHER, O_PARAMS, O_MAP, O_PUBKEY, O_COMPACT, O_AES, O_DATETIME, O_FILETIME, O_FORCE, O_HARDENED };
     static const struct option opts[] = {
         {"model", required_argument, 0, O_MODEL},     {"teacher", no_argument, 0, O_TEACHER},
         {"params", required_argument, 0, O_PARAMS},   {"map", required_argument, 0, O_MAP},
         {"pubkey", required_argument, 0, O_PUBKEY},   {"compact", no_argument, 0, O_COMPACT},
         {"aes", required_argument, 0, O_AES},         {"datetime", required_argument, 0, O_DATETIME},
         {"allow-file-time", no_argument, 0, O_FILETIME}, {"force", no_argument, 0, O_FORCE},
-        {"help", no_argument, 0, 'h'},                {0, 0, 0, 0}};
+        {"hardened", no_argument, 0, O_HARDENED},     {"help", no_argument, 0, 'h'},                {0, 0, 0, 0}};
     enc_ctx c;
     memset(&c, 0, sizeof c);
     c.aes_bytes = 16;
@@ -122,6 +126,7 @@ int cmd_encrypt(int argc, char **argv)
         case O_DATETIME: ko.datetime = optarg; break;
         case O_FILETIME: ko.allow_file_time = 1; break;
         case O_FORCE: c.force = 1; break;
+        case O_HARDENED: c.variant = VARIANT_HARDENED; break;
         case 'o': out_file = optarg; break;
         case 'O': out_dir = optarg; break;
         case 'j': jobs = atoi(optarg); break;

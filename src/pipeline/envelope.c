@@ -196,6 +196,7 @@ mc_err envelope_open(const uint8_t *buf, size_t len, const rsa_priv *priv,
         goto done;
     }
     size_t zlen = (size_t)h->width * h->height * h->channels * (h->depth / 8);
+    if (h->variant == VARIANT_HARDENED) zlen *= 2;   /* two keystreams (hardened.h) */
     e = keymat_read(k, (keymat_mode)h->mode, plain, pl, h->height, h->width, zlen);
     if (!e && k->params.map != h->map) {
         keymat_free(k);

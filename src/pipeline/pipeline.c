@@ -5,6 +5,7 @@
 
 #include "chaos/cipher.h"
 #include "crypto/sha256.h"
+#include "pipeline/hardened.h"
 #include "pipeline/bytes.h"
 
 void pipe_image_hash(const img_image *im, uint8_t out[32])
@@ -21,16 +22,24 @@ void pipe_image_hash(const img_image *im, uint8_t out[32])
     sha256_final(&c, out);
 }
 
-mc_err pipe_apply(const img_image *in, const keymat *k, int decrypt, img_image *out)
+mc_err pipe_apply(const img_image *in, const keymat *k, cipher_variant v, int decrypt, img_image *out)
 {
-    if (k->h != in->height || k->w != in->width || k->zlen != img_size_bytes(in))
+    size_t want = img_size_bytes(in) * (v == VARIANT_HARDENED ? 2 : 1);
+    if (k->h != in->height || k->w != in->width || k->zlen != want)
         return mc_fail(MC_E_MISMATCH, "key material is for %ux%u (%zu bytes), image is %ux%u (%zu bytes)",
-                       k->w, k->h, k->zlen, in->width, in->height, img_size_bytes(in));
+                       k->w, k->h, k->zlen, in->width, in->height, want);
     mc_err e = img_new(out, in->width, in->height, in->channels, in->depth);
     if (e) return e;
-    (decrypt ? cipher_decrypt : cipher_encrypt)(out->data, in->data, in->height, in->width,
-                                                img_pixel_bytes(in), k->xindex, k->yindex, k->zkey);
-    return MC_OK;
+    size_t pb = img_pixel_bytes(in);
+    if (v == VARIANT_HARDENED && decrypt)
+        e = hardened_decrypt(out->data, in->data, in->height, in->width, pb, k);
+    else if (v == VARIANT_HARDENED)
+        hardened_encrypt(out->data, in->data, in->height, in->width, pb, k);
+    else
+        (decrypt ? cipher_decrypt : cipher_encrypt)(out->data, in->data, in->height, in->width, pb,
+                                                    k->xindex, k->yindex, k->zkey);
+    if (e) img_free(out);
+    return e;
 }
 
 mc_err pipe_encrypt(const img_image *plain, const chaos_params *params, envelope_header *hdr,
@@ -43,10 +52,14 @@ mc_err pipe_encrypt(const img_image *plain, const chaos_params *params, envelope
     hdr->height = plain->height;
     hdr->channels = plain->channels;
     hdr->depth = plain->depth;
-    keymat k;
-    mc_err e = keymat_derive(&k, params, plain->height, plain->width, img_size_bytes(plain));
+    cipher_variant v = (cipher_variant)hdr->variant;
+    chaos_params p = *params;
+    mc_err e = v == VARIANT_HARDENED ? hardened_params(params, plain, &p) : MC_OK;
     if (e) return e;
-    e = pipe_apply(plain, &k, 0, cipher);
+    keymat k;
+    e = keymat_derive(&k, &p, plain->height, plain->width, img_size_bytes(plain) * (v == VARIANT_HARDENED ? 2 : 1));
+    if (e) return e;
+    e = pipe_apply(plain, &k, v, 0, cipher);
     if (!e) {
         uint8_t hash[32];
         pipe_image_hash(cipher, hash);
@@ -74,7 +87,7 @@ mc_err pipe_decrypt(const img_image *cipher, const uint8_t *env, size_t envlen,
     keymat k;
     e = envelope_open(env, envlen, priv, hash, hdr, &k);
     if (e) return e;
-    e = pipe_apply(cipher, &k, 1, plain);
+    e = pipe_apply(cipher, &k, (cipher_variant)hdr->variant, 1, plain);
     keymat_free(&k);
     return e;
 }

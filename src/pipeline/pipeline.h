@@ -25,7 +25,8 @@ mc_err pipe_decrypt(const img_image *cipher, const uint8_t *env, size_t envlen,
                     const rsa_priv *priv, envelope_header *hdr, img_image *plain);
 
 /* The cipher layer alone, with key material already derived (experiments and
- * attacks use these to avoid RSA per image). */
-mc_err pipe_apply(const img_image *in, const keymat *k, int decrypt, img_image *out);
+ * attacks use it to avoid RSA per image). The hardened variant needs key
+ * material of twice the image's bytes (hardened.h). out is allocated here. */
+mc_err pipe_apply(const img_image *in, const keymat *k, cipher_variant v, int decrypt, img_image *out);
 
 #endif

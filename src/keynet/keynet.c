@@ -1,0 +1,75 @@
+/* Loading a trained key network and asking it for an image's parameters. */
+#include "keynet/keynet.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto/sha256.h"
+#include "meta/render.h"
+#include "nn/safetensors.h"
+#include "util/file.h"
+#include "util/secure.h"
+
+mc_err keynet_load(keynet *k, const char *path)
+{
+    memset(k, 0, sizeof *k);
+    /* The medchaos.* metadata says which map and input size the network was
+     * trained for; the architecture and the outputs come from the tensors. */
+    nn_tensor_file f;
+    mc_err e = nn_st_load(path, &f);
+    if (e) return e;
+    const char *map = nn_st_meta(&f, "medchaos.map"), *size = nn_st_meta(&f, "medchaos.input_size");
+    const char *teacher = nn_st_meta(&f, "medchaos.teacher");
+    if (!map || !size || !teacher)
+        e = mc_fail(MC_E_FORMAT, "not a medchaos key network (no medchaos.map/input_size/teacher metadata)");
+    if (!e) e = chaos_map_parse(map, &k->map);
+    if (!e) e = keynet_teacher_parse(teacher, &k->teacher);
+    if (!e) {
+        char *end;
+        long s = strtol(size, &end, 10);
+        if (*end || s < 32 || s > 1024) e = mc_fail(MC_E_FORMAT, "medchaos.input_size '%s' is not in [32, 1024]", size);
+        k->size = (int)s;
+    }
+    nn_st_free(&f);
+    if (e) return e;
+    /* The weights' hash goes into every envelope so that a reader knows which
+     * network produced the key (docs/FORMAT.md §2). */
+    unsigned char *buf;
+    size_t len;
+    if ((e = mc_read_file(path, (size_t)1 << 31, &buf, &len))) return e;
+    sha256(buf, len, k->sha256);
+    free(buf);
+    if ((e = nn_model_load(&k->net, path))) return e;
+    if (nn_model_outputs(k->net) != keynet_outputs(k->map)) {
+        e = mc_fail(MC_E_FORMAT, "network has %d outputs, the %s map needs %d", nn_model_outputs(k->net),
+                    chaos_map_name(k->map), keynet_outputs(k->map));
+        keynet_free(k);
+        return e;
+    }
+    k->work = malloc(sizeof(float) * 3 * (size_t)k->size * k->size);
+    if (!k->work) {
+        keynet_free(k);
+        return mc_fail(MC_E_NOMEM, "out of memory");
+    }
+    return MC_OK;
+}
+
+mc_err keynet_params(keynet *k, const meta_record *m, chaos_params *p)
+{
+    mc_err e = meta_render(m, k->size, k->work);
+    if (e) return e;
+    float out[3];
+    if ((e = nn_model_forward(k->net, k->work, 1, k->size, k->size, out, 0))) return e;
+    double u[3];
+    for (int i = 0; i < keynet_outputs(k->map); i++) u[i] = out[i];
+    e = keynet_unit_params(k->map, u, p);
+    mc_wipe(u, sizeof u);
+    return e;
+}
+
+void keynet_free(keynet *k)
+{
+    if (k->net) nn_model_free(k->net);
+    free(k->work);
+    memset(k, 0, sizeof *k);
+}

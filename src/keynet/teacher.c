@@ -1,0 +1,101 @@
+/* Teacher mappings and the unit-cube → chaotic-range map. See keynet.h and
+ * docs/KEYGEN.md for the exact definitions, which these functions implement. */
+#include <math.h>
+#include <string.h>
+
+#include "crypto/sha256.h"
+#include "keynet/keynet.h"
+
+const char *keynet_teacher_name(keynet_teacher t) { return t == KEYNET_TEACHER_SMOOTH ? "smooth" : "hash"; }
+
+mc_err keynet_teacher_parse(const char *s, keynet_teacher *t)
+{
+    if (!strcmp(s, "hash")) *t = KEYNET_TEACHER_HASH;
+    else if (!strcmp(s, "smooth")) *t = KEYNET_TEACHER_SMOOTH;
+    else return mc_fail(MC_E_ARG, "unknown teacher '%s' (hash or smooth)", s);
+    return MC_OK;
+}
+
+int keynet_outputs(chaos_map map) { return map == CHAOS_LORENZ ? 3 : 2; }
+
+static int leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+static int day_of_year(const meta_record *m)
+{
+    static const int before[12] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+    return before[m->month - 1] + m->day + (m->month > 2 && leap(m->year));
+}
+
+void keynet_teacher_unit(keynet_teacher t, chaos_map map, const meta_record *m, double *u)
+{
+    int k = keynet_outputs(map);
+    if (t == KEYNET_TEACHER_SMOOTH) {
+        /* Each target is a fraction of a calendar cycle, squeezed into
+         * [0.02, 0.98] so the network never has to reach the edges. */
+        double f[3] = {
+            (m->hour * 3600.0 + m->minute * 60.0 + m->second) / 86400.0,
+            (day_of_year(m) - 1) / 366.0,
+            fmod((double)(m->year - 1900) + 1000.0, 200.0) / 200.0,
+        };
+        for (int i = 0; i < k; i++) u[i] = 0.02 + 0.96 * f[i];
+        return;
+    }
+    /* u_i = (top 53 bits of bytes 8i..8i+7 of SHA-256(label ‖ map ‖ 0 ‖ canonical)) + ½, over 2^53. */
+    char canon[META_CANON_MAX];
+    size_t n = meta_canonical(m, canon, sizeof canon);
+    static const char label[] = "medchaos-teacher/1";
+    const char *mapname = chaos_map_name(map);
+    uint8_t d[32];
+    sha256_ctx c;
+    sha256_init(&c);
+    sha256_update(&c, label, sizeof label);          /* includes the NUL separator */
+    sha256_update(&c, mapname, strlen(mapname) + 1);
+    sha256_update(&c, canon, n);
+    sha256_final(&c, d);
+    for (int i = 0; i < k; i++) {
+        uint64_t v = 0;
+        for (int b = 0; b < 8; b++) v = v << 8 | d[8 * i + b];
+        u[i] = ((double)(v >> 11) + 0.5) / 9007199254740992.0;
+    }
+}
+
+/* Ranges of the free parameters (docs/KEYGEN.md): logistic r over the whole
+ * validated band, x0 away from 0, 1 and the fixed point; Lorenz initial
+ * conditions in a box around the attractor. */
+static const double LOGI_X0_LO = 0.05, LOGI_X0_HI = 0.95;
+static const double LOR_LO[3] = {-15.0, -20.0, 5.0}, LOR_HI[3] = {15.0, 20.0, 40.0};
+
+static double clamp01(double v) { return v < 0 ? 0 : v > 1 ? 1 : v; }
+
+mc_err keynet_unit_params(chaos_map map, const double *u, chaos_params *p)
+{
+    memset(p, 0, sizeof *p);
+    p->map = map;
+    double w[3];
+    for (int i = 0; i < keynet_outputs(map); i++) w[i] = clamp01(u[i]);
+    /* Up to 4096 tries along a fixed walk: step the first coordinate by
+     * 1/4099 of its range (4099 is prime, so the walk visits distinct points). */
+    for (int attempt = 0; attempt < 4096; attempt++) {
+        double a = fmod(w[0] + attempt / 4099.0, 1.0);
+        if (map == CHAOS_LOGISTIC) {
+            p->v[0] = CHAOS_R_MIN + (CHAOS_R_MAX - CHAOS_R_MIN) * a * (1.0 - 0x1p-40);
+            p->v[1] = LOGI_X0_LO + (LOGI_X0_HI - LOGI_X0_LO) * w[1];
+        } else {
+            p->v[0] = LOR_LO[0] + (LOR_HI[0] - LOR_LO[0]) * a;
+            for (int i = 1; i < 3; i++) p->v[i] = LOR_LO[i] + (LOR_HI[i] - LOR_LO[i]) * w[i];
+            p->v[3] = CHAOS_LORENZ_SIGMA;
+            p->v[4] = CHAOS_LORENZ_RHO;
+            p->v[5] = CHAOS_LORENZ_BETA;
+        }
+        mc_err e = chaos_validate(p);
+        if (e != MC_E_RANGE) return e;
+    }
+    return mc_fail(MC_E_RANGE, "no chaotic parameters near the network's output");
+}
+
+mc_err keynet_teacher_params(keynet_teacher t, chaos_map map, const meta_record *m, chaos_params *p)
+{
+    double u[3];
+    keynet_teacher_unit(t, map, m, u);
+    return keynet_unit_params(map, u, p);
+}

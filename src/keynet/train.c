@@ -1,0 +1,229 @@
+/* See train.h. One epoch: shuffle (seeded by seed and epoch, so a resumed run
+ * sees the same order), render each batch's metadata images, forward in
+ * training mode, MSE against the teacher's targets, backward, optimiser step. */
+#include "keynet/train.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "meta/render.h"
+#include "nn/safetensors.h"
+
+void keynet_train_defaults(keynet_train_cfg *c)
+{
+    memset(c, 0, sizeof *c);
+    c->arch = NN_RESNET18;
+    c->map = CHAOS_LOGISTIC;
+    c->teacher = KEYNET_TEACHER_HASH;
+    c->size = 224;
+    c->epochs = 10;
+    c->batch = 16;
+    c->samples = 512;
+    c->val_frac = 0.2;
+    c->opt = (nn_optim_cfg){.kind = NN_OPT_ADAM, .lr = 1e-3f, .beta1 = 0.9f, .beta2 = 0.999f, .eps = 1e-8f};
+    c->cosine = 1;
+    c->seed = 1;
+}
+
+static uint64_t splitmix64(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/* Civil date from days since 1970-01-01 (proleptic Gregorian; H. Hinnant's algorithm). */
+static void civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+void keynet_synthetic_record(uint64_t seed, uint64_t i, meta_record *m)
+{
+    memset(m, 0, sizeof *m);
+    uint64_t s = seed ^ (0xD1B54A32D192ED03ull * (i + 1));
+    /* 1990-01-01 is day 7305 after the epoch; 2030-12-31 is day 22279. */
+    const uint64_t first = 7305ull * 86400, span = (22279ull - 7305 + 1) * 86400;
+    uint64_t t = first + splitmix64(&s) % span;
+    civil_from_days((int64_t)(t / 86400), &m->year, &m->month, &m->day);
+    m->hour = (int)(t % 86400 / 3600);
+    m->minute = (int)(t % 3600 / 60);
+    m->second = (int)(t % 60);
+    m->src = META_SRC_MANUAL;
+}
+
+mc_err keynet_save(const nn_model *net, chaos_map map, keynet_teacher t, int size, int epoch,
+                   const char *path, int force)
+{
+    char s_size[16], s_epoch[16];
+    snprintf(s_size, sizeof s_size, "%d", size);
+    snprintf(s_epoch, sizeof s_epoch, "%d", epoch);
+    const char *kv[] = {"medchaos.map", chaos_map_name(map), "medchaos.input_size", s_size,
+                        "medchaos.teacher", keynet_teacher_name(t), "medchaos.epoch", s_epoch,
+                        "medchaos.arch", nn_arch_name(nn_model_arch(net))};
+    return nn_model_save_meta(net, path, kv, sizeof kv / sizeof kv[0] / 2, force);
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+typedef struct {
+    meta_record *rec;
+    float *target;   /* n × K */
+    size_t n;
+} dataset;
+
+/* Render records idx[0..b) into x (b,3,S,S) and gather their targets into y. */
+static mc_err load_batch(const dataset *d, const size_t *idx, int b, int S, int K, float *x, float *y)
+{
+    size_t img = 3 * (size_t)S * S;
+    for (int i = 0; i < b; i++) {
+        mc_err e = meta_render(&d->rec[idx[i]], S, x + i * img);
+        if (e) return e;
+        memcpy(y + (size_t)i * K, d->target + idx[i] * K, sizeof(float) * K);
+    }
+    return MC_OK;
+}
+
+static mc_err evaluate(nn_model *net, const dataset *d, const size_t *idx, size_t n, int B, int S, int K,
+                       float *x, float *y, float *out, double *loss)
+{
+    double sum = 0;
+    for (size_t at = 0; at < n; at += B) {
+        int b = (int)(n - at < (size_t)B ? n - at : (size_t)B);
+        mc_err e = load_batch(d, idx + at, b, S, K, x, y);
+        if (!e) e = nn_model_forward(net, x, b, S, S, out, 0);
+        if (e) return e;
+        sum += nn_mse_loss(out, y, b * K, NULL) * b;
+    }
+    *loss = n ? sum / n : NAN;
+    return MC_OK;
+}
+
+mc_err keynet_train(const keynet_train_cfg *cfg, const meta_record *real, size_t nreal,
+                    const char *out_path, int force, keynet_progress_fn cb, void *ctx,
+                    keynet_progress *final)
+{
+    if (cfg->size < 32 || cfg->epochs < 1 || cfg->batch < 2 || cfg->val_frac < 0 || cfg->val_frac >= 1)
+        return mc_fail(MC_E_ARG, "training needs size >= 32, epochs >= 1, batch >= 2, val_frac in [0,1)");
+    if (!force && access(out_path, F_OK) == 0) return mc_fail(MC_E_EXISTS, "output exists (use --force to overwrite)");
+    const int K = keynet_outputs(cfg->map), S = cfg->size, B = cfg->batch;
+    size_t n = nreal > (size_t)cfg->samples ? nreal : (size_t)cfg->samples;
+    dataset d = {calloc(n, sizeof *d.rec), malloc(sizeof(float) * n * K), n};
+    size_t *order = malloc(n * sizeof *order);
+    size_t img = 3 * (size_t)S * S;
+    float *x = malloc(sizeof(float) * img * B), *y = malloc(sizeof(float) * B * K);
+    float *out = malloc(sizeof(float) * B * K), *dout = malloc(sizeof(float) * B * K);
+    nn_model *net = NULL;
+    FILE *csv = NULL;
+    mc_err e = MC_OK;
+    if (!d.rec || !d.target || !order || !x || !y || !out || !dout) {
+        e = mc_fail(MC_E_NOMEM, "cannot allocate the training set");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (i < nreal) d.rec[i] = real[i];
+        else keynet_synthetic_record(cfg->seed, i - nreal, &d.rec[i]);
+        double u[3];
+        keynet_teacher_unit(cfg->teacher, cfg->map, &d.rec[i], u);
+        for (int k = 0; k < K; k++) d.target[i * K + k] = (float)u[k];
+    }
+    /* One fixed split: a seeded shuffle, the last val_frac held out. */
+    uint64_t s = cfg->seed ^ 0x5EED5EEDull;
+    for (size_t i = 0; i < n; i++) order[i] = i;
+    for (size_t i = n - 1; i > 0; i--) {
+        size_t j = splitmix64(&s) % (i + 1), t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+    }
+    size_t nval = (size_t)(cfg->val_frac * n), ntrain = n - nval;
+    if (ntrain < (size_t)B) {
+        e = mc_fail(MC_E_ARG, "%zu training samples is fewer than one batch of %d", ntrain, B);
+        goto done;
+    }
+    size_t *val = order + ntrain;
+
+    int first_epoch = 1;
+    if (cfg->ckpt_path && access(cfg->ckpt_path, F_OK) == 0) {
+        nn_tensor_file f;
+        if ((e = nn_st_load(cfg->ckpt_path, &f))) goto done;
+        const char *ep = nn_st_meta(&f, "medchaos.epoch");
+        first_epoch = ep ? atoi(ep) + 1 : 1;
+        nn_st_free(&f);
+        if ((e = nn_model_load(&net, cfg->ckpt_path))) goto done;
+    } else if ((e = nn_model_new(&net, cfg->arch, K, cfg->seed))) {
+        goto done;
+    }
+    if (cfg->csv_path) {
+        csv = fopen(cfg->csv_path, first_epoch > 1 ? "a" : "w");
+        if (!csv) {
+            e = mc_fail(MC_E_IO, "%s: cannot write the loss curve", cfg->csv_path);
+            goto done;
+        }
+        if (first_epoch == 1) fprintf(csv, "epoch,train_loss,val_loss,lr,seconds\n");
+    }
+    size_t steps = ntrain / B;   /* drop the last partial batch: BN needs B >= 2 */
+    double t0 = now();
+    keynet_progress pr = {0};
+    for (int ep = first_epoch; ep <= cfg->epochs; ep++) {
+        uint64_t es = cfg->seed * 0x9E3779B97F4A7C15ull + (uint64_t)ep;
+        for (size_t i = ntrain - 1; i > 0; i--) {
+            size_t j = splitmix64(&es) % (i + 1), t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        double sum = 0, te = now();
+        nn_optim_cfg oc = cfg->opt;
+        for (size_t st = 0; st < steps; st++) {
+            long gstep = (long)(ep - 1) * (long)steps + (long)st;
+            if (cfg->cosine) oc.lr = nn_lr_cosine(cfg->opt.lr, 0.0f, gstep, (long)cfg->epochs * (long)steps);
+            if ((e = load_batch(&d, order + st * B, B, S, K, x, y))) goto done;
+            if ((e = nn_model_forward(net, x, B, S, S, out, 1))) goto done;
+            sum += nn_mse_loss(out, y, B * K, dout);
+            nn_model_zero_grad(net);
+            if ((e = nn_model_backward(net, dout)) || (e = nn_model_step(net, &oc))) goto done;
+            double el = now() - te;
+            pr = (keynet_progress){ep, cfg->epochs, st + 1, steps, sum / (st + 1), pr.val_loss,
+                                   (st + 1) * B / el,
+                                   el / (st + 1) * ((double)(cfg->epochs - ep) * steps + (steps - st - 1))};
+            if (cb) cb(ctx, &pr, 0);
+        }
+        if ((e = evaluate(net, &d, val, nval, B, S, K, x, y, out, &pr.val_loss))) goto done;
+        if (csv) {
+            fprintf(csv, "%d,%.9g,%.9g,%.6g,%.3f\n", ep, pr.train_loss, pr.val_loss, oc.lr, now() - t0);
+            fflush(csv);
+        }
+        if (cb) cb(ctx, &pr, 1);
+        if (cfg->ckpt_path && (e = keynet_save(net, cfg->map, cfg->teacher, S, ep, cfg->ckpt_path, 1))) goto done;
+    }
+    e = keynet_save(net, cfg->map, cfg->teacher, S, cfg->epochs, out_path, force);
+    if (final) *final = pr;
+done:
+    if (csv) fclose(csv);
+    if (net) nn_model_free(net);
+    free(d.rec);
+    free(d.target);
+    free(order);
+    free(x);
+    free(y);
+    free(out);
+    free(dout);
+    return e;
+}

@@ -1,0 +1,51 @@
+/* Training the key network on metadata records against a teacher mapping
+ * (the paper's step 3, "train DL model to correlate metadata with chaotic
+ * parameters"), with synthetic records to reach a useful sample count, a
+ * validation split, a loss-curve CSV, checkpoints and resume. */
+#ifndef MC_KEYNET_TRAIN_H
+#define MC_KEYNET_TRAIN_H
+#include <stddef.h>
+#include <stdint.h>
+#include "keynet/keynet.h"
+#include "nn/optim.h"
+
+typedef struct {
+    nn_arch arch;
+    chaos_map map;
+    keynet_teacher teacher;
+    int size;             /* metadata image side S (paper: 224) */
+    int epochs, batch;
+    int samples;          /* real records plus synthetic ones up to this count */
+    double val_frac;      /* share held out for validation */
+    nn_optim_cfg opt;
+    int cosine;           /* cosine learning-rate schedule over all steps */
+    uint64_t seed;        /* initialisation, synthetic records, shuffling */
+    const char *csv_path; /* loss curve, or NULL */
+    const char *ckpt_path;/* checkpoint after each epoch (and resume from it), or NULL */
+} keynet_train_cfg;
+
+void keynet_train_defaults(keynet_train_cfg *c);
+
+typedef struct {
+    int epoch, epochs;
+    size_t step, steps;   /* within the epoch */
+    double train_loss, val_loss, img_per_s, eta_s;
+} keynet_progress;
+
+typedef void (*keynet_progress_fn)(void *ctx, const keynet_progress *p, int end_of_epoch);
+
+/* Train and write the network to out_path (safetensors + medchaos.* metadata).
+ * final receives the last epoch's figures. */
+mc_err keynet_train(const keynet_train_cfg *cfg, const meta_record *real, size_t nreal,
+                    const char *out_path, int force, keynet_progress_fn cb, void *ctx,
+                    keynet_progress *final);
+
+/* Write a network with the metadata keynet_load expects. */
+mc_err keynet_save(const nn_model *net, chaos_map map, keynet_teacher t, int size, int epoch,
+                   const char *path, int force);
+
+/* Deterministic synthetic record number i for a seed: a uniformly drawn second
+ * between 1990-01-01 and 2030-12-31 (docs/KEYGEN.md). */
+void keynet_synthetic_record(uint64_t seed, uint64_t i, meta_record *m);
+
+#endif
