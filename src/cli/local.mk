@@ -4,3 +4,9 @@ medchaos_SOURCES += src/cli/batch.c src/cli/batch.h src/cli/cmd_encrypt.c src/cl
 man_MANS = docs/medchaos.1
 EXTRA_DIST += docs/medchaos.1 docs/FORMAT.md
 medchaos_SOURCES += src/cli/cmd_train.c src/cli/cmd_params.c
+check_PROGRAMS += tests/test_cli
+TESTS += tests/test_cli
+tests_test_cli_SOURCES = tests/test_cli.c
+tests_test_cli_LDADD = $(TEST_LIBS)
+# The CLI tests run the program itself.
+tests/test_cli.log: medchaos$(EXEEXT)

@@ -4,3 +4,10 @@ libmedchaos_la_SOURCES += src/pipeline/keymat.c src/pipeline/envelope.c src/pipe
 	src/pipeline/keysrc.c src/pipeline/hardened.c src/pipeline/bytes.h
 nobase_medchaosinc_HEADERS += src/pipeline/keymat.h src/pipeline/envelope.h src/pipeline/pipeline.h \
 	src/pipeline/keysrc.h src/pipeline/hardened.h
+check_PROGRAMS += tests/test_pipeline
+TESTS += tests/test_pipeline
+tests_test_pipeline_SOURCES = tests/test_pipeline.c
+tests_test_pipeline_LDADD = $(TEST_LIBS)
+EXTRA_DIST += tests/data/keys/README.md tests/data/keys/a2048.pem tests/data/keys/a2048.pub.pem \
+	tests/data/keys/b2048.pem tests/data/keys/b2048.pub.pem tests/data/keys/small1024.pem \
+	tests/data/keys/small1024.pub.pem

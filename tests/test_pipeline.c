@@ -1,0 +1,280 @@
+/* pipeline: every variant, layout and odd size round-trips bit for bit through
+ * the cipher and the envelope; every tampering, mismatch and wrong key is caught
+ * before a pixel is produced. Keys are OpenSSL-made (tests/data/keys). */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto/pem.h"
+#include "crypto/random.h"
+#include "pipeline/pipeline.h"
+
+static rsa_pub *pub;
+static rsa_priv *priv, *other;
+
+static void load_keys(void)
+{
+    char a[1024];
+    const char *src = getenv("MC_SRCDIR");
+    cr_assert_not_null(src, "MC_SRCDIR must point at the source tree");
+    snprintf(a, sizeof a, "%s/tests/data/keys/a2048.pub.pem", src);
+    cr_assert_eq(pem_read_public(a, &pub), MC_OK, "%s", mc_errmsg(MC_E_FORMAT));
+    snprintf(a, sizeof a, "%s/tests/data/keys/a2048.pem", src);
+    cr_assert_eq(pem_read_private(a, &priv), MC_OK);
+    snprintf(a, sizeof a, "%s/tests/data/keys/b2048.pem", src);
+    cr_assert_eq(pem_read_private(a, &other), MC_OK);
+}
+
+static void free_keys(void)
+{
+    rsa_pub_free(pub);
+    rsa_priv_free(priv);
+    rsa_priv_free(other);
+}
+
+TestSuite(pipeline, .init = load_keys, .fini = free_keys);
+
+static img_image random_image(uint32_t w, uint32_t h, uint8_t c, uint8_t depth)
+{
+    img_image im;
+    cr_assert_eq(img_new(&im, w, h, c, depth), MC_OK);
+    cr_assert_eq(rand_bytes(im.data, img_size_bytes(&im)), MC_OK);
+    return im;
+}
+
+static chaos_params logistic(void) { return (chaos_params){CHAOS_LOGISTIC, {3.99, 0.3141592653589793}}; }
+static chaos_params lorenz(void)
+{
+    return (chaos_params){CHAOS_LORENZ, {1.0, 1.0, 20.0, 10.0, 28.0, 8.0 / 3.0}};
+}
+
+static void header(envelope_header *h, keymat_mode mode, cipher_variant v, int aes)
+{
+    memset(h, 0, sizeof *h);
+    h->mode = (uint8_t)mode;
+    h->variant = (uint8_t)v;
+    h->aes_bytes = (uint8_t)aes;
+    strcpy(h->model, "manual");
+    strcpy(h->meta, "medchaos-meta/1;2007-02-19T12:51:57.000000;tz=unknown;uid=");
+}
+
+static void round_trip(const img_image *plain, chaos_params p, keymat_mode mode, cipher_variant v, int aes)
+{
+    envelope_header h, h2;
+    header(&h, mode, v, aes);
+    img_image cipher, back;
+    uint8_t *env;
+    size_t envlen;
+    cr_assert_eq(pipe_encrypt(plain, &p, &h, pub, &cipher, &env, &envlen), MC_OK, "encrypt: %s",
+                 mc_errmsg(MC_E_ARG));
+    cr_assert_eq(cipher.width, plain->width);
+    cr_assert_eq(cipher.height, plain->height);
+    cr_assert_eq(cipher.channels, plain->channels);
+    cr_assert_eq(cipher.depth, plain->depth);
+    cr_assert_eq(pipe_decrypt(&cipher, env, envlen, priv, &h2, &back), MC_OK, "decrypt: %s",
+                 mc_errmsg(MC_E_ARG));
+    cr_assert_eq(memcmp(back.data, plain->data, img_size_bytes(plain)), 0,
+                 "decryption is not bit-exact for %ux%u c%u d%u", plain->width, plain->height,
+                 plain->channels, plain->depth);
+    cr_assert_str_eq(h2.meta, h.meta);
+    img_free(&cipher);
+    img_free(&back);
+    free(env);
+}
+
+Test(pipeline, round_trip_every_layout_and_depth_both_maps_both_modes)
+{
+    static const uint32_t sizes[][2] = {{1, 1}, {1, 9}, {9, 1}, {7, 3}, {13, 17}, {64, 48}};
+    for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++)
+        for (uint8_t c = 1; c <= 4; c++)
+            for (uint8_t d = 8; d <= 16; d += 8) {
+                img_image im = random_image(sizes[s][0], sizes[s][1], c, d);
+                round_trip(&im, logistic(), KEYMAT_FULL, VARIANT_PAPER, 16);
+                round_trip(&im, lorenz(), KEYMAT_COMPACT, VARIANT_PAPER, 16);
+                round_trip(&im, logistic(), KEYMAT_COMPACT, VARIANT_HARDENED, 32);
+                round_trip(&im, lorenz(), KEYMAT_FULL, VARIANT_HARDENED, 16);
+                img_free(&im);
+            }
+}
+
+Test(pipeline, round_trip_paper_size_2124x2056, .timeout = 60)
+{
+    img_image im = random_image(2124, 2056, 1, 8);
+    round_trip(&im, logistic(), KEYMAT_FULL, VARIANT_PAPER, 16);
+    round_trip(&im, lorenz(), KEYMAT_COMPACT, VARIANT_PAPER, 16);
+    img_free(&im);
+}
+
+/* Encrypt once; return the pieces for the failure tests. */
+static void sealed(img_image *plain, img_image *cipher, uint8_t **env, size_t *envlen, keymat_mode mode)
+{
+    *plain = random_image(31, 23, 3, 8);
+    envelope_header h;
+    header(&h, mode, VARIANT_PAPER, 16);
+    chaos_params p = logistic();
+    cr_assert_eq(pipe_encrypt(plain, &p, &h, pub, cipher, env, envlen), MC_OK);
+}
+
+Test(pipeline, cipher_differs_from_plain)
+{
+    img_image plain, cipher;
+    uint8_t *env;
+    size_t n;
+    sealed(&plain, &cipher, &env, &n, KEYMAT_FULL);
+    size_t same = 0;
+    for (size_t i = 0; i < img_size_bytes(&plain); i++) same += plain.data[i] == cipher.data[i];
+    /* A random byte matches by chance with probability 1/256. */
+    cr_assert_lt(same, img_size_bytes(&plain) / 64);
+    img_free(&plain);
+    img_free(&cipher);
+    free(env);
+}
+
+Test(pipeline, wrong_private_key_is_a_key_error)
+{
+    img_image plain, cipher, out;
+    uint8_t *env;
+    size_t n;
+    envelope_header h;
+    sealed(&plain, &cipher, &env, &n, KEYMAT_FULL);
+    cr_assert_eq(pipe_decrypt(&cipher, env, n, other, &h, &out), MC_E_KEY);
+    cr_assert_null(out.data);
+    img_free(&plain);
+    img_free(&cipher);
+    free(env);
+}
+
+Test(pipeline, every_flipped_envelope_byte_is_rejected)
+{
+    img_image plain, cipher, out;
+    uint8_t *env;
+    size_t n;
+    envelope_header h;
+    sealed(&plain, &cipher, &env, &n, KEYMAT_COMPACT);
+    for (size_t i = 0; i < n; i++) {
+        env[i] ^= 0x01;
+        mc_err e = pipe_decrypt(&cipher, env, n, priv, &h, &out);
+        cr_assert_neq(e, MC_OK, "flipping envelope byte %zu went unnoticed", i);
+        cr_assert_null(out.data);
+        env[i] ^= 0x01;
+    }
+    img_free(&plain);
+    img_free(&cipher);
+    free(env);
+}
+
+Test(pipeline, every_truncation_is_rejected)
+{
+    img_image plain, cipher, out;
+    uint8_t *env;
+    size_t n;
+    envelope_header h;
+    sealed(&plain, &cipher, &env, &n, KEYMAT_COMPACT);
+    for (size_t len = 0; len < n; len++) {
+        mc_err e = pipe_decrypt(&cipher, env, len, priv, &h, &out);
+        cr_assert(e == MC_E_TRUNCATED || e == MC_E_FORMAT || e == MC_E_KEY, "length %zu gave %d", len, e);
+    }
+    img_free(&plain);
+    img_free(&cipher);
+    free(env);
+}
+
+Test(pipeline, tampered_cipher_image_fails_authentication)
+{
+    img_image plain, cipher, out;
+    uint8_t *env;
+    size_t n;
+    envelope_header h;
+    sealed(&plain, &cipher, &env, &n, KEYMAT_FULL);
+    cipher.data[img_size_bytes(&cipher) / 2] ^= 0x80;
+    cr_assert_eq(pipe_decrypt(&cipher, env, n, priv, &h, &out), MC_E_AUTH);
+    cr_assert_null(out.data);
+    img_free(&plain);
+    img_free(&cipher);
+    free(env);
+}
+
+Test(pipeline, envelope_of_another_image_is_detected)
+{
+    img_image p1, c1, p2, c2, out;
+    uint8_t *e1, *e2;
+    size_t n1, n2;
+    envelope_header h;
+    sealed(&p1, &c1, &e1, &n1, KEYMAT_FULL);
+    sealed(&p2, &c2, &e2, &n2, KEYMAT_FULL);
+    cr_assert_eq(pipe_decrypt(&c1, e2, n2, priv, &h, &out), MC_E_AUTH);
+    img_image small = random_image(5, 5, 3, 8);
+    cr_assert_eq(pipe_decrypt(&small, e1, n1, priv, &h, &out), MC_E_MISMATCH);
+    img_free(&small);
+    img_free(&p1);
+    img_free(&c1);
+    img_free(&p2);
+    img_free(&c2);
+    free(e1);
+    free(e2);
+}
+
+Test(pipeline, unknown_version_is_reported_as_such)
+{
+    img_image plain, cipher, out;
+    uint8_t *env;
+    size_t n;
+    envelope_header h;
+    sealed(&plain, &cipher, &env, &n, KEYMAT_FULL);
+    env[9] = 7;
+    cr_assert_eq(pipe_decrypt(&cipher, env, n, priv, &h, &out), MC_E_VERSION);
+    img_free(&plain);
+    img_free(&cipher);
+    free(env);
+}
+
+Test(pipeline, hardened_variant_changes_everything_for_one_pixel)
+{
+    /* The standard differential test, in miniature: one sample +1, same base key. */
+    img_image a = random_image(64, 64, 1, 8), b = random_image(64, 64, 1, 8);
+    memcpy(b.data, a.data, img_size_bytes(&a));
+    b.data[2000] ^= 1;
+    envelope_header h;
+    img_image ca, cb;
+    uint8_t *ea, *eb;
+    size_t na, nb;
+    chaos_params p = logistic();
+    header(&h, KEYMAT_FULL, VARIANT_HARDENED, 16);
+    cr_assert_eq(pipe_encrypt(&a, &p, &h, pub, &ca, &ea, &na), MC_OK);
+    header(&h, KEYMAT_FULL, VARIANT_HARDENED, 16);
+    cr_assert_eq(pipe_encrypt(&b, &p, &h, pub, &cb, &eb, &nb), MC_OK);
+    size_t diff = 0;
+    for (size_t i = 0; i < img_size_bytes(&a); i++) diff += ca.data[i] != cb.data[i];
+    /* Wu et al. 2011: NPCR of an ideal cipher is 255/256 = 99.61 %; 99 % is a loose floor. */
+    cr_assert_gt(diff * 100, img_size_bytes(&a) * 99, "only %zu of %zu bytes changed", diff, img_size_bytes(&a));
+    img_free(&a);
+    img_free(&b);
+    img_free(&ca);
+    img_free(&cb);
+    free(ea);
+    free(eb);
+}
+
+Test(pipeline, paper_variant_fails_the_differential_test_by_construction)
+{
+    /* Plaintext-independent keys: one changed sample changes one cipher sample. */
+    img_image a = random_image(64, 64, 1, 8), b;
+    cr_assert_eq(img_new(&b, 64, 64, 1, 8), MC_OK);
+    memcpy(b.data, a.data, img_size_bytes(&a));
+    b.data[2000] ^= 1;
+    chaos_params p = logistic();
+    keymat k;
+    cr_assert_eq(keymat_derive(&k, &p, 64, 64, img_size_bytes(&a)), MC_OK);
+    img_image ca, cb;
+    cr_assert_eq(pipe_apply(&a, &k, VARIANT_PAPER, 0, &ca), MC_OK);
+    cr_assert_eq(pipe_apply(&b, &k, VARIANT_PAPER, 0, &cb), MC_OK);
+    size_t diff = 0;
+    for (size_t i = 0; i < img_size_bytes(&a); i++) diff += ca.data[i] != cb.data[i];
+    cr_assert_eq(diff, 1);
+    keymat_free(&k);
+    img_free(&a);
+    img_free(&b);
+    img_free(&ca);
+    img_free(&cb);
+}
