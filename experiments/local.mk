@@ -1,0 +1,16 @@
+# experiments: the reproduction driver (make reproduce / reproduce-full) and the attacks.
+noinst_PROGRAMS = experiments/reproduce
+experiments_reproduce_SOURCES = experiments/reproduce.c experiments/reproduce.h experiments/parts.h \
+	experiments/repro_metrics.c experiments/repro_timing.c experiments/repro_security.c \
+	experiments/repro_nist.c experiments/repro_figures.c experiments/table.c experiments/table.h \
+	experiments/attacks/cpa.c experiments/attacks/cpa.h
+experiments_reproduce_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/experiments -I$(top_srcdir)
+experiments_reproduce_LDADD = libmedchaos.la -lm
+
+reproduce: experiments/reproduce$(EXEEXT) medchaos$(EXEEXT)
+	./experiments/reproduce --quick --data $(top_srcdir)/data/prepared --out results
+
+reproduce-full: experiments/reproduce$(EXEEXT) medchaos$(EXEEXT)
+	./experiments/reproduce --full --data $(top_srcdir)/data/prepared --out results-full
+
+.PHONY: reproduce reproduce-full

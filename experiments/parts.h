@@ -1,0 +1,22 @@
+/* The parts of the reproduction driver, one file each. */
+#ifndef MC_EXPERIMENTS_PARTS_H
+#define MC_EXPERIMENTS_PARTS_H
+#include <stddef.h>
+#include "experiments/reproduce.h"
+#include "pipeline/keymat.h"
+
+void repro_metrics(const repro_config *c, repro_variant *v, const repro_image *im, size_t nim);
+void repro_timing(const repro_config *c, repro_variant *v, const repro_image *im, size_t nim);
+void repro_security(const repro_config *c, repro_variant *v, const repro_image *im, size_t nim);
+void repro_nist(const repro_config *c, repro_variant *v);
+void repro_figures(const repro_config *c, repro_variant *v, const repro_image *im, size_t nim);
+
+/* Parameters of a row: from the variant's network, the teacher, or the
+ * fixed key (the teacher's parameters of one fixed record, for every image). */
+mc_err repro_params(repro_variant *v, repro_source s, const meta_record *m, chaos_params *p);
+/* Encrypt (and decrypt) one image under params; the caller frees the images. */
+mc_err repro_encrypt(const img_image *plain, const chaos_params *p, cipher_variant var, img_image *cipher,
+                     img_image *decrypted);
+double repro_seconds(void);
+
+#endif

@@ -1,0 +1,222 @@
+/* The reproduction driver behind `make reproduce` (quick) and `make
+ * reproduce-full`: trains the paper's four variants, encrypts and decrypts
+ * every bundled image, and writes every table of the paper (and the ones it
+ * should have had) to results/, with the paper's figures beside ours.
+ * Resumable: trained networks and checkpoints in results/models are reused. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "experiments/parts.h"
+#include "image/io.h"
+#include "keynet/train.h"
+
+static void die(const char *what, mc_err e)
+{
+    fprintf(stderr, "reproduce: %s: %s\n", what, mc_errmsg(e));
+    exit(1);
+}
+
+static void ensure_dir(const char *p)
+{
+    if (mkdir(p, 0755) != 0 && errno != EEXIST) {
+        fprintf(stderr, "reproduce: cannot create %s: %s\n", p, strerror(errno));
+        exit(1);
+    }
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(((const repro_image *)a)->name, ((const repro_image *)b)->name);
+}
+
+/* Every PNG under DATA/paper, with its metadata; the modality is the part of
+ * the file name before the first '_' (data/README.md names them so). */
+static repro_image *load_images(const char *data, size_t *n)
+{
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/paper", data);
+    DIR *d = opendir(dir);
+    if (!d) {
+        fprintf(stderr, "reproduce: %s: %s (run scripts/prepare-data.sh)\n", dir, strerror(errno));
+        exit(1);
+    }
+    repro_image *v = NULL;
+    *n = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        size_t len = strlen(de->d_name);
+        if (len < 5 || strcmp(de->d_name + len - 4, ".png")) continue;
+        v = realloc(v, (*n + 1) * sizeof *v);
+        repro_image *r = &v[*n];
+        memset(r, 0, sizeof *r);
+        snprintf(r->path, sizeof r->path, "%s/%s", dir, de->d_name);
+        snprintf(r->name, sizeof r->name, "%.*s", (int)(len - 4), de->d_name);
+        snprintf(r->modality, sizeof r->modality, "%.*s", (int)strcspn(r->name, "_"), r->name);
+        (*n)++;
+    }
+    closedir(d);
+    if (!*n) {
+        fprintf(stderr, "reproduce: no images in %s\n", dir);
+        exit(1);
+    }
+    qsort(v, *n, sizeof *v, cmp_name);
+    for (size_t i = 0; i < *n; i++) {
+        mc_err e = img_read(v[i].path, &v[i].im);
+        if (e) die(v[i].path, e);
+        if ((e = meta_read(v[i].path, &v[i].meta))) die(v[i].path, e);
+    }
+    return v;
+}
+
+static void provenance(const repro_config *c)
+{
+    char p[1024];
+    snprintf(p, sizeof p, "%s/PROVENANCE.md", c->out);
+    FILE *f = fopen(p, "w");
+    if (!f) return;
+    char commit[64] = "unknown", cpu[256] = "unknown", line[512];
+    FILE *g = popen("git rev-parse --short=12 HEAD 2>/dev/null && git status --porcelain 2>/dev/null | head -1", "r");
+    if (g) {
+        if (fgets(commit, sizeof commit, g)) commit[strcspn(commit, "\n")] = 0;
+        if (fgets(line, sizeof line, g)) strncat(commit, " (with uncommitted changes)", sizeof commit - strlen(commit) - 1);
+        pclose(g);
+    }
+    FILE *ci = fopen("/proc/cpuinfo", "r");
+    if (ci) {
+        while (fgets(line, sizeof line, ci))
+            if (!strncmp(line, "model name", 10)) {
+                snprintf(cpu, sizeof cpu, "%s", strchr(line, ':') + 2);
+                cpu[strcspn(cpu, "\n")] = 0;
+                break;
+            }
+        fclose(ci);
+    }
+    struct utsname u;
+    uname(&u);
+    time_t t = time(NULL);
+    char when[64];
+    strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", gmtime(&t));
+    int threads = 1;
+#ifdef _OPENMP
+    threads = omp_get_max_threads();
+#endif
+    fprintf(f, "# Provenance of these results\n\n| what | value |\n|---|---|\n");
+    fprintf(f, "| mode | %s |\n| date | %s |\n| commit | %s |\n| compiler | %s |\n", c->full ? "full" : "quick",
+            when, commit, __VERSION__);
+    fprintf(f, "| CPU | %s |\n| kernel | %s %s |\n| threads (OpenMP) | %d |\n| seed | %llu |\n", cpu, u.sysname,
+            u.release, threads, (unsigned long long)c->seed);
+    fprintf(f, "| key network | input %d×%d, %d epochs, %d records, batch %d |\n", c->size, c->size, c->epochs,
+            c->samples, c->batch);
+    fclose(f);
+}
+
+static void train_variants(const repro_config *c, repro_variant *v, const repro_image *im, size_t nim)
+{
+    meta_record *recs = malloc(nim * sizeof *recs);
+    for (size_t i = 0; i < nim; i++) recs[i] = im[i].meta;
+    for (int k = 0; k < REPRO_NVARIANTS; k++) {
+        const char *arch = nn_arch_name(v[k].arch), *map = chaos_map_name(v[k].map);
+        snprintf(v[k].model_path, sizeof v[k].model_path, "%s/models/%s-%s.safetensors", c->out, map, arch);
+        FILE *exists = fopen(v[k].model_path, "rb");
+        if (exists) {
+            fclose(exists);
+            printf("  %-22s trained network found, reused (%s)\n", v[k].label, v[k].model_path);
+        } else {
+            keynet_train_cfg cfg;
+            keynet_train_defaults(&cfg);
+            cfg.arch = v[k].arch;
+            cfg.map = v[k].map;
+            cfg.size = c->size;
+            cfg.epochs = c->epochs;
+            cfg.samples = c->samples;
+            cfg.batch = c->batch;
+            cfg.seed = c->seed;
+            char csv[1024], ckpt[1024];
+            snprintf(csv, sizeof csv, "%s/training-%s-%s.csv", c->out, map, arch);
+            snprintf(ckpt, sizeof ckpt, "%s/models/%s-%s.ckpt.safetensors", c->out, map, arch);
+            cfg.csv_path = csv;
+            cfg.ckpt_path = ckpt;
+            keynet_progress fin;
+            struct timespec t0, t1;
+            clock_gettime(CLOCK_MONOTONIC, &t0);
+            mc_err e = keynet_train(&cfg, recs, nim, v[k].model_path, 0, NULL, NULL, &fin);
+            if (e) die(v[k].model_path, e);
+            clock_gettime(CLOCK_MONOTONIC, &t1);
+            printf("  %-22s trained in %.1f s: train loss %.4f, validation loss %.4f\n", v[k].label,
+                   t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) * 1e-9, fin.train_loss, fin.val_loss);
+            remove(ckpt);
+        }
+        mc_err e = keynet_load(&v[k].net, v[k].model_path);
+        if (e) die(v[k].model_path, e);
+    }
+    free(recs);
+}
+
+int main(int argc, char **argv)
+{
+    repro_config c = {.out = "results", .data = "data/prepared", .seed = 20240501};
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--full")) c.full = 1;
+        else if (!strcmp(argv[i], "--quick")) c.full = 0;
+        else if (!strcmp(argv[i], "--out") && i + 1 < argc) c.out = argv[++i];
+        else if (!strcmp(argv[i], "--data") && i + 1 < argc) c.data = argv[++i];
+        else if (!strcmp(argv[i], "--seed") && i + 1 < argc) c.seed = strtoull(argv[++i], NULL, 10);
+        else {
+            fprintf(stderr, "usage: reproduce [--quick|--full] [--out DIR] [--data DIR] [--seed N]\n");
+            return 2;
+        }
+    }
+    if (c.full) {
+        c.size = 224, c.epochs = 20, c.samples = 2048, c.batch = 16, c.timing_runs = 20, c.nist_streams = 20;
+    } else {
+        c.size = 32, c.epochs = 3, c.samples = 256, c.batch = 16, c.timing_runs = 5, c.nist_streams = 4;
+    }
+    printf("medchaos reproduction, %s mode: key networks at %d×%d input, %d epochs on %d metadata records"
+           "%s\n", c.full ? "FULL" : "QUICK", c.size, c.size, c.epochs, c.samples,
+           c.full ? " (the paper's input size; expect about 2-3 hours on 2 cores)"
+                  : " (reduced from the paper's 224×224 so that it runs in minutes; `make reproduce-full` for the real budget)");
+    ensure_dir(c.out);
+    char p[1024];
+    snprintf(p, sizeof p, "%s/models", c.out);
+    ensure_dir(p);
+    snprintf(p, sizeof p, "%s/figures", c.out);
+    ensure_dir(p);
+    provenance(&c);
+
+    size_t nim;
+    repro_image *im = load_images(c.data, &nim);
+    printf("[1/7] %zu images from %s/paper\n", nim, c.data);
+    repro_variant v[REPRO_NVARIANTS] = {
+        {"Logistic+ResNet-18", CHAOS_LOGISTIC, NN_RESNET18, "", {0}},
+        {"Logistic+MobileNetV2", CHAOS_LOGISTIC, NN_MOBILENETV2, "", {0}},
+        {"Lorenz+ResNet-18", CHAOS_LORENZ, NN_RESNET18, "", {0}},
+        {"Lorenz+MobileNetV2", CHAOS_LORENZ, NN_MOBILENETV2, "", {0}},
+    };
+    printf("[2/7] key networks\n");
+    train_variants(&c, v, im, nim);
+    printf("[3/7] cipher metrics, differential test, ablations\n");
+    repro_metrics(&c, v, im, nim);
+    printf("[4/7] timing\n");
+    repro_timing(&c, v, im, nim);
+    printf("[5/7] key sensitivity and the chosen-plaintext attack\n");
+    repro_security(&c, v, im, nim);
+    printf("[6/7] NIST SP 800-22 on the keystreams\n");
+    repro_nist(&c, v);
+    printf("[7/7] figures\n");
+    repro_figures(&c, v, im, nim);
+    for (int k = 0; k < REPRO_NVARIANTS; k++) keynet_free(&v[k].net);
+    for (size_t i = 0; i < nim; i++) img_free(&im[i].im);
+    free(im);
+    printf("done: tables in %s/*.md (and .csv), figures in %s/figures, provenance in %s/PROVENANCE.md\n", c.out,
+           c.out, c.out);
+    return 0;
+}

@@ -1,0 +1,23 @@
+/* Result tables written twice, as CSV for machines and Markdown for people,
+ * from the same cells, so the two never disagree. */
+#ifndef MC_EXPERIMENTS_TABLE_H
+#define MC_EXPERIMENTS_TABLE_H
+#include <stdio.h>
+
+typedef struct {
+    FILE *csv, *md;
+    int ncols;
+} table;
+
+/* Open DIR/NAME.csv and DIR/NAME.md; the Markdown gets TITLE as a heading. */
+int table_open(table *t, const char *dir, const char *name, const char *title,
+               const char *const *cols, int ncols);
+/* One row; cells formatted by the caller. */
+void table_row(table *t, const char *const *cells);
+/* A paragraph under the Markdown table (notes, sources), then close both. */
+void table_close(table *t, const char *notes);
+
+/* printf into a rotating set of static buffers, for building cells inline. */
+const char *cell(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif
