@@ -4,6 +4,40 @@
 #include <stdarg.h>
 #include <string.h>
 
+/* Text into LaTeX: escape the specials and spell the few non-ASCII symbols the
+ * tables use as math, so the report builds with plain pdflatex. */
+static void tex_text(FILE *f, const char *s)
+{
+    static const struct { const char *utf8, *tex; } sym[] = {
+        {"α", "$\\alpha$"}, {"χ²", "$\\chi^2$"}, {"∞", "$\\infty$"}, {"×", "$\\times$"},
+        {"σ", "$\\sigma$"}, {"ρ", "$\\rho$"}, {"β", "$\\beta$"}, {"≈", "$\\approx$"},
+        {"⌈", "$\\lceil$"}, {"⌉", "$\\rceil$"}, {"²", "$^2$"}, {"·", "$\\cdot$"}, {"≥", "$\\geq$"},
+        {"≤", "$\\leq$"}, {"μ", "$\\mu$"}, {"–", "--"}, {"—", "---"}, {"\"", "''"},
+    };
+    for (; *s; s++) {
+        size_t k;
+        for (k = 0; k < sizeof sym / sizeof *sym; k++) {
+            size_t n = strlen(sym[k].utf8);
+            if (!strncmp(s, sym[k].utf8, n)) {
+                fputs(sym[k].tex, f);
+                s += n - 1;
+                break;
+            }
+        }
+        if (k < sizeof sym / sizeof *sym) continue;
+        switch (*s) {
+        case '%': case '&': case '#': case '_': case '$': case '{': case '}': fprintf(f, "\\%c", *s); break;
+        case '^': fputs("\\^{}", f); break;
+        case '~': fputs("\\~{}", f); break;
+        case '\\': fputs("\\textbackslash{}", f); break;
+        case '<': fputs("$<$", f); break;
+        case '>': fputs("$>$", f); break;
+        case '|': fputs("$|$", f); break;
+        default: fputc(*s, f);
+        }
+    }
+}
+
 int table_open(table *t, const char *dir, const char *name, const char *title,
                const char *const *cols, int ncols)
 {
@@ -12,12 +46,25 @@ int table_open(table *t, const char *dir, const char *name, const char *title,
     t->csv = fopen(p, "w");
     snprintf(p, sizeof p, "%s/%s.md", dir, name);
     t->md = fopen(p, "w");
+    snprintf(p, sizeof p, "%s/%s.tex", dir, name);
+    t->tex = fopen(p, "w");
     t->ncols = ncols;
-    if (!t->csv || !t->md) {
+    if (!t->csv || !t->md || !t->tex) {
         if (t->csv) fclose(t->csv);
         if (t->md) fclose(t->md);
+        if (t->tex) fclose(t->tex);
         return -1;
     }
+    fprintf(t->tex, "\\begin{table}[htbp]\\centering\\scriptsize\\caption{");
+    tex_text(t->tex, title);
+    fprintf(t->tex, "}\\label{tab:%s}\n\\resizebox{\\textwidth}{!}{\\begin{tabular}{", name);
+    for (int i = 0; i < ncols; i++) fputc(i ? 'r' : 'l', t->tex);
+    fprintf(t->tex, "}\\toprule\n");
+    for (int i = 0; i < ncols; i++) {
+        if (i) fprintf(t->tex, " & ");
+        tex_text(t->tex, cols[i]);
+    }
+    fprintf(t->tex, " \\\\\\midrule\n");
     fprintf(t->md, "### %s\n\n|", title);
     for (int i = 0; i < ncols; i++) {
         fprintf(t->csv, "%s%s", i ? "," : "", cols[i]);
@@ -41,13 +88,26 @@ void table_row(table *t, const char *const *cells)
     }
     fprintf(t->csv, "\n");
     fprintf(t->md, "\n");
+    for (int i = 0; i < t->ncols; i++) {
+        if (i) fprintf(t->tex, " & ");
+        tex_text(t->tex, cells[i]);
+    }
+    fprintf(t->tex, " \\\\\n");
 }
 
 void table_close(table *t, const char *notes)
 {
     if (notes && *notes) fprintf(t->md, "\n%s\n", notes);
+    fprintf(t->tex, "\\bottomrule\\end{tabular}}\n");
+    if (notes && *notes) {
+        fprintf(t->tex, "\\par\\smallskip\\parbox{\\textwidth}{\\footnotesize ");
+        tex_text(t->tex, notes);
+        fprintf(t->tex, "}\n");
+    }
+    fprintf(t->tex, "\\end{table}\n");
     fclose(t->csv);
     fclose(t->md);
+    fclose(t->tex);
 }
 
 const char *cell(const char *fmt, ...)

@@ -1,15 +1,17 @@
-/* Result tables written twice, as CSV for machines and Markdown for people,
+/* Result tables written three times, as CSV for machines, Markdown for people and
+ * LaTeX for the report,
  * from the same cells, so the two never disagree. */
 #ifndef MC_EXPERIMENTS_TABLE_H
 #define MC_EXPERIMENTS_TABLE_H
 #include <stdio.h>
 
 typedef struct {
-    FILE *csv, *md;
+    FILE *csv, *md, *tex;
     int ncols;
 } table;
 
-/* Open DIR/NAME.csv and DIR/NAME.md; the Markdown gets TITLE as a heading. */
+/* Open DIR/NAME.csv, DIR/NAME.md and DIR/NAME.tex (a LaTeX table the report in
+ * paper/ includes); the Markdown and LaTeX get TITLE as a heading/caption. */
 int table_open(table *t, const char *dir, const char *name, const char *title,
                const char *const *cols, int ncols);
 /* One row; cells formatted by the caller. */
