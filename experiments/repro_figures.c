@@ -82,6 +82,7 @@ void repro_figures(const repro_config *c, repro_variant *v, const repro_image *i
 {
     FILE *gp = open_out(c, "figures.gp");
     if (!gp) return;
+    FILE *tex = open_out(c, "figures.tex");   /* the report's figure pages */
     fprintf(gp, "# gnuplot script written by experiments/reproduce; run from %s/figures\n"
                 "set terminal pngcairo size 900,600 font 'sans,10'\n", c->out);
     for (size_t i = 0; i < nim; i++) {
@@ -114,6 +115,13 @@ void repro_figures(const repro_config *c, repro_variant *v, const repro_image *i
                 fprintf(gp, "set title '%s %s'\nplot '%s' index %d using 1:2 with dots lc rgb '%s'\n", k ? "cipher" : "plain",
                         dirs[d], name, 2 + 3 * k + d, k ? "#a04040" : "#4060a0");
         fprintf(gp, "unset multiplot\nset size nosquare\nset autoscale\n");
+        if (tex)
+            fprintf(tex, "\\begin{figure}[H]\\centering\n\\includegraphics[width=\\textwidth]{grid_%s.png}\\\\\n"
+                         "\\IfFileExists{%s/figures/hist_%s.png}{\\includegraphics[width=.49\\textwidth]{hist_%s.png}}{}\n"
+                         "\\IfFileExists{%s/figures/corr_%s.png}{\\includegraphics[width=.49\\textwidth]{corr_%s.png}}{}\n"
+                         "\\caption{%s: plain, cipher (Logistic+ResNet-18) and decrypted; histograms; adjacent pairs.}\n"
+                         "\\end{figure}\n",
+                    im[i].name, c->out, im[i].name, im[i].name, c->out, im[i].name, im[i].name, im[i].name);
         img_free(&C);
         img_free(&D);
     }
@@ -157,6 +165,7 @@ void repro_figures(const repro_config *c, repro_variant *v, const repro_image *i
     if (l) fclose(l);
     free(orbit);
     fclose(gp);
+    if (tex) fclose(tex);
     char cmd[1200];
     snprintf(cmd, sizeof cmd, "command -v gnuplot >/dev/null 2>&1 && cd '%s/figures' && gnuplot figures.gp", c->out);
     if (system(cmd) != 0) printf("  gnuplot not available or failed: only the image grids were drawn\n");
