@@ -1,0 +1,25 @@
+/* Which x86 instruction-set extensions this processor offers, read once with CPUID,
+ * and whether the user allows us to use them (MEDCHAOS_NO_ASM=1 forbids it, so the
+ * portable code paths can be exercised and compared on any machine). */
+#ifndef MC_CRYPTO_CPU_H
+#define MC_CRYPTO_CPU_H
+
+typedef struct {
+    int aesni;   /* AESENC/AESDEC/AESKEYGENASSIST (CPUID.1:ECX bit 25) */
+    int pclmul;  /* PCLMULQDQ carry-less multiply (CPUID.1:ECX bit 1) */
+    int sse41;   /* SSE4.1, for PINSR/PEXTR in the AES-NI code (CPUID.1:ECX bit 19) */
+    int avx2;    /* AVX2 (CPUID.7.0:EBX bit 5) and the OS saves YMM state (XGETBV) */
+    int sha_ni;  /* SHA-1/SHA-256 extensions (CPUID.7.0:EBX bit 29) */
+} cpu_features;
+
+/* The processor's features as CPUID reports them, probed once. This is a
+ * read-only fact about the machine: MEDCHAOS_NO_ASM does not change it. */
+cpu_features cpu_get(void);
+
+/* 0 when the environment variable MEDCHAOS_NO_ASM is set to "1", else 1. */
+int cpu_asm_allowed(void);
+
+/* The features that code may actually use: cpu_get() masked by cpu_asm_allowed(). */
+cpu_features cpu_usable(void);
+
+#endif
