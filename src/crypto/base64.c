@@ -10,8 +10,9 @@ static char enc6(int v)
 {
     int c = v + 'A';
     c += in_range(v, 26, 51) & ('a' - 'A' - 26);
-    c += in_range(v, 52, 61) & ('0' - 'a' - 26);
-    c += (in_range(v, 62, 62) & ('+' - '0' - 10)) + (in_range(v, 63, 63) & ('/' - '0' - 11));
+    c += in_range(v, 52, 61) & ('0' - 'A' - 52);
+    c += in_range(v, 62, 62) & ('+' - 'A' - 62);
+    c += in_range(v, 63, 63) & ('/' - 'A' - 63);
     return (char)c;
 }
 

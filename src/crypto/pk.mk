@@ -32,15 +32,15 @@ bench_bench_crypto_pk_LDADD = libmedchaos.la $(GMP_LIBS)
 # key and the decrypted message marked undefined; any branch or memory index that
 # depends on them is reported. The library sources are compiled into the checker
 # with -DMC_CT_CHECK so that the few public verdicts are declassified.
-EXTRA_PROGRAMS += tests/ct_rsa
-tests_ct_rsa_SOURCES = tests/ct_rsa.c src/crypto/sha256.c src/crypto/sha256_ni.c src/crypto/random.c \
+EXTRA_PROGRAMS += tests/test_ct_rsa
+tests_test_ct_rsa_SOURCES = tests/test_ct_rsa.c src/crypto/sha256.c src/crypto/sha256_ni.c src/crypto/random.c \
 	src/crypto/rsa_key.c src/crypto/rsa_core.c src/crypto/oaep.c src/crypto/der.c src/crypto/base64.c \
 	src/crypto/rsa_der.c src/crypto/pem.c src/util/err.c src/util/file.c src/util/secure.c
-tests_ct_rsa_CPPFLAGS = $(AM_CPPFLAGS) -DMC_CT_CHECK
-tests_ct_rsa_LDADD = $(GMP_LIBS)
-CLEANFILES += tests/ct_rsa
-ct-check-rsa: tests/ct_rsa$(EXEEXT)
+tests_test_ct_rsa_CPPFLAGS = $(AM_CPPFLAGS) -DMC_CT_CHECK
+tests_test_ct_rsa_LDADD = $(GMP_LIBS)
+CLEANFILES += tests/test_ct_rsa
+ct-check-rsa: tests/test_ct_rsa$(EXEEXT)
 	@if test -z "$(VALGRIND)"; then echo "ct-check-rsa: valgrind not found (apt-get install valgrind)"; exit 1; fi
 	$(VALGRIND) --tool=memcheck --error-exitcode=3 --track-origins=yes --num-callers=12 \
-	  ./tests/ct_rsa$(EXEEXT) $(abs_top_srcdir)/tests/vectors/pem/openssl_2048.pem
+	  ./tests/test_ct_rsa$(EXEEXT) $(abs_top_srcdir)/tests/vectors/pem/openssl_2048.pem
 .PHONY: ct-check-rsa
