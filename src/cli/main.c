@@ -9,6 +9,7 @@
 
 static const cli_command commands[] = {
     /* Keep sorted; one entry per src/cli/cmd_NAME.c. */
+    {"keygen", cmd_keygen, "generate an RSA key pair (NAME.pem, NAME.pub.pem)"},
     {NULL, NULL, NULL},
 };
 

@@ -1,0 +1,212 @@
+/* PEM armour, RFC 7468 §2-§5: "-----BEGIN LABEL-----", base64 lines of 64
+ * characters, "-----END LABEL-----". The reader is strict in the way of RFC 7468
+ * §3's "strict" grammar, except that it accepts CRLF line ends: only white space
+ * may surround the block, and the END label must repeat the BEGIN label. */
+#include "crypto/pem.h"
+#include "crypto/base64.h"
+#include "crypto/rsa_der.h"
+#include "util/file.h"
+#include "util/secure.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+/* Find the block; label/llen name it, body/blen cover the base64 text. */
+static mc_err pem_unwrap(const char *buf, size_t n, const char **label, size_t *llen,
+                         const char **body, size_t *blen)
+{
+    static const char begin[] = "-----BEGIN ", end[] = "-----END ", dashes[] = "-----";
+    size_t i = 0;
+    while (i < n && is_space(buf[i])) i++;
+    if (n - i < sizeof begin - 1 || memcmp(buf + i, begin, sizeof begin - 1) != 0)
+        return mc_fail(MC_E_FORMAT, "not a PEM file (no -----BEGIN line)");
+    i += sizeof begin - 1;
+    size_t l0 = i;
+    while (i < n && buf[i] != '-' && buf[i] != '\n') i++;
+    if (n - i < 5 || memcmp(buf + i, dashes, 5) != 0 || i == l0)
+        return mc_fail(MC_E_FORMAT, "PEM: malformed BEGIN line");
+    *label = buf + l0;
+    *llen = i - l0;
+    i += 5;
+    if (i < n && buf[i] == '\r') i++;
+    if (i >= n || buf[i] != '\n') return mc_fail(MC_E_FORMAT, "PEM: malformed BEGIN line");
+    i++;
+    *body = buf + i;
+    /* The END line starts at the first '-' after the body. */
+    size_t b0 = i;
+    while (i < n && buf[i] != '-') i++;
+    *blen = i - b0;
+    if (n - i < sizeof end - 1 || memcmp(buf + i, end, sizeof end - 1) != 0)
+        return mc_fail(MC_E_TRUNCATED, "PEM: no -----END line (file truncated?)");
+    i += sizeof end - 1;
+    if (n - i < *llen + 5 || memcmp(buf + i, *label, *llen) != 0 || memcmp(buf + i + *llen, dashes, 5))
+        return mc_fail(MC_E_FORMAT, "PEM: END label does not match BEGIN %.*s", (int)*llen, *label);
+    i += *llen + 5;
+    while (i < n && is_space(buf[i])) i++;
+    if (i != n) return mc_fail(MC_E_FORMAT, "PEM: %zu trailing bytes after the END line", n - i);
+    return MC_OK;
+}
+
+static int label_is(const char *label, size_t llen, const char *want)
+{
+    return strlen(want) == llen && memcmp(label, want, llen) == 0;
+}
+
+/* Decode the block; the caller wipes and frees *der. */
+static mc_err pem_decode(const char *buf, size_t n, const char **label, size_t *llen, uint8_t **der,
+                         size_t *dlen)
+{
+    const char *body = NULL;
+    size_t blen = 0;
+    mc_err e = pem_unwrap(buf, n, label, llen, &body, &blen);
+    if (e) return e;
+    size_t cap = blen / 4 * 3 + 3;
+    *der = malloc(cap);
+    if (!*der) return mc_fail(MC_E_NOMEM, "out of memory");
+    if ((e = base64_decode(body, blen, *der, dlen))) {
+        mc_wipe(*der, cap);
+        free(*der);
+        *der = NULL;
+    }
+    return e;
+}
+
+mc_err pem_parse_private(const char *buf, size_t n, rsa_priv **k)
+{
+    *k = NULL;
+    const char *label;
+    size_t llen, dlen;
+    uint8_t *der;
+    mc_err e = pem_decode(buf, n, &label, &llen, &der, &dlen);
+    if (e) return e;
+    if (label_is(label, llen, "PRIVATE KEY"))
+        e = rsa_der_parse_pkcs8(der, dlen, k);
+    else if (label_is(label, llen, "RSA PRIVATE KEY"))
+        e = rsa_der_parse_pkcs1_private(der, dlen, k);
+    else if (label_is(label, llen, "ENCRYPTED PRIVATE KEY"))
+        e = mc_fail(MC_E_UNSUPPORTED, "encrypted private key; decrypt it first (openssl pkey -in K -out K2)");
+    else
+        e = mc_fail(MC_E_KEY, "expected a private key, found \"%.*s\"", (int)llen, label);
+    mc_wipe(der, dlen);
+    free(der);
+    return e;
+}
+
+mc_err pem_parse_public(const char *buf, size_t n, rsa_pub **k)
+{
+    *k = NULL;
+    const char *label;
+    size_t llen, dlen;
+    uint8_t *der;
+    mc_err e = pem_decode(buf, n, &label, &llen, &der, &dlen);
+    if (e) return e;
+    if (label_is(label, llen, "PUBLIC KEY"))
+        e = rsa_der_parse_spki(der, dlen, k);
+    else if (label_is(label, llen, "RSA PUBLIC KEY"))
+        e = rsa_der_parse_pkcs1_public(der, dlen, k);
+    else
+        e = mc_fail(MC_E_KEY, "expected a public key, found \"%.*s\"", (int)llen, label);
+    mc_wipe(der, dlen);
+    free(der);
+    return e;
+}
+
+void pem_free_text(char *text, size_t n)
+{
+    if (text) mc_wipe(text, n + 1);
+    free(text);
+}
+
+/* Armour DER bytes under label, in 64-character lines (RFC 7468 §2). */
+static mc_err pem_encode(const char *label, const uint8_t *der, size_t dlen, char **text, size_t *n)
+{
+    size_t b64 = base64_encoded_len(dlen), lines = (b64 + 63) / 64;
+    size_t cap = 2 * (strlen(label) + 16) + b64 + lines + 1;
+    char *t = malloc(cap), *o = t;
+    if (!t) return mc_fail(MC_E_NOMEM, "out of memory");
+    o += sprintf(o, "-----BEGIN %s-----\n", label);
+    char *enc = o; /* encode in place, then spread into lines from the back */
+    base64_encode(der, dlen, enc);
+    for (size_t l = lines; l-- > 0;) {
+        size_t len = l + 1 == lines ? b64 - 64 * l : 64;
+        memmove(enc + 65 * l, enc + 64 * l, len);
+        enc[65 * l + len] = '\n';
+    }
+    o = enc + b64 + lines;
+    o += sprintf(o, "-----END %s-----\n", label);
+    *text = t;
+    *n = (size_t)(o - t);
+    return MC_OK;
+}
+
+mc_err pem_format_private(const rsa_priv *k, char **text, size_t *n)
+{
+    uint8_t *der;
+    size_t dlen;
+    mc_err e = rsa_der_encode_pkcs8(k, &der, &dlen);
+    if (e) return e;
+    e = pem_encode("PRIVATE KEY", der, dlen, text, n);
+    mc_wipe(der, dlen);
+    free(der);
+    return e;
+}
+
+mc_err pem_format_public(const rsa_pub *k, char **text, size_t *n)
+{
+    uint8_t *der;
+    size_t dlen;
+    mc_err e = rsa_der_encode_spki(k, &der, &dlen);
+    if (e) return e;
+    e = pem_encode("PUBLIC KEY", der, dlen, text, n);
+    free(der);
+    return e;
+}
+
+mc_err pem_read_private(const char *path, rsa_priv **k)
+{
+    unsigned char *buf;
+    size_t n;
+    *k = NULL;
+    mc_err e = mc_read_file(path, PEM_MAX_FILE, &buf, &n);
+    if (e) return e;
+    e = pem_parse_private((const char *)buf, n, k);
+    mc_wipe(buf, n);
+    free(buf);
+    return e;
+}
+
+mc_err pem_read_public(const char *path, rsa_pub **k)
+{
+    unsigned char *buf;
+    size_t n;
+    *k = NULL;
+    mc_err e = mc_read_file(path, PEM_MAX_FILE, &buf, &n);
+    if (e) return e;
+    e = pem_parse_public((const char *)buf, n, k);
+    free(buf);
+    return e;
+}
+
+mc_err pem_write_private(const char *path, const rsa_priv *k, int force)
+{
+    char *t;
+    size_t n;
+    mc_err e = pem_format_private(k, &t, &n);
+    if (e) return e;
+    e = mc_write_file(path, t, n, 0600, force);
+    pem_free_text(t, n);
+    return e;
+}
+
+mc_err pem_write_public(const char *path, const rsa_pub *k, int force)
+{
+    char *t;
+    size_t n;
+    mc_err e = pem_format_public(k, &t, &n);
+    if (e) return e;
+    e = mc_write_file(path, t, n, 0644, force);
+    pem_free_text(t, n);
+    return e;
+}

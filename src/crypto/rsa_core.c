@@ -1,0 +1,218 @@
+/* Raw RSA: RSAEP (RFC 8017 §5.1.1) and RSADP with the CRT (§5.1.2, second form).
+ * Everything that touches a secret runs on GMP's mpn_sec_* functions, whose
+ * memory accesses and branches depend only on operand sizes, never on values.
+ * The private operation also blinds its input (c' = c·r^e, Kocher's timing
+ * attack) and re-encrypts its result (m^e == c), refusing to release a value
+ * that a fault in the CRT would otherwise turn into a factorisation of n
+ * (Boneh-DeMillo-Lipton). `make ct-check-rsa` checks all this under valgrind. */
+#include "crypto/random.h"
+#include "crypto/rsa_impl.h"
+#include "util/secure.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Big-endian byte strings <-> little-endian limb arrays; the loops run over every
+ * byte whatever the values, so the conversion is data-independent. */
+static void bytes_to_limbs(mp_limb_t *r, mp_size_t rn, const uint8_t *b, size_t blen)
+{
+    memset(r, 0, (size_t)rn * sizeof *r);
+    for (size_t i = 0; i < blen; i++) {
+        size_t bit = 8 * (blen - 1 - i);
+        r[bit / GMP_NUMB_BITS] |= (mp_limb_t)b[i] << (bit % GMP_NUMB_BITS);
+    }
+}
+
+static void limbs_to_bytes(uint8_t *b, size_t blen, const mp_limb_t *r)
+{
+    for (size_t i = 0; i < blen; i++) {
+        size_t bit = 8 * (blen - 1 - i);
+        b[i] = (uint8_t)(r[bit / GMP_NUMB_BITS] >> (bit % GMP_NUMB_BITS));
+    }
+}
+
+static mp_size_t max_sz(mp_size_t a, mp_size_t b) { return a > b ? a : b; }
+
+/* A number of bits as mpn_sec_powm wants it for an exponent below 2^bits. */
+static mp_bitcnt_t bitlen(mpz_srcptr x) { return (mp_bitcnt_t)mpz_sizeinbase(x, 2); }
+
+/* out = in^e mod n on nn-limb numbers (in > 0, in < n); tp is scratch. */
+static void pub_powm(const rsa_pub *k, mp_limb_t *out, const mp_limb_t *in, mp_limb_t *tp)
+{
+    mp_size_t nn = (mp_size_t)mpz_size(k->n);
+    mpn_sec_powm(out, in, nn, mpz_limbs_read(k->e), bitlen(k->e), mpz_limbs_read(k->n), nn, tp);
+}
+
+static mp_size_t pub_itch(const rsa_pub *k)
+{
+    mp_size_t nn = (mp_size_t)mpz_size(k->n);
+    return mpn_sec_powm_itch(nn, bitlen(k->e), nn);
+}
+
+mc_err rsa_public_op(const rsa_pub *k, const uint8_t *in, uint8_t *out)
+{
+    mp_size_t nn = (mp_size_t)mpz_size(k->n), tn = pub_itch(k);
+    mp_limb_t *buf = malloc((size_t)(2 * nn + tn) * sizeof *buf);
+    if (!buf) return mc_fail(MC_E_NOMEM, "out of memory");
+    mp_limb_t *m = buf, *c = buf + nn, *tp = buf + 2 * nn;
+    bytes_to_limbs(m, nn, in, k->bytes);
+    mc_err e = MC_OK;
+    /* RSAEP step 1: 0 < m < n (zero is excluded as mpn_sec_powm needs a positive base). */
+    if (mpn_zero_p(m, nn) || mpn_cmp(m, mpz_limbs_read(k->n), nn) >= 0) {
+        e = mc_fail(MC_E_ARG, "RSA message representative out of range");
+    } else {
+        pub_powm(k, c, m, tp);
+        limbs_to_bytes(out, k->bytes, c);
+    }
+    mc_wipe(buf, (size_t)(2 * nn + tn) * sizeof *buf);
+    free(buf);
+    return e;
+}
+
+/* Working space of one private operation, carved out of a single allocation. */
+typedef struct {
+    mp_size_t nn, pn, qn, wn;           /* limbs of n, p, q; wn = max(pn, qn) */
+    mp_limb_t *c, *r, *rinv, *cb, *wide, *m1, *m2, *x, *h, *m, *t, *tp;
+    size_t total;
+} priv_ws;
+
+static mp_limb_t *ws_alloc(priv_ws *w, const rsa_priv *k)
+{
+    mp_size_t nn = w->nn = (mp_size_t)mpz_size(k->pub.n);
+    mp_size_t pn = w->pn = (mp_size_t)mpz_size(k->p);
+    mp_size_t qn = w->qn = (mp_size_t)mpz_size(k->q);
+    mp_size_t wn = w->wn = max_sz(pn, qn);
+    mp_size_t tn = pub_itch(&k->pub);
+    tn = max_sz(tn, mpn_sec_invert_itch(nn));
+    tn = max_sz(tn, mpn_sec_mul_itch(nn, nn));
+    tn = max_sz(tn, mpn_sec_div_r_itch(2 * nn, nn));
+    tn = max_sz(tn, mpn_sec_div_r_itch(nn + 2, nn));
+    tn = max_sz(tn, mpn_sec_div_r_itch(nn, pn));
+    tn = max_sz(tn, mpn_sec_div_r_itch(nn, qn));
+    tn = max_sz(tn, mpn_sec_div_r_itch(wn, pn));
+    tn = max_sz(tn, mpn_sec_div_r_itch(2 * pn, pn));
+    tn = max_sz(tn, mpn_sec_powm_itch(pn, bitlen(k->p), pn));
+    tn = max_sz(tn, mpn_sec_powm_itch(qn, bitlen(k->q), qn));
+    tn = max_sz(tn, mpn_sec_mul_itch(pn, pn));
+    tn = max_sz(tn, mpn_sec_mul_itch(wn, pn < qn ? pn : qn));
+    /* c r rinv cb m: nn each; wide nn+2; m1 pn; m2 qn; x (pn+qn); h pn; t 2nn+4. */
+    w->total = (size_t)(6 * nn + 2 + 3 * pn + 2 * qn + 2 * nn + 4 + tn);
+    mp_limb_t *b = calloc(w->total, sizeof *b);
+    if (!b) return NULL;
+    mp_limb_t *p = b;
+    w->c = p; p += nn;
+    w->r = p; p += nn;
+    w->rinv = p; p += nn;
+    w->cb = p; p += nn;
+    w->wide = p; p += nn + 2;
+    w->m = p; p += nn;
+    w->m1 = p; p += pn;
+    w->m2 = p; p += qn;
+    w->x = p; p += pn + qn;
+    w->h = p; p += pn;
+    w->t = p; p += 2 * nn + 4;
+    w->tp = p;
+    return b;
+}
+
+/* Blinding pair (r, r^-1 mod n) with r uniform in [1, n): 16 spare random bytes
+ * make the bias of the reduction negligible (2^-128). */
+static mc_err blinding(const rsa_priv *k, priv_ws *w)
+{
+    mp_size_t nn = w->nn;
+    const mp_limb_t *n = mpz_limbs_read(k->pub.n);
+    size_t rb = (size_t)nn * sizeof(mp_limb_t) + 16;
+    uint8_t *bytes = (uint8_t *)w->t; /* t has 2nn+4 limbs: room for rb bytes */
+    for (int tries = 0; tries < 8; tries++) {
+        mc_err e = rand_bytes(bytes, rb);
+        if (e) return e;
+        bytes_to_limbs(w->wide, nn + 2, bytes, rb);
+        mpn_sec_div_r(w->wide, nn + 2, n, nn, w->tp);
+        memcpy(w->r, w->wide, (size_t)nn * sizeof *w->wide);
+        memcpy(w->rinv, w->wide, (size_t)nn * sizeof *w->wide); /* mpn_sec_invert destroys its input */
+        int ok = mpn_sec_invert(w->cb, w->rinv, n, nn, 2 * (mp_bitcnt_t)nn * GMP_NUMB_BITS, w->tp);
+        MC_DECLASSIFY(&ok, sizeof ok); /* r is not invertible with probability ~2^-1000 */
+        if (ok) {
+            memcpy(w->rinv, w->cb, (size_t)nn * sizeof *w->cb);
+            return MC_OK;
+        }
+    }
+    return mc_fail(MC_E_RANDOM, "could not draw an invertible RSA blinding factor");
+}
+
+/* m_x = (c mod x)^(d mod (x-1)) mod x for one prime x (RFC 8017 §5.1.2 step 2b i-ii). */
+static void crt_half(priv_ws *w, mp_limb_t *mx, mpz_srcptr x, const mp_limb_t *dx)
+{
+    mp_size_t xn = (mp_size_t)mpz_size(x);
+    memcpy(w->t, w->cb, (size_t)w->nn * sizeof *w->t);
+    mpn_sec_div_r(w->t, w->nn, mpz_limbs_read(x), xn, w->tp);
+    mpn_sec_powm(mx, w->t, xn, dx, bitlen(x), mpz_limbs_read(x), xn, w->tp);
+}
+
+mc_err rsa_private_op(const rsa_priv *k, const uint8_t *in, uint8_t *out)
+{
+    priv_ws w;
+    mp_limb_t *buf = ws_alloc(&w, k);
+    if (!buf) return mc_fail(MC_E_NOMEM, "out of memory");
+    mp_size_t nn = w.nn, pn = w.pn, qn = w.qn;
+    const mp_limb_t *n = mpz_limbs_read(k->pub.n), *p = mpz_limbs_read(k->p),
+                    *q = mpz_limbs_read(k->q);
+    mc_err e = MC_OK;
+
+    /* Step 1: 0 < c < n. The ciphertext is public, so this test may branch. */
+    bytes_to_limbs(w.c, nn, in, k->pub.bytes);
+    if (mpn_zero_p(w.c, nn) || mpn_cmp(w.c, n, nn) >= 0) {
+        e = mc_fail(MC_E_AUTH, "ciphertext representative out of range");
+        goto out;
+    }
+
+    /* Blind: cb = c · r^e mod n. */
+    if ((e = blinding(k, &w))) goto out;
+    pub_powm(&k->pub, w.m, w.r, w.tp);
+    mpn_sec_mul(w.t, w.c, nn, w.m, nn, w.tp);
+    mpn_sec_div_r(w.t, 2 * nn, n, nn, w.tp);
+    memcpy(w.cb, w.t, (size_t)nn * sizeof *w.t);
+
+    /* Step 2b: the two half-size exponentiations. */
+    crt_half(&w, w.m1, k->p, k->dp_l);
+    crt_half(&w, w.m2, k->q, k->dq_l);
+
+    /* h = qInv · (m1 − m2) mod p, with m2 first reduced mod p (q may exceed p). */
+    memset(w.x, 0, (size_t)(pn + qn) * sizeof *w.x);
+    memcpy(w.x, w.m2, (size_t)qn * sizeof *w.x);
+    if (qn >= pn) mpn_sec_div_r(w.x, qn, p, pn, w.tp); /* else m2 < 2^(64·qn) <= p already */
+    mp_limb_t borrow = mpn_sub_n(w.h, w.m1, w.x, pn);
+    mpn_cnd_add_n(borrow, w.h, w.h, p, pn);
+    mpn_sec_mul(w.t, k->qinv_l, pn, w.h, pn, w.tp);
+    mpn_sec_div_r(w.t, 2 * pn, p, pn, w.tp);
+    memcpy(w.h, w.t, (size_t)pn * sizeof *w.t);
+
+    /* m = m2 + q·h (< n, so no carry out of pn+qn limbs and the top limbs past nn are 0). */
+    if (qn >= pn)
+        mpn_sec_mul(w.t, q, qn, w.h, pn, w.tp);
+    else
+        mpn_sec_mul(w.t, w.h, pn, q, qn, w.tp);
+    memset(w.x, 0, (size_t)(pn + qn) * sizeof *w.x);
+    memcpy(w.x, w.m2, (size_t)qn * sizeof *w.x);
+    mpn_add_n(w.t, w.t, w.x, pn + qn);
+    memcpy(w.m, w.t, (size_t)nn * sizeof *w.t);
+
+    /* Unblind: m · r^-1 mod n. */
+    mpn_sec_mul(w.t, w.m, nn, w.rinv, nn, w.tp);
+    mpn_sec_div_r(w.t, 2 * nn, n, nn, w.tp);
+    memcpy(w.m, w.t, (size_t)nn * sizeof *w.t);
+
+    /* Fault check: m^e must give back c. m > 0 because c > 0. */
+    pub_powm(&k->pub, w.x, w.m, w.tp);
+    int ok = mc_ct_equal(w.x, w.c, (size_t)nn * sizeof *w.x);
+    MC_DECLASSIFY(&ok, sizeof ok);
+    if (!ok) {
+        e = mc_fail(MC_E_KEY, "RSA private-key operation failed its check (fault or corrupt key)");
+        goto out;
+    }
+    limbs_to_bytes(out, k->pub.bytes, w.m);
+out:
+    mc_wipe(buf, w.total * sizeof *buf);
+    free(buf);
+    return e;
+}

@@ -1,0 +1,57 @@
+/* Private to src/crypto: the layout of RSA keys, shared by the key code, the
+ * arithmetic, OAEP and the PEM/DER codec. Not installed. */
+#ifndef MC_CRYPTO_RSA_IMPL_H
+#define MC_CRYPTO_RSA_IMPL_H
+#include <gmp.h>
+#include "crypto/rsa.h"
+
+struct rsa_pub {
+    mpz_t n, e;
+    unsigned bits;   /* bit length of n */
+    size_t bytes;    /* k = ceil(bits / 8), RFC 8017 §2 */
+};
+
+/* RSAPrivateKey of RFC 8017 §A.1.2 (two-prime form). */
+struct rsa_priv {
+    struct rsa_pub pub;
+    mpz_t d, p, q, dp, dq, qinv;
+    /* dP, dQ and qInv zero-padded to the limb counts of p, q and p, as the
+     * fixed-width mpn_sec_* calls want them (one allocation, wiped on free). */
+    mp_limb_t *limbs;
+    size_t nlimbs;
+    mp_limb_t *dp_l, *dq_l, *qinv_l;
+};
+
+/* Field order of RSAPrivateKey after the version: n e d p q dP dQ qInv. */
+enum { RSA_F_N, RSA_F_E, RSA_F_D, RSA_F_P, RSA_F_Q, RSA_F_DP, RSA_F_DQ, RSA_F_QINV, RSA_NFIELDS };
+/* The mpz of field f (pointer into k). */
+mpz_ptr rsa_priv_field(rsa_priv *k, int f);
+mpz_srcptr rsa_priv_field_c(const rsa_priv *k, int f);
+
+/* Empty key objects with every mpz initialised to 0. */
+rsa_priv *rsa_priv_alloc(void);
+rsa_pub *rsa_pub_alloc(void);
+/* After the fields are set: validate (rsa_key.c) and build the padded limbs.
+ * MC_E_KEY with a one-line reason when the key is inconsistent or too small. */
+mc_err rsa_priv_finish(rsa_priv *k);
+mc_err rsa_pub_finish(rsa_pub *k);
+
+/* Overwrite every allocated limb of x (not only the used ones), then clear it. */
+void rsa_mpz_wipe_clear(mpz_t x);
+
+/* Raw RSA (RFC 8017 §5.1.1 RSAEP, §5.1.2 RSADP) on k-byte big-endian strings.
+ * rsa_public_op refuses inputs >= n (MC_E_ARG); rsa_private_op gives MC_E_AUTH for
+ * an input >= n and MC_E_KEY when the fault check m^e == c fails. */
+mc_err rsa_public_op(const rsa_pub *k, const uint8_t *in, uint8_t *out);
+mc_err rsa_private_op(const rsa_priv *k, const uint8_t *in, uint8_t *out);
+
+/* Under `make ct-check-rsa` (MC_CT_CHECK defined), values that may be public after
+ * a secret computation (a check's pass/fail) are declared so to valgrind. */
+#ifdef MC_CT_CHECK
+#include <valgrind/memcheck.h>
+#define MC_DECLASSIFY(p, n) VALGRIND_MAKE_MEM_DEFINED((p), (n))
+#else
+#define MC_DECLASSIFY(p, n) ((void)(p), (void)(n))
+#endif
+
+#endif
