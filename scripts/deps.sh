@@ -5,7 +5,7 @@
 #   --mpi    Open MPI for --with-mpi
 set -euo pipefail
 pkgs=(build-essential autoconf automake libtool pkg-config
-      libopenblas-dev libpng-dev libgmp-dev libjpeg62-turbo-dev libexif-dev libcriterion-dev
+      libopenblas-dev libpng-dev libgmp-dev libjpeg62-turbo-dev libjpeg-turbo-progs netpbm libexif-dev libcriterion-dev
       openssl valgrind python3 python3-numpy gnuplot-nox dcmtk libgdcm-tools)
 for a in "$@"; do
   case "$a" in

@@ -4,6 +4,7 @@
 #ifndef MC_IMAGE_IMAGE_H
 #define MC_IMAGE_IMAGE_H
 #include <stddef.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include "util/err.h"
 
@@ -17,6 +18,12 @@ typedef struct {
     uint8_t *data;
 } img_image;
 
+/* Limits on what we allocate, checked before any allocation: a side may not
+ * exceed 65535 pixels (PNG allows 2^31 - 1; no medical image we read comes
+ * close), and the sample buffer may not exceed 2^31 bytes. */
+#define IMG_MAX_SIDE 65535u
+#define IMG_MAX_BYTES ((size_t)1 << 31)
+
 /* Bytes per pixel (channels * depth/8), per row, and in the whole image. */
 size_t img_pixel_bytes(const img_image *im);
 size_t img_row_bytes(const img_image *im);
@@ -25,5 +32,10 @@ size_t img_size_bytes(const img_image *im);
 /* Allocate a zeroed image; refuses zero or absurd sizes (see IMG_MAX_*). */
 mc_err img_new(img_image *im, uint32_t width, uint32_t height, uint8_t channels, uint8_t depth);
 void img_free(img_image *im);
+
+/* The checks of img_new without the allocation, so readers can refuse a file
+ * from its header alone: MC_E_FORMAT for a zero side, MC_E_TOO_LARGE beyond
+ * the limits, MC_E_UNSUPPORTED for other channel counts or depths. */
+mc_err img_check_geometry(uint32_t width, uint32_t height, uint8_t channels, uint8_t depth);
 
 #endif

@@ -1,1 +1,12 @@
 # metrics module: sources, tests and benchmarks (included by the top Makefile.am).
+# NPCR/UACI with Wu 2011 critical values, entropy (global, local), correlation,
+# MSE/PSNR, chi-square, key space; special functions and the sampling PRNG.
+libmedchaos_la_SOURCES += src/metrics/special.c src/metrics/rng.c src/metrics/differential.c \
+	src/metrics/fidelity.c src/metrics/entropy.c src/metrics/local_entropy.c \
+	src/metrics/correlation.c src/metrics/keyspace.c src/metrics/sample.h
+nobase_medchaosinc_HEADERS += src/metrics/metrics.h
+check_PROGRAMS += tests/test_metrics
+TESTS += tests/test_metrics
+tests_test_metrics_SOURCES = tests/test_metrics.c
+tests_test_metrics_LDADD = $(TEST_LIBS)
+EXTRA_DIST += tests/vectors/metrics

@@ -1,0 +1,32 @@
+/* img_read: load a whole file and hand it to the PNG or JPEG reader chosen by
+ * the file's signature (PNG: 89 50 4E 47 0D 0A 1A 0A; JPEG: FF D8 FF). */
+#include "image/io.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/file.h"
+
+/* A compressed file larger than the largest image we accept is not one. */
+#define IMG_MAX_FILE IMG_MAX_BYTES
+
+mc_err img_read(const char *path, img_image *im)
+{
+    static const uint8_t png_sig[8] = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
+    static const uint8_t jpeg_sig[3] = {0xFF, 0xD8, 0xFF};
+    memset(im, 0, sizeof *im);
+    unsigned char *buf;
+    size_t n;
+    mc_err e = mc_read_file(path, IMG_MAX_FILE, &buf, &n);
+    if (e) return e;
+    if (n >= sizeof png_sig && !memcmp(buf, png_sig, sizeof png_sig))
+        e = img_read_png_mem(buf, n, im);
+    else if (n >= sizeof jpeg_sig && !memcmp(buf, jpeg_sig, sizeof jpeg_sig))
+        e = img_read_jpeg_mem(buf, n, im);
+    else if (n == 0)
+        e = mc_fail(MC_E_FORMAT, "empty file, not a PNG or JPEG image");
+    else
+        e = mc_fail(MC_E_FORMAT, "not a PNG or JPEG image (unknown signature)");
+    free(buf);
+    return e;
+}

@@ -1,0 +1,35 @@
+/* Reading images from PNG or JPEG files and writing them as PNG. The format
+ * of an input is chosen by its first bytes, never by its name. Writing is
+ * atomic (util/file.h): an error never leaves a partial file. */
+#ifndef MC_IMAGE_IO_H
+#define MC_IMAGE_IO_H
+#include <stddef.h>
+#include <stdint.h>
+#include "image/image.h"
+
+/* Read a PNG or JPEG file into *im (caller frees with img_free). What comes
+ * out:
+ *  - PNG 8- or 16-bit gray, gray+alpha, RGB, RGBA: the samples bit for bit
+ *    (16-bit samples most significant byte first, as in the file).
+ *  - PNG palette: expanded to RGB, or RGBA when the palette has a tRNS chunk.
+ *  - PNG 1-, 2-, 4-bit gray: scaled to 8 bits by bit replication
+ *    (libpng's png_set_expand_gray_1_2_4_to_8: 1 -> 255, 2-bit 1 -> 85).
+ *  - Interlaced PNG: de-interlaced. Ancillary chunks (gAMA, sBIT, tRNS on
+ *    non-palette images, text) are ignored: no colour transform is applied.
+ *  - JPEG: baseline or progressive, 8-bit gray or YCbCr/RGB, decoded by
+ *    libjpeg with its default (ISLOW DCT, fancy upsampling, as `djpeg`);
+ *    the decoded pixels are the plaintext. CMYK/YCCK: MC_E_UNSUPPORTED.
+ * Errors: MC_E_IO (cannot read), MC_E_FORMAT (neither format, or corrupt),
+ * MC_E_TRUNCATED (ends early), MC_E_TOO_LARGE (over IMG_MAX_*),
+ * MC_E_UNSUPPORTED; the detail names the cause. */
+mc_err img_read(const char *path, img_image *im);
+
+/* The same from memory, one per format (the fuzzing entry points). */
+mc_err img_read_png_mem(const uint8_t *buf, size_t n, img_image *im);
+mc_err img_read_jpeg_mem(const uint8_t *buf, size_t n, img_image *im);
+
+/* Write im as a non-interlaced PNG of the same channels and depth, losslessly.
+ * An existing path is refused with MC_E_EXISTS unless force is set. */
+mc_err img_write_png(const char *path, const img_image *im, int force);
+
+#endif

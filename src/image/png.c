@@ -1,0 +1,219 @@
+/* PNG reading and writing through libpng, lossless for the eight layouts of
+ * img_image. libpng reports errors by longjmp: the handlers below capture the
+ * message (nothing is printed) and the caller turns it into an mc_err.
+ * Format: ISO/IEC 15948 (PNG), whose IHDR (§11.2.2) we peek at before libpng. */
+#include "image/io.h"
+
+#include <png.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/file.h"
+
+/* What the error and warning handlers record for the caller. */
+typedef struct {
+    char msg[200];
+    int truncated; /* set by read_mem when the input runs out */
+} png_diag;
+
+static void on_error(png_structp png, png_const_charp msg)
+{
+    png_diag *d = png_get_error_ptr(png);
+    if (!d->msg[0]) snprintf(d->msg, sizeof d->msg, "%s", msg);
+    png_longjmp(png, 1);
+}
+
+/* Warnings (bad ancillary CRC, unknown chunks) do not stop a lossless read;
+ * libpng must not print them, so they are dropped here. */
+static void on_warning(png_structp png, png_const_charp msg)
+{
+    (void)png;
+    (void)msg;
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* ---- reading ---- */
+
+typedef struct {
+    png_diag diag;
+    const uint8_t *buf;
+    size_t n, pos;
+    png_structp png;
+    png_infop info;
+    png_bytep *rows;
+    img_image im;
+} png_reader;
+
+static void read_mem(png_structp png, png_bytep out, size_t len)
+{
+    png_reader *r = png_get_io_ptr(png);
+    if (len > r->n - r->pos) {
+        r->diag.truncated = 1;
+        png_error(png, "file ends early");
+    }
+    memcpy(out, r->buf + r->pos, len);
+    r->pos += len;
+}
+
+/* Everything that libpng may abort by longjmp happens here; all state lives in
+ * *r (not in locals), so it is valid again after the jump. */
+static mc_err png_decode(png_reader *r)
+{
+    if (setjmp(png_jmpbuf(r->png))) {
+        if (r->diag.truncated)
+            return mc_fail(MC_E_TRUNCATED, "PNG file ends early (%zu bytes)", r->n);
+        if (strstr(r->diag.msg, "exceeds user limit") || strstr(r->diag.msg, "too large"))
+            return mc_fail(MC_E_TOO_LARGE, "PNG: %s", r->diag.msg);
+        return mc_fail(MC_E_FORMAT, "PNG: %s", r->diag.msg);
+    }
+    png_set_read_fn(r->png, r, read_mem);
+    png_set_user_limits(r->png, IMG_MAX_SIDE, IMG_MAX_SIDE);
+    png_read_info(r->png, r->info);
+
+    png_uint_32 w, h;
+    int depth, color, interlace;
+    png_get_IHDR(r->png, r->info, &w, &h, &depth, &color, &interlace, NULL, NULL);
+    if (color == PNG_COLOR_TYPE_PALETTE) {
+        png_set_palette_to_rgb(r->png);
+        if (png_get_valid(r->png, r->info, PNG_INFO_tRNS)) png_set_tRNS_to_alpha(r->png);
+    }
+    if (color == PNG_COLOR_TYPE_GRAY && depth < 8) png_set_expand_gray_1_2_4_to_8(r->png);
+    if (interlace != PNG_INTERLACE_NONE) png_set_interlace_handling(r->png);
+    png_read_update_info(r->png, r->info);
+
+    int channels = png_get_channels(r->png, r->info);
+    int out_depth = png_get_bit_depth(r->png, r->info);
+    mc_err e = img_check_geometry(w, h, (uint8_t)channels, (uint8_t)out_depth);
+    if (e) return e;
+    img_image g = {.width = w, .height = h, .channels = (uint8_t)channels, .depth = (uint8_t)out_depth};
+    if (png_get_rowbytes(r->png, r->info) != img_row_bytes(&g))
+        return mc_fail(MC_E_UNSUPPORTED, "PNG: unexpected row layout");
+    e = img_new(&r->im, w, h, g.channels, g.depth);
+    if (e) return e;
+    r->rows = malloc(h * sizeof *r->rows);
+    if (!r->rows) return mc_fail(MC_E_NOMEM, "cannot allocate row table");
+    size_t stride = img_row_bytes(&r->im);
+    for (png_uint_32 y = 0; y < h; y++) r->rows[y] = r->im.data + y * stride;
+    png_read_image(r->png, r->rows);
+    /* Read on to IEND, so that a file cut after the pixel data is refused too. */
+    png_read_end(r->png, NULL);
+    return MC_OK;
+}
+
+/* Refuse from IHDR alone what libpng would otherwise allocate for or report
+ * vaguely: the signature, zero or oversized sides. */
+static mc_err png_precheck(const uint8_t *buf, size_t n)
+{
+    static const uint8_t sig[8] = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
+    size_t k = n < 8 ? n : 8;
+    if (memcmp(buf, sig, k)) return mc_fail(MC_E_FORMAT, "not a PNG file (bad signature)");
+    if (n < 8 + 8 + 13) return mc_fail(MC_E_TRUNCATED, "PNG file ends early (%zu bytes)", n);
+    if (memcmp(buf + 12, "IHDR", 4)) return mc_fail(MC_E_FORMAT, "PNG: first chunk is not IHDR");
+    uint32_t w = be32(buf + 16), h = be32(buf + 20);
+    if (w == 0 || h == 0)
+        return mc_fail(MC_E_FORMAT, "PNG: image of %" PRIu32 "x%" PRIu32 " pixels is empty", w, h);
+    if (w > IMG_MAX_SIDE || h > IMG_MAX_SIDE)
+        return mc_fail(MC_E_TOO_LARGE, "PNG: image of %" PRIu32 "x%" PRIu32 " pixels exceeds %u per side",
+                       w, h, IMG_MAX_SIDE);
+    /* Samples per pixel after expansion (a palette gives at least RGB) and
+     * bytes per sample, so the total is checked before libpng reads on. */
+    static const uint8_t channels_of[7] = {1, 0, 3, 3, 2, 0, 4};
+    uint8_t colour = buf[25], depth = buf[24];
+    uint64_t bytes = (uint64_t)w * h * (colour < 7 ? channels_of[colour] : 1) * (depth == 16 ? 2 : 1);
+    if (bytes > IMG_MAX_BYTES)
+        return mc_fail(MC_E_TOO_LARGE, "PNG: image of %" PRIu32 "x%" PRIu32 " pixels needs %" PRIu64
+                       " bytes, over the limit of %zu", w, h, bytes, IMG_MAX_BYTES);
+    return MC_OK;
+}
+
+mc_err img_read_png_mem(const uint8_t *buf, size_t n, img_image *im)
+{
+    memset(im, 0, sizeof *im);
+    mc_err e = png_precheck(buf, n);
+    if (e) return e;
+    png_reader *r = calloc(1, sizeof *r);
+    if (!r) return mc_fail(MC_E_NOMEM, "out of memory");
+    r->buf = buf;
+    r->n = n;
+    r->png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &r->diag, on_error, on_warning);
+    if (r->png) r->info = png_create_info_struct(r->png);
+    if (!r->png || !r->info)
+        e = mc_fail(MC_E_NOMEM, "cannot create the PNG decoder");
+    else
+        e = png_decode(r);
+    png_destroy_read_struct(r->png ? &r->png : NULL, r->info ? &r->info : NULL, NULL);
+    free(r->rows);
+    if (e)
+        img_free(&r->im);
+    else
+        *im = r->im;
+    free(r);
+    return e;
+}
+
+/* ---- writing ---- */
+
+typedef struct {
+    png_diag diag;
+    png_structp png;
+    png_infop info;
+    png_bytep *rows;
+    FILE *fp;
+} png_writer;
+
+static mc_err png_encode(png_writer *w, const img_image *im)
+{
+    static const int color_of[5] = {0, PNG_COLOR_TYPE_GRAY, PNG_COLOR_TYPE_GRAY_ALPHA,
+                                    PNG_COLOR_TYPE_RGB, PNG_COLOR_TYPE_RGB_ALPHA};
+    if (setjmp(png_jmpbuf(w->png))) return mc_fail(MC_E_IO, "PNG: %s", w->diag.msg);
+    png_init_io(w->png, w->fp);
+    png_set_IHDR(w->png, w->info, im->width, im->height, im->depth, color_of[im->channels],
+                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_write_info(w->png, w->info);
+    /* No transform is set, so libpng reads the rows without changing them;
+     * 16-bit samples are already big-endian as PNG stores them. */
+    png_write_image(w->png, w->rows);
+    png_write_end(w->png, NULL);
+    return MC_OK;
+}
+
+mc_err img_write_png(const char *path, const img_image *im, int force)
+{
+    mc_err e = img_check_geometry(im->width, im->height, im->channels, im->depth);
+    if (e) return e;
+    if (!im->data) return mc_fail(MC_E_ARG, "image has no pixel data");
+    png_writer *w = calloc(1, sizeof *w);
+    if (!w) return mc_fail(MC_E_NOMEM, "out of memory");
+    w->rows = malloc(im->height * sizeof *w->rows);
+    if (!w->rows) {
+        free(w);
+        return mc_fail(MC_E_NOMEM, "cannot allocate row table");
+    }
+    size_t stride = img_row_bytes(im);
+    for (uint32_t y = 0; y < im->height; y++) w->rows[y] = im->data + y * stride;
+
+    /* Images may be patients' plaintexts: readable by the owner only. */
+    mc_atomic out;
+    e = mc_atomic_open(&out, path, 0600, force);
+    if (!e) {
+        w->fp = out.fp;
+        w->png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &w->diag, on_error, on_warning);
+        if (w->png) w->info = png_create_info_struct(w->png);
+        if (!w->png || !w->info)
+            e = mc_fail(MC_E_NOMEM, "cannot create the PNG encoder");
+        else
+            e = png_encode(w, im);
+        png_destroy_write_struct(w->png ? &w->png : NULL, w->info ? &w->info : NULL);
+        if (e)
+            mc_atomic_abort(&out);
+        else
+            e = mc_atomic_commit(&out);
+    }
+    free(w->rows);
+    free(w);
+    return e;
+}
