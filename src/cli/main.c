@@ -9,6 +9,7 @@
 
 static const cli_command commands[] = {
     /* Keep sorted; one entry per src/cli/cmd_NAME.c. */
+    {"nist", cmd_nist, "NIST SP 800-22 statistical tests on the bits of a file"},
     {NULL, NULL, NULL},
 };
 
