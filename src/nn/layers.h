@@ -1,0 +1,104 @@
+/* The layers of src/nn: forward and backward of each, on plain float arrays in
+ * NCHW layout (batch, channel, row, column). Each pair lives in a file named for
+ * the layer (conv2d.c, dwconv.c, batchnorm.c, ...), with the equation it computes.
+ *
+ * Conventions, as in PyTorch's autograd:
+ *  - backward functions ACCUMULATE (+=) into parameter gradients and into the
+ *    input gradient, so a tensor read by two layers (a residual branch) gets the
+ *    sum of both; the caller zeroes gradients before a backward pass;
+ *  - an input-gradient pointer may be NULL when nobody needs it (the image);
+ *  - the element-wise layers (ReLU, ReLU6, dropout) work in place and their
+ *    backward OVERWRITES: din = f'(·)·dout, with din allowed to equal dout. */
+#ifndef MC_NN_LAYERS_H
+#define MC_NN_LAYERS_H
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- conv2d.c: convolution as im2col + GEMM (torch.nn.Conv2d, dilation 1) ---- */
+typedef struct {
+    int B, Cin, H, W;          /* input  (B,Cin,H,W) */
+    int Cout, K, stride, pad;  /* weight (Cout, Cin/groups, K, K) */
+    int groups;
+    int Ho, Wo;                /* output (B,Cout,Ho,Wo) */
+} nn_conv_geom;
+
+/* Fill g; Ho = (H + 2·pad − K)/stride + 1 (floor), likewise Wo. */
+void nn_conv_geom_init(nn_conv_geom *g, int B, int Cin, int H, int W, int Cout, int K,
+                       int stride, int pad, int groups);
+/* Floats of scratch (the im2col matrix of one group of one image); 0 for a
+ * 1×1 stride-1 unpadded convolution, which reads its input directly. */
+size_t nn_conv_col_floats(const nn_conv_geom *g);
+void nn_conv2d_forward(float *out, const float *in, const float *w, const float *bias,
+                       const nn_conv_geom *g, float *col);
+void nn_conv2d_backward(float *din, float *dw, float *dbias, const float *dout,
+                        const float *in, const float *w, const nn_conv_geom *g, float *col);
+/* The textbook six-loop convolution, for tests only: the im2col path must agree. */
+void nn_conv2d_forward_naive(float *out, const float *in, const float *w, const float *bias,
+                             const nn_conv_geom *g);
+
+/* ---- dwconv.c: depthwise convolution, groups = Cin = Cout (direct loops) ---- */
+void nn_dwconv_forward(float *out, const float *in, const float *w, const nn_conv_geom *g);
+void nn_dwconv_backward(float *din, float *dw, const float *dout, const float *in,
+                        const float *w, const nn_conv_geom *g);
+
+/* ---- batchnorm.c: torch.nn.BatchNorm2d(C, eps, momentum) ---- */
+typedef struct {
+    int B, C, HW;
+    float eps, momentum;       /* PyTorch defaults: 1e-5, 0.1 */
+} nn_bn_geom;
+/* Training mode: normalise with the batch's statistics, save mean and 1/σ for
+ * backward, update the running statistics and the batch counter. */
+void nn_bn_forward_train(float *out, float *save_mean, float *save_invstd, float *run_mean,
+                         float *run_var, int64_t *num_batches, const float *in,
+                         const float *gamma, const float *beta, const nn_bn_geom *g);
+/* Evaluation mode: normalise with the running statistics. */
+void nn_bn_forward_eval(float *out, const float *in, const float *gamma, const float *beta,
+                        const float *run_mean, const float *run_var, const nn_bn_geom *g);
+/* Backward of the training-mode forward (statistics depend on the input). */
+void nn_bn_backward(float *din, float *dgamma, float *dbeta, const float *dout,
+                    const float *in, const float *gamma, const float *save_mean,
+                    const float *save_invstd, const nn_bn_geom *g);
+
+/* ---- activation.c: ReLU and ReLU6 ---- */
+void nn_relu_forward(float *out, const float *in, size_t n);
+void nn_relu_backward(float *din, const float *dout, const float *out, size_t n);
+void nn_relu6_forward(float *out, const float *in, size_t n);
+void nn_relu6_backward(float *din, const float *dout, const float *out, size_t n);
+
+/* ---- pool.c: max pooling and global average pooling ---- */
+typedef struct {
+    int B, C, H, W, K, stride, pad;
+    int Ho, Wo;
+} nn_pool_geom;
+void nn_pool_geom_init(nn_pool_geom *g, int B, int C, int H, int W, int K, int stride, int pad);
+void nn_maxpool_forward(float *out, int32_t *argmax, const float *in, const nn_pool_geom *g);
+void nn_maxpool_backward(float *din, const float *dout, const int32_t *argmax,
+                         const nn_pool_geom *g);
+void nn_avgpool_global_forward(float *out, const float *in, int B, int C, int HW);
+void nn_avgpool_global_backward(float *din, const float *dout, int B, int C, int HW);
+
+/* ---- linear.c: torch.nn.Linear(M, N) ---- */
+void nn_linear_forward(float *out, const float *in, const float *w, const float *bias,
+                       int B, int M, int N);
+void nn_linear_backward(float *din, float *dw, float *dbias, const float *dout,
+                        const float *in, const float *w, int B, int M, int N);
+
+/* ---- residual.c: out = a + b ---- */
+void nn_add_forward(float *out, const float *a, const float *b, size_t n);
+void nn_add_backward(float *da, float *db, const float *dout, size_t n);
+
+/* ---- dropout.c: torch.nn.Dropout(p), inverted scaling ---- */
+struct nn_rng;
+void nn_dropout_forward(float *out, float *mask, const float *in, size_t n, float p,
+                        struct nn_rng *rng);
+void nn_dropout_backward(float *din, const float *dout, const float *mask, size_t n);
+
+/* ---- loss.c ---- */
+/* Mean squared error, torch.nn.functional.mse_loss(reduction='mean'). */
+float nn_mse_loss(const float *pred, const float *target, int n, float *dpred);
+/* Softmax cross-entropy over (B,K) logits and B class labels,
+ * torch.nn.functional.cross_entropy(reduction='mean'). dlogits may be NULL. */
+float nn_cross_entropy_loss(const float *logits, const int64_t *labels, int B, int K,
+                            float *dlogits);
+
+#endif

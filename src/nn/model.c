@@ -1,0 +1,449 @@
+/* A network as a flat list of ops over activation slots: building it (the
+ * tensor table and the op list), planning work memory for one input shape,
+ * and running forward, backward and the optimiser step. The layers themselves
+ * are in conv2d.c, batchnorm.c, ...; the two architectures in resnet18.c and
+ * mobilenetv2.c; weights files in model_io.c. */
+#include "nn/model_impl.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- building: grow the tables (only while a model is being made) ---- */
+
+static void *grow(nn_model *m, void *p, int n, size_t each)
+{
+    if (m->build_failed) return NULL;
+    void *q = realloc(p, (size_t)(n + 1) * each);
+    if (!q) m->build_failed = 1;
+    return q;
+}
+
+static int add_tensor(nn_model *m, const char *name, nn_role role, nn_init_kind init, int ndim,
+                      const int64_t *shape)
+{
+    nn_tensor_info *t = grow(m, m->t, m->nt, sizeof *t);
+    if (!t) return -1;
+    m->t = t;
+    nn_tensor_info *ti = &t[m->nt];
+    memset(ti, 0, sizeof *ti);
+    snprintf(ti->name, sizeof ti->name, "%s", name);
+    ti->ndim = ndim;
+    ti->numel = 1;
+    for (int i = 0; i < ndim; i++) ti->shape[i] = shape[i], ti->numel *= (size_t)shape[i];
+    ti->role = role;
+    ti->init = init;
+    size_t *count = role == NN_ROLE_PARAM ? &m->nparams
+                    : role == NN_ROLE_RUNNING ? &m->nrunning : &m->ncounts;
+    ti->off = *count;
+    *count += ti->numel;
+    return m->nt++;
+}
+
+static int add_slot(nn_model *m, int C)
+{
+    nn_slot *s = grow(m, m->slots, m->nslots, sizeof *s);
+    if (!s) return 0;
+    m->slots = s;
+    memset(&s[m->nslots], 0, sizeof *s);
+    s[m->nslots].C = C;
+    return m->nslots++;
+}
+
+static nn_op *add_op(nn_model *m, nn_op_kind kind, int x, int y)
+{
+    nn_op *o = grow(m, m->ops, m->nops, sizeof *o);
+    if (!o) return NULL;
+    m->ops = o;
+    nn_op *op = &o[m->nops++];
+    memset(op, 0, sizeof *op);
+    op->kind = kind, op->x = x, op->x2 = -1, op->y = y;
+    op->w = op->b = op->rm = op->rv = op->nbt = -1;
+    return op;
+}
+
+static char *join(char *buf, size_t n, const char *a, const char *b)
+{
+    snprintf(buf, n, "%s.%s", a, b);
+    return buf;
+}
+
+int nn_build_input(nn_model *m, int C) { return add_slot(m, C); }
+
+/* Conv2d(cin, cout, k, stride, pad, groups, bias=False) named NAME.weight. */
+int nn_build_conv(nn_model *m, const char *name, int x, int cout, int k, int stride, int pad,
+                  int groups)
+{
+    if (m->build_failed) return 0;
+    const int cin = m->slots[x].C;
+    char nb[64];
+    const int64_t shape[4] = {cout, cin / groups, k, k};
+    const int w = add_tensor(m, join(nb, sizeof nb, name, "weight"), NN_ROLE_PARAM,
+                             NN_INIT_CONV_KAIMING_OUT, 4, shape);
+    const int y = add_slot(m, cout);
+    const int depthwise = groups > 1 && groups == cin && cout == cin;
+    nn_op *op = add_op(m, depthwise ? NN_OP_DWCONV : NN_OP_CONV, x, y);
+    if (!op) return 0;
+    op->w = w, op->cout = cout, op->k = k, op->stride = stride, op->pad = pad, op->groups = groups;
+    return y;
+}
+
+/* BatchNorm2d(C): weight, bias, running_mean, running_var, num_batches_tracked,
+ * in the order of torch's state_dict. */
+int nn_build_bn(nn_model *m, const char *name, int x)
+{
+    if (m->build_failed) return 0;
+    const int64_t C[1] = {m->slots[x].C};
+    char nb[64];
+    const int w = add_tensor(m, join(nb, sizeof nb, name, "weight"), NN_ROLE_PARAM, NN_INIT_ONE, 1, C);
+    const int b = add_tensor(m, join(nb, sizeof nb, name, "bias"), NN_ROLE_PARAM, NN_INIT_ZERO, 1, C);
+    const int rm = add_tensor(m, join(nb, sizeof nb, name, "running_mean"), NN_ROLE_RUNNING,
+                              NN_INIT_ZERO, 1, C);
+    const int rv = add_tensor(m, join(nb, sizeof nb, name, "running_var"), NN_ROLE_RUNNING,
+                              NN_INIT_ONE, 1, C);
+    const int nbt = add_tensor(m, join(nb, sizeof nb, name, "num_batches_tracked"), NN_ROLE_COUNT,
+                               NN_INIT_ZERO, 0, NULL);
+    const int y = add_slot(m, (int)C[0]);
+    nn_op *op = add_op(m, NN_OP_BN, x, y);
+    if (!op) return 0;
+    op->w = w, op->b = b, op->rm = rm, op->rv = rv, op->nbt = nbt;
+    return y;
+}
+
+/* In place, as torchvision's ReLU(inplace=True): the output slot is the input's. */
+int nn_build_relu(nn_model *m, int x, int six)
+{
+    add_op(m, six ? NN_OP_RELU6 : NN_OP_RELU, x, x);
+    return x;
+}
+
+int nn_build_maxpool(nn_model *m, int x, int k, int stride, int pad)
+{
+    if (m->build_failed) return 0;
+    const int y = add_slot(m, m->slots[x].C);
+    nn_op *op = add_op(m, NN_OP_MAXPOOL, x, y);
+    if (!op) return 0;
+    op->k = k, op->stride = stride, op->pad = pad;
+    return y;
+}
+
+int nn_build_gap(nn_model *m, int x)
+{
+    if (m->build_failed) return 0;
+    const int y = add_slot(m, m->slots[x].C);
+    add_op(m, NN_OP_GAP, x, y);
+    return y;
+}
+
+int nn_build_linear(nn_model *m, const char *name, int x, int nout, nn_init_kind wi,
+                    nn_init_kind bi)
+{
+    if (m->build_failed) return 0;
+    char nb[64];
+    const int64_t ws[2] = {nout, m->slots[x].C}, bs[1] = {nout};
+    const int w = add_tensor(m, join(nb, sizeof nb, name, "weight"), NN_ROLE_PARAM, wi, 2, ws);
+    const int b = add_tensor(m, join(nb, sizeof nb, name, "bias"), NN_ROLE_PARAM, bi, 1, bs);
+    const int y = add_slot(m, nout);
+    nn_op *op = add_op(m, NN_OP_LINEAR, x, y);
+    if (!op) return 0;
+    op->w = w, op->b = b, op->cout = nout;
+    return y;
+}
+
+/* x ← x + x2, in place as torchvision's `out += identity`. */
+int nn_build_add(nn_model *m, int x, int x2)
+{
+    nn_op *op = add_op(m, NN_OP_ADD, x, x);
+    if (op) op->x2 = x2;
+    return x;
+}
+
+int nn_build_dropout(nn_model *m, int x)
+{
+    add_op(m, NN_OP_DROPOUT, x, x);
+    return x;
+}
+
+/* ---- the model's life ---- */
+
+mc_err nn_model_alloc(nn_model **out, nn_arch arch, int num_outputs)
+{
+    *out = NULL;
+    if (num_outputs < 1 || num_outputs > (1 << 20))
+        return mc_fail(MC_E_ARG, "number of outputs %d outside 1..%d", num_outputs, 1 << 20);
+    if (arch != NN_RESNET18 && arch != NN_MOBILENETV2)
+        return mc_fail(MC_E_ARG, "unknown network architecture %d", (int)arch);
+    nn_model *m = calloc(1, sizeof *m);
+    if (!m) return mc_fail(MC_E_NOMEM, "network: out of memory");
+    m->arch = arch;
+    m->outputs = num_outputs;
+    m->dropout_p = 0.2f;
+    if (arch == NN_RESNET18)
+        nn_resnet18_build(m, num_outputs);
+    else
+        nn_mobilenetv2_build(m, num_outputs);
+    if (!m->build_failed) {
+        m->params = calloc(m->nparams, sizeof(float));
+        m->grads = calloc(m->nparams, sizeof(float));
+        m->running = calloc(m->nrunning, sizeof(float));
+        m->counts = calloc(m->ncounts ? m->ncounts : 1, sizeof(int64_t));
+    }
+    if (m->build_failed || !m->params || !m->grads || !m->running || !m->counts) {
+        nn_model_free(m);
+        return mc_fail(MC_E_NOMEM, "network: out of memory");
+    }
+    nn_rng_seed(&m->rng, 0);
+    *out = m;
+    return MC_OK;
+}
+
+mc_err nn_model_new(nn_model **m, nn_arch arch, int num_outputs, uint64_t seed)
+{
+    mc_err e = nn_model_alloc(m, arch, num_outputs);
+    if (e) return e;
+    nn_model_init_weights(*m, seed);
+    return MC_OK;
+}
+
+void nn_model_free(nn_model *m)
+{
+    if (!m) return;
+    free(m->t), free(m->ops), free(m->slots);
+    free(m->params), free(m->grads), free(m->opt_m), free(m->opt_v);
+    free(m->running), free(m->counts);
+    free(m->arena), free(m->garena), free(m->iarena);
+    free(m);
+}
+
+nn_arch nn_model_arch(const nn_model *m) { return m->arch; }
+int nn_model_outputs(const nn_model *m) { return m->outputs; }
+size_t nn_model_num_params(const nn_model *m) { return m->nparams; }
+void nn_model_set_dropout(nn_model *m, float p) { m->dropout_p = p; }
+
+const char *nn_arch_name(nn_arch a)
+{
+    return a == NN_RESNET18 ? "resnet18" : a == NN_MOBILENETV2 ? "mobilenetv2" : "unknown";
+}
+
+int nn_model_find(const nn_model *m, const char *name)
+{
+    for (int i = 0; i < m->nt; i++)
+        if (!strcmp(m->t[i].name, name)) return i;
+    return -1;
+}
+
+const char *nn_model_tensor_name(const nn_model *m, int i)
+{
+    return i >= 0 && i < m->nt ? m->t[i].name : NULL;
+}
+
+mc_err nn_model_tensor(nn_model *m, const char *name, float **data, float **grad, size_t *n)
+{
+    const int i = nn_model_find(m, name);
+    if (i < 0 || m->t[i].role == NN_ROLE_COUNT)
+        return mc_fail(MC_E_ARG, "tensor %s: not a float tensor of %s", name, nn_arch_name(m->arch));
+    const nn_tensor_info *t = &m->t[i];
+    const int p = t->role == NN_ROLE_PARAM;
+    if (data) *data = (p ? m->params : m->running) + t->off;
+    if (grad) *grad = p ? m->grads + t->off : NULL;
+    if (n) *n = t->numel;
+    return MC_OK;
+}
+
+static float *P(nn_model *m, int t) { return t < 0 ? NULL : m->params + m->t[t].off; }
+static float *G(nn_model *m, int t) { return t < 0 ? NULL : m->grads + m->t[t].off; }
+static float *R(nn_model *m, int t) { return m->running + m->t[t].off; }
+
+/* ---- planning: shapes and offsets of every slot for one input shape ---- */
+
+static mc_err plan(nn_model *m, int B, int H, int W, int train)
+{
+    if (m->arena && m->pB == B && m->pH == H && m->pW == W && m->ptrain >= train) return MC_OK;
+    free(m->arena), free(m->garena), free(m->iarena);
+    m->arena = m->garena = NULL, m->iarena = NULL;
+    m->have_train_forward = 0;
+    m->slots[0].H = H, m->slots[0].W = W;
+    size_t off = 0, ioff = 0, col = 0;
+    /* Slot 0 (the image) and every slot are laid out in order; the gradient of
+     * slot s sits at the same offset in garena. */
+    m->slots[0].off = off;
+    off += (size_t)B * m->slots[0].C * H * W;
+    for (int i = 0; i < m->nops; i++) {
+        nn_op *op = &m->ops[i];
+        nn_slot *x = &m->slots[op->x], *y = &m->slots[op->y];
+        int Ho = x->H, Wo = x->W;
+        switch (op->kind) {
+        case NN_OP_CONV:
+        case NN_OP_DWCONV:
+            nn_conv_geom_init(&op->cg, B, x->C, x->H, x->W, op->cout, op->k, op->stride, op->pad,
+                              op->groups);
+            Ho = op->cg.Ho, Wo = op->cg.Wo;
+            if (op->kind == NN_OP_CONV && nn_conv_col_floats(&op->cg) > col)
+                col = nn_conv_col_floats(&op->cg);
+            break;
+        case NN_OP_BN:
+            op->bg = (nn_bn_geom){B, x->C, x->H * x->W, 1e-5f, 0.1f};
+            op->aux = off, off += 2 * (size_t)x->C;
+            break;
+        case NN_OP_MAXPOOL:
+            nn_pool_geom_init(&op->pg, B, x->C, x->H, x->W, op->k, op->stride, op->pad);
+            Ho = op->pg.Ho, Wo = op->pg.Wo;
+            op->aux = ioff, ioff += (size_t)B * x->C * Ho * Wo;
+            break;
+        case NN_OP_GAP:
+        case NN_OP_LINEAR:
+            Ho = Wo = 1;
+            break;
+        case NN_OP_DROPOUT:
+            op->aux = off, off += (size_t)B * x->C * x->H * x->W;
+            break;
+        default:
+            break;
+        }
+        if (Ho < 1 || Wo < 1)
+            return mc_fail(MC_E_ARG, "input %dx%d too small for %s (needs at least 32x32)", H, W,
+                           nn_arch_name(m->arch));
+        if (op->y != op->x) {
+            y->H = Ho, y->W = Wo, y->off = off;
+            off += (size_t)B * y->C * Ho * Wo;
+        }
+    }
+    const size_t acts = off;
+    m->arena = malloc((off + col + 1) * sizeof(float));
+    m->iarena = malloc((ioff + 1) * sizeof(int32_t));
+    if (train) m->garena = malloc((acts + 1) * sizeof(float));
+    if (!m->arena || !m->iarena || (train && !m->garena)) {
+        free(m->arena), free(m->garena), free(m->iarena);
+        m->arena = m->garena = NULL, m->iarena = NULL;
+        return mc_fail(MC_E_NOMEM, "network work memory for batch %d at %dx%d", B, H, W);
+    }
+    m->col = m->arena + acts;
+    m->arena_floats = acts;
+    m->pB = B, m->pH = H, m->pW = W, m->ptrain = train;
+    return MC_OK;
+}
+
+static float *A(nn_model *m, int s) { return m->arena + m->slots[s].off; }
+static float *GA(nn_model *m, int s) { return s == 0 ? NULL : m->garena + m->slots[s].off; }
+static size_t numel(const nn_model *m, int s)
+{
+    const nn_slot *x = &m->slots[s];
+    return (size_t)m->pB * x->C * x->H * x->W;
+}
+
+/* ---- forward ---- */
+
+mc_err nn_model_forward(nn_model *m, const float *in, int B, int H, int W, float *out, int train)
+{
+    if (!m || !in || !out || B < 1 || H < 1 || W < 1)
+        return mc_fail(MC_E_ARG, "network forward: bad arguments (batch %d, %dx%d)", B, H, W);
+    if ((size_t)B * H * W > ((size_t)1 << 31))
+        return mc_fail(MC_E_TOO_LARGE, "input batch %d of %dx%d is too large", B, H, W);
+    mc_err e = plan(m, B, H, W, train ? 1 : 0);
+    if (e) return e;
+    memcpy(A(m, 0), in, sizeof(float) * B * 3 * H * W);
+    for (int i = 0; i < m->nops; i++) {
+        nn_op *op = &m->ops[i];
+        float *x = A(m, op->x), *y = A(m, op->y);
+        switch (op->kind) {
+        case NN_OP_CONV: nn_conv2d_forward(y, x, P(m, op->w), NULL, &op->cg, m->col); break;
+        case NN_OP_DWCONV: nn_dwconv_forward(y, x, P(m, op->w), &op->cg); break;
+        case NN_OP_BN:
+            if (train)
+                nn_bn_forward_train(y, m->arena + op->aux, m->arena + op->aux + op->bg.C,
+                                    R(m, op->rm), R(m, op->rv), m->counts + m->t[op->nbt].off, x,
+                                    P(m, op->w), P(m, op->b), &op->bg);
+            else
+                nn_bn_forward_eval(y, x, P(m, op->w), P(m, op->b), R(m, op->rm), R(m, op->rv),
+                                   &op->bg);
+            break;
+        case NN_OP_RELU: nn_relu_forward(y, x, numel(m, op->x)); break;
+        case NN_OP_RELU6: nn_relu6_forward(y, x, numel(m, op->x)); break;
+        case NN_OP_MAXPOOL: nn_maxpool_forward(y, m->iarena + op->aux, x, &op->pg); break;
+        case NN_OP_GAP:
+            nn_avgpool_global_forward(y, x, B, m->slots[op->x].C,
+                                      m->slots[op->x].H * m->slots[op->x].W);
+            break;
+        case NN_OP_LINEAR:
+            nn_linear_forward(y, x, P(m, op->w), P(m, op->b), B, m->slots[op->x].C, op->cout);
+            break;
+        case NN_OP_ADD: nn_add_forward(y, x, A(m, op->x2), numel(m, op->x)); break;
+        case NN_OP_DROPOUT:
+            if (train && m->dropout_p > 0.0f)
+                nn_dropout_forward(y, m->arena + op->aux, x, numel(m, op->x), m->dropout_p, &m->rng);
+            break;
+        }
+    }
+    memcpy(out, A(m, m->ops[m->nops - 1].y), sizeof(float) * B * m->outputs);
+    m->have_train_forward = train ? 1 : 0;
+    return MC_OK;
+}
+
+/* ---- backward: the ops in reverse, each adding into its input's gradient ---- */
+
+mc_err nn_model_backward(nn_model *m, const float *dout)
+{
+    if (!m || !dout) return mc_fail(MC_E_ARG, "network backward: bad arguments");
+    if (!m->have_train_forward || !m->garena)
+        return mc_fail(MC_E_ARG, "network backward needs a training-mode forward first");
+    memset(m->garena, 0, sizeof(float) * m->arena_floats);
+    const int last = m->ops[m->nops - 1].y;
+    memcpy(GA(m, last), dout, sizeof(float) * m->pB * m->outputs);
+    for (int i = m->nops - 1; i >= 0; i--) {
+        nn_op *op = &m->ops[i];
+        float *x = A(m, op->x), *y = A(m, op->y), *dx = GA(m, op->x), *dy = GA(m, op->y);
+        switch (op->kind) {
+        case NN_OP_CONV:
+            nn_conv2d_backward(dx, G(m, op->w), NULL, dy, x, P(m, op->w), &op->cg, m->col);
+            break;
+        case NN_OP_DWCONV: nn_dwconv_backward(dx, G(m, op->w), dy, x, P(m, op->w), &op->cg); break;
+        case NN_OP_BN:
+            nn_bn_backward(dx, G(m, op->w), G(m, op->b), dy, x, P(m, op->w), m->arena + op->aux,
+                           m->arena + op->aux + op->bg.C, &op->bg);
+            break;
+        case NN_OP_RELU: nn_relu_backward(dy, dy, y, numel(m, op->y)); break;
+        case NN_OP_RELU6: nn_relu6_backward(dy, dy, y, numel(m, op->y)); break;
+        case NN_OP_MAXPOOL: nn_maxpool_backward(dx, dy, m->iarena + op->aux, &op->pg); break;
+        case NN_OP_GAP:
+            nn_avgpool_global_backward(dx, dy, m->pB, m->slots[op->x].C,
+                                       m->slots[op->x].H * m->slots[op->x].W);
+            break;
+        case NN_OP_LINEAR:
+            nn_linear_backward(dx, G(m, op->w), G(m, op->b), dy, x, P(m, op->w), m->pB,
+                               m->slots[op->x].C, op->cout);
+            break;
+        case NN_OP_ADD: nn_add_backward(dx, GA(m, op->x2), dy, numel(m, op->y)); break;
+        case NN_OP_DROPOUT:
+            if (m->dropout_p > 0.0f)
+                nn_dropout_backward(dy, dy, m->arena + op->aux, numel(m, op->y));
+            break;
+        }
+    }
+    return MC_OK;
+}
+
+void nn_model_zero_grad(nn_model *m) { memset(m->grads, 0, sizeof(float) * m->nparams); }
+
+mc_err nn_model_step(nn_model *m, const nn_optim_cfg *c)
+{
+    if (!m || !c) return mc_fail(MC_E_ARG, "optimiser step: bad arguments");
+    const int adam = c->kind == NN_OPT_ADAM || c->kind == NN_OPT_ADAMW;
+    if (c->kind != NN_OPT_SGD && !adam)
+        return mc_fail(MC_E_ARG, "unknown optimiser kind %d", c->kind);
+    /* Optimiser state is allocated on the first step, then reused. */
+    if (!m->opt_m && (c->kind != NN_OPT_SGD || c->momentum != 0.0f)) {
+        m->opt_m = calloc(m->nparams, sizeof(float));
+        if (!m->opt_m) return mc_fail(MC_E_NOMEM, "optimiser state");
+    }
+    if (adam && !m->opt_v) {
+        m->opt_v = calloc(m->nparams, sizeof(float));
+        if (!m->opt_v) return mc_fail(MC_E_NOMEM, "optimiser state");
+    }
+    m->step++;
+    if (adam)
+        nn_adam_update(m->params, m->grads, m->opt_m, m->opt_v, m->nparams, c, m->step,
+                       c->kind == NN_OPT_ADAMW);
+    else
+        nn_sgd_update(m->params, m->grads, m->opt_m, m->nparams, c);
+    return MC_OK;
+}

@@ -1,0 +1,56 @@
+/* The two networks of the paper, ResNet-18 and MobileNetV2, exactly as
+ * torchvision 0.14 defines them (same layers, same state_dict names), with
+ * training (forward, backward, optimiser step) and inference on CPU.
+ * Weights travel as safetensors files under torchvision's names. */
+#ifndef MC_NN_MODEL_H
+#define MC_NN_MODEL_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nn/layers.h"
+#include "nn/optim.h"
+#include "util/err.h"
+
+typedef enum { NN_RESNET18 = 1, NN_MOBILENETV2 = 2 } nn_arch;
+typedef struct nn_model nn_model;
+
+/* A fresh network with torchvision's initialisation (see init.c) drawn from our
+ * seeded generator: same distributions as torch, not the same numbers. */
+mc_err nn_model_new(nn_model **m, nn_arch arch, int num_outputs, uint64_t seed);
+/* Load a state_dict; the architecture is detected from the tensor names and the
+ * number of outputs from fc.weight / classifier.1.weight. Strict: a missing,
+ * extra, mistyped or misshapen tensor is MC_E_FORMAT naming the tensor. */
+mc_err nn_model_load(nn_model **m, const char *safetensors_path);
+/* Write every parameter and buffer (running statistics, num_batches_tracked as
+ * int64) under torchvision's names. Without force an existing file is MC_E_EXISTS. */
+mc_err nn_model_save(const nn_model *m, const char *path, int force);
+void nn_model_free(nn_model *m);
+
+nn_arch nn_model_arch(const nn_model *m);
+int nn_model_outputs(const nn_model *m);
+const char *nn_arch_name(nn_arch a);   /* "resnet18", "mobilenetv2" */
+size_t nn_model_num_params(const nn_model *m);
+
+/* in: (B,3,H,W) float32, H and W ≥ 32; out: (B,K). train = 1 uses batch
+ * statistics, updates the running statistics and draws dropout masks (as
+ * model.train() in PyTorch); train = 0 is model.eval(). Work memory is planned
+ * once per (B,H,W,train) and reused: a step allocates nothing. */
+mc_err nn_model_forward(nn_model *m, const float *in, int B, int H, int W, float *out, int train);
+/* After a train-mode forward: dout = ∂L/∂out (B,K); ACCUMULATES ∂L/∂θ into the
+ * parameter gradients (zero them first with nn_model_zero_grad). */
+mc_err nn_model_backward(nn_model *m, const float *dout);
+void nn_model_zero_grad(nn_model *m);
+/* One optimiser step over all parameters (not the running statistics). */
+mc_err nn_model_step(nn_model *m, const nn_optim_cfg *cfg);
+/* Dropout probability of MobileNetV2's classifier (default 0.2; 0 disables it,
+ * as tests that compare a train-mode pass with PyTorch need). No-op on ResNet. */
+void nn_model_set_dropout(nn_model *m, float p);
+
+/* Named access to one tensor (parameter or running statistic) for tests and
+ * tools: its float data, gradient (NULL for buffers) and element count.
+ * Returns MC_E_ARG when the name is unknown or names num_batches_tracked. */
+mc_err nn_model_tensor(nn_model *m, const char *name, float **data, float **grad, size_t *n);
+/* The i-th tensor's state_dict name in torchvision's order, NULL past the end. */
+const char *nn_model_tensor_name(const nn_model *m, int i);
+
+#endif
