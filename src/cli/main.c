@@ -9,6 +9,7 @@
 
 static const cli_command commands[] = {
     /* Keep sorted; one entry per src/cli/cmd_NAME.c. */
+    {"meta", cmd_meta, "show, set or render an image's acquisition metadata"},
     {NULL, NULL, NULL},
 };
 
