@@ -10,5 +10,15 @@ typedef struct {
 } cli_command;
 
 /* One line per command; keep sorted by name. */
-int cmd_keygen(int, char **);
+int cmd_analyze(int argc, char **argv);
+int cmd_decrypt(int argc, char **argv);
+int cmd_encrypt(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
+int cmd_keygen(int argc, char **argv);
+int cmd_meta(int argc, char **argv);
+int cmd_nist(int argc, char **argv);
+int cmd_nn(int argc, char **argv);
+int cmd_params(int argc, char **argv);
+int cmd_train(int argc, char **argv);
+
 #endif
