@@ -8,5 +8,5 @@ check_PROGRAMS += tests/test_cli
 TESTS += tests/test_cli
 tests_test_cli_SOURCES = tests/test_cli.c
 tests_test_cli_LDADD = $(TEST_LIBS)
-# The CLI tests run the program itself.
-tests/test_cli.log: medchaos$(EXEEXT)
+# The CLI tests run the program itself (built by `all`, which `check` builds first).
+tests_test_cli_DEPENDENCIES = libmedchaos.la medchaos$(EXEEXT)
