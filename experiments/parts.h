@@ -3,6 +3,7 @@
 #define MC_EXPERIMENTS_PARTS_H
 #include <stddef.h>
 #include "experiments/reproduce.h"
+#include "pipeline/hardened.h"
 #include "pipeline/keymat.h"
 
 void repro_metrics(const repro_config *c, repro_variant *v, const repro_image *im, size_t nim);

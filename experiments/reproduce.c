@@ -58,7 +58,10 @@ static repro_image *load_images(const char *data, size_t *n)
         v = realloc(v, (*n + 1) * sizeof *v);
         repro_image *r = &v[*n];
         memset(r, 0, sizeof *r);
-        snprintf(r->path, sizeof r->path, "%s/%s", dir, de->d_name);
+        if (strlen(dir) + len + 2 > sizeof r->path) continue;
+        memcpy(r->path, dir, strlen(dir));
+        r->path[strlen(dir)] = '/';
+        memcpy(r->path + strlen(dir) + 1, de->d_name, len + 1);
         snprintf(r->name, sizeof r->name, "%.*s", (int)(len - 4), de->d_name);
         snprintf(r->modality, sizeof r->modality, "%.*s", (int)strcspn(r->name, "_"), r->name);
         (*n)++;

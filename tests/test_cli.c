@@ -42,7 +42,7 @@ TestSuite(cli, .init = setup, .fini = teardown, .timeout = 120);
 /* Run medchaos with printf-style arguments (stderr kept in dir/err); exit status. */
 static int mc(const char *fmt, ...)
 {
-    char args[3072], cmd[4096];
+    char args[3072], cmd[8192];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(args, sizeof args, fmt, ap);

@@ -24,6 +24,8 @@ mc_err nn_model_load(nn_model **m, const char *safetensors_path);
 /* Write every parameter and buffer (running statistics, num_batches_tracked as
  * int64) under torchvision's names. Without force an existing file is MC_E_EXISTS. */
 mc_err nn_model_save(const nn_model *m, const char *path, int force);
+/* The same with nmeta extra "__metadata__" pairs (key, value, key, value, ...). */
+mc_err nn_model_save_meta(const nn_model *m, const char *path, const char *const *meta_kv, size_t nmeta, int force);
 void nn_model_free(nn_model *m);
 
 nn_arch nn_model_arch(const nn_model *m);

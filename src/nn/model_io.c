@@ -87,6 +87,11 @@ mc_err nn_model_load(nn_model **out, const char *path)
 
 mc_err nn_model_save(const nn_model *m, const char *path, int force)
 {
+    return nn_model_save_meta(m, path, NULL, 0, force);
+}
+
+mc_err nn_model_save_meta(const nn_model *m, const char *path, const char *const *meta_kv, size_t nmeta, int force)
+{
     nn_named_tensor *t = calloc((size_t)m->nt, sizeof *t);
     if (!t) return mc_fail(MC_E_NOMEM, "saving %s: out of memory", path);
     for (int i = 0; i < m->nt; i++) {
@@ -104,8 +109,17 @@ mc_err nn_model_save(const nn_model *m, const char *path, int force)
             t[i].nbytes = 4 * ti->numel;
         }
     }
-    const char *meta[2] = {"arch", nn_arch_name(m->arch)};
-    mc_err e = nn_st_save(path, t, (size_t)m->nt, meta, 1, force);
+    /* "arch" first, then the caller's pairs (src/keynet adds what it needs). */
+    const char **meta = malloc((2 + 2 * nmeta) * sizeof *meta);
+    if (!meta) {
+        free(t);
+        return mc_fail(MC_E_NOMEM, "saving %s: out of memory", path);
+    }
+    meta[0] = "arch";
+    meta[1] = nn_arch_name(m->arch);
+    for (size_t i = 0; i < 2 * nmeta; i++) meta[2 + i] = meta_kv[i];
+    mc_err e = nn_st_save(path, t, (size_t)m->nt, meta, 1 + nmeta, force);
+    free(meta);
     free(t);
     return e;
 }

@@ -1,6 +1,7 @@
 /* See keysrc.h. */
 #include "pipeline/keysrc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
