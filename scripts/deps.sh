@@ -5,12 +5,13 @@
 #   --mpi    Open MPI for --with-mpi
 set -euo pipefail
 pkgs=(build-essential autoconf automake libtool pkg-config
-      libopenblas-dev libpng-dev libgmp-dev libjpeg62-turbo-dev libjpeg-turbo-progs netpbm libexif-dev libcriterion-dev
-      openssl valgrind python3 python3-numpy gnuplot-nox dcmtk libgdcm-tools)
+      libopenblas-dev libpng-dev libgmp-dev libjpeg62-turbo-dev libexif-dev libcriterion-dev
+      openssl valgrind python3 python3-numpy gnuplot-nox dcmtk libgdcm-tools
+      libjpeg-turbo-progs netpbm nifti-bin)
 for a in "$@"; do
   case "$a" in
     --paper) pkgs+=(texlive-latex-base texlive-latex-recommended texlive-latex-extra latexmk) ;;
-    --torch) pkgs+=(python3-torch python3-torchvision) ;;
+    --torch) pkgs+=(python3-torch python3-torchvision python3-safetensors) ;;
     --mpi)   pkgs+=(libopenmpi-dev openmpi-bin) ;;
     *) echo "deps.sh: unknown option $a" >&2; exit 2 ;;
   esac

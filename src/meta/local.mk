@@ -7,5 +7,5 @@ medchaos_SOURCES += src/cli/cmd_meta.c
 check_PROGRAMS += tests/test_meta
 TESTS += tests/test_meta
 tests_test_meta_SOURCES = tests/test_meta.c
-tests_test_meta_LDADD = $(TEST_LIBS) $(PNG_LIBS) $(EXIF_LIBS)
-EXTRA_DIST += docs/METADATA.md scripts/prepare-data.sh
+tests_test_meta_LDADD = $(TEST_LIBS) $(PNG_LIBS) $(EXIF_LIBS) $(JPEG_LIBS)
+EXTRA_DIST += docs/METADATA.md docs/img/meta_example.png scripts/prepare-data.sh data
