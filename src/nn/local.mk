@@ -6,3 +6,20 @@ libmedchaos_la_SOURCES += src/nn/conv2d.c src/nn/dwconv.c src/nn/batchnorm.c \
 	src/nn/resnet18.c src/nn/mobilenetv2.c src/nn/model_io.c
 nobase_medchaosinc_HEADERS += src/nn/layers.h src/nn/model.h src/nn/optim.h src/nn/rng.h
 noinst_HEADERS += src/nn/model_impl.h
+
+check_PROGRAMS += tests/test_nn_layers tests/test_nn_models
+TESTS += tests/test_nn_layers tests/test_nn_models
+tests_test_nn_layers_SOURCES = tests/test_nn_layers.c tests/nn_fixture.c tests/nn_fixture.h
+tests_test_nn_layers_LDADD = $(TEST_LIBS)
+tests_test_nn_models_SOURCES = tests/test_nn_models.c tests/nn_fixture.c tests/nn_fixture.h
+tests_test_nn_models_LDADD = $(TEST_LIBS)
+EXTRA_DIST += tests/gen_nn_fixtures.py tests/fixtures/nn/layer_avgpool.safetensors \
+	tests/fixtures/nn/layer_batchnorm.safetensors tests/fixtures/nn/layer_conv_1x1.safetensors \
+	tests/fixtures/nn/layer_conv_1x1s2.safetensors tests/fixtures/nn/layer_conv_grouped.safetensors \
+	tests/fixtures/nn/layer_conv_k3s2p1.safetensors tests/fixtures/nn/layer_conv_k7s2p3.safetensors \
+	tests/fixtures/nn/layer_dwconv_s1.safetensors tests/fixtures/nn/layer_dwconv_s2.safetensors \
+	tests/fixtures/nn/layer_linear.safetensors tests/fixtures/nn/layer_losses.safetensors \
+	tests/fixtures/nn/layer_maxpool.safetensors tests/fixtures/nn/layer_relu.safetensors \
+	tests/fixtures/nn/layer_relu6.safetensors tests/fixtures/nn/optim.safetensors \
+	tests/fixtures/nn/resnet18_case.safetensors tests/fixtures/nn/mobilenetv2_case.safetensors \
+	tests/fixtures/nn/mobilenetv2_weights.safetensors tests/fixtures/nn/toy_training.safetensors

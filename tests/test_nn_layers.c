@@ -1,0 +1,484 @@
+/* nn layers, one at a time, against PyTorch (tests/fixtures/nn/layer_*.safetensors
+ * from tests/gen_nn_fixtures.py): outputs within 1e-4, gradients within 1e-3
+ * (|a − b| ≤ tol·max(1,|b|)); then central finite differences of every layer's
+ * backward, and the optimisers and schedules against torch.optim. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nn/layers.h"
+#include "nn/optim.h"
+#include "nn/rng.h"
+#include "nn_fixture.h"
+
+#define FWD_TOL 1e-4
+#define GRAD_TOL 1e-3
+
+static float *zeros(size_t n) { return calloc(n ? n : 1, sizeof(float)); }
+
+/* ---------------------------------------------------------------- vs PyTorch */
+
+static void conv_case(const char *file)
+{
+    nn_tensor_file f;
+    fx_open(&f, file);
+    const nn_named_tensor *x = nn_st_find(&f, "x"), *w = nn_st_find(&f, "w");
+    const int K = fx_meta_int(&f, "K"), s = fx_meta_int(&f, "stride");
+    const int p = fx_meta_int(&f, "pad"), groups = fx_meta_int(&f, "groups");
+    nn_conv_geom g;
+    nn_conv_geom_init(&g, (int)x->shape[0], (int)x->shape[1], (int)x->shape[2], (int)x->shape[3],
+                      (int)w->shape[0], K, s, p, groups);
+    const nn_named_tensor *bt = nn_st_find(&f, "b");
+    const float *b = bt ? bt->data : NULL;
+    size_t ny, nx = x->nbytes / 4, nw = w->nbytes / 4;
+    const float *ywant = fx_f32(&f, "y", &ny), *dy = fx_f32(&f, "dy", NULL);
+    float *y = zeros(ny), *y2 = zeros(ny), *dx = zeros(nx), *dw = zeros(nw), *db = zeros(g.Cout);
+    float *col = zeros(nn_conv_col_floats(&g));
+    const int depthwise = groups == g.Cin && groups == g.Cout && groups > 1;
+    if (depthwise) {
+        nn_dwconv_forward(y, x->data, w->data, &g);
+        nn_dwconv_backward(dx, dw, dy, x->data, w->data, &g);
+    } else {
+        nn_conv2d_forward(y, x->data, w->data, b, &g, col);
+        nn_conv2d_backward(dx, dw, b ? db : NULL, dy, x->data, w->data, &g, col);
+    }
+    nn_conv2d_forward_naive(y2, x->data, w->data, b, &g);
+    fx_expect_close("y", y, ywant, ny, FWD_TOL);
+    fx_expect_close("y (naive loops)", y2, ywant, ny, FWD_TOL);
+    fx_expect_close("dx", dx, fx_f32(&f, "dx", NULL), nx, GRAD_TOL);
+    fx_expect_close("dw", dw, fx_f32(&f, "dw", NULL), nw, GRAD_TOL);
+    if (b) fx_expect_close("db", db, fx_f32(&f, "db", NULL), g.Cout, GRAD_TOL);
+    free(y), free(y2), free(dx), free(dw), free(db), free(col);
+    nn_st_free(&f);
+}
+
+Test(conv2d, k3_stride2_pad1_bias_matches_torch) { conv_case("layer_conv_k3s2p1.safetensors"); }
+Test(conv2d, grouped_2_matches_torch) { conv_case("layer_conv_grouped.safetensors"); }
+Test(conv2d, pointwise_1x1_skips_im2col_matches_torch) { conv_case("layer_conv_1x1.safetensors"); }
+Test(conv2d, pointwise_stride2_downsample_matches_torch) { conv_case("layer_conv_1x1s2.safetensors"); }
+Test(conv2d, k7_stride2_pad3_stem_matches_torch) { conv_case("layer_conv_k7s2p3.safetensors"); }
+Test(dwconv, depthwise_stride1_matches_torch) { conv_case("layer_dwconv_s1.safetensors"); }
+Test(dwconv, depthwise_stride2_matches_torch) { conv_case("layer_dwconv_s2.safetensors"); }
+
+Test(batchnorm, train_and_eval_match_torch)
+{
+    nn_tensor_file f;
+    fx_open(&f, "layer_batchnorm.safetensors");
+    const nn_named_tensor *x = nn_st_find(&f, "x");
+    const nn_bn_geom g = {(int)x->shape[0], (int)x->shape[1], (int)(x->shape[2] * x->shape[3]),
+                          1e-5f, 0.1f};
+    const size_t n = x->nbytes / 4, C = (size_t)g.C;
+    const float *w = fx_f32(&f, "w", NULL), *b = fx_f32(&f, "b", NULL);
+    float *rm = zeros(C), *rv = zeros(C), *y = zeros(n), *dx = zeros(n), *dw = zeros(C),
+          *db = zeros(C), *mean = zeros(C), *invstd = zeros(C);
+    memcpy(rm, fx_f32(&f, "rm0", NULL), C * 4);
+    memcpy(rv, fx_f32(&f, "rv0", NULL), C * 4);
+    nn_bn_forward_eval(y, x->data, w, b, rm, rv, &g);
+    fx_expect_close("y (eval)", y, fx_f32(&f, "y_eval", NULL), n, FWD_TOL);
+    int64_t nbt = 0;
+    nn_bn_forward_train(y, mean, invstd, rm, rv, &nbt, x->data, w, b, &g);
+    fx_expect_close("y (train)", y, fx_f32(&f, "y", NULL), n, FWD_TOL);
+    fx_expect_close("running_mean", rm, fx_f32(&f, "rm1", NULL), C, FWD_TOL);
+    fx_expect_close("running_var (unbiased)", rv, fx_f32(&f, "rv1", NULL), C, FWD_TOL);
+    const nn_named_tensor *nb = nn_st_find(&f, "nbt");
+    cr_expect_eq(nbt, *(int64_t *)nb->data, "num_batches_tracked");
+    nn_bn_backward(dx, dw, db, fx_f32(&f, "dy", NULL), x->data, w, mean, invstd, &g);
+    fx_expect_close("dx", dx, fx_f32(&f, "dx", NULL), n, GRAD_TOL);
+    fx_expect_close("dgamma", dw, fx_f32(&f, "dw", NULL), C, GRAD_TOL);
+    fx_expect_close("dbeta", db, fx_f32(&f, "db", NULL), C, GRAD_TOL);
+    free(rm), free(rv), free(y), free(dx), free(dw), free(db), free(mean), free(invstd);
+    nn_st_free(&f);
+}
+
+static void act_case(const char *file, int six)
+{
+    nn_tensor_file f;
+    fx_open(&f, file);
+    size_t n;
+    const float *x = fx_f32(&f, "x", &n);
+    float *y = zeros(n), *dx = zeros(n);
+    (six ? nn_relu6_forward : nn_relu_forward)(y, x, n);
+    memcpy(dx, fx_f32(&f, "dy", NULL), n * 4);
+    (six ? nn_relu6_backward : nn_relu_backward)(dx, dx, y, n);  /* in place, as in the models */
+    fx_expect_close("y", y, fx_f32(&f, "y", NULL), n, FWD_TOL);
+    fx_expect_close("dx", dx, fx_f32(&f, "dx", NULL), n, GRAD_TOL);
+    free(y), free(dx);
+    nn_st_free(&f);
+}
+
+Test(activation, relu_in_place_matches_torch_including_zero) { act_case("layer_relu.safetensors", 0); }
+Test(activation, relu6_in_place_matches_torch_including_corners) { act_case("layer_relu6.safetensors", 1); }
+
+Test(pool, maxpool_3x3_s2_p1_ties_route_gradient_as_torch)
+{
+    nn_tensor_file f;
+    fx_open(&f, "layer_maxpool.safetensors");
+    const nn_named_tensor *x = nn_st_find(&f, "x");
+    nn_pool_geom g;
+    nn_pool_geom_init(&g, (int)x->shape[0], (int)x->shape[1], (int)x->shape[2], (int)x->shape[3],
+                      3, 2, 1);
+    size_t ny, nx = x->nbytes / 4;
+    const float *yw = fx_f32(&f, "y", &ny);
+    cr_assert_eq(ny, (size_t)g.B * g.C * g.Ho * g.Wo);
+    float *y = zeros(ny), *dx = zeros(nx);
+    int32_t *am = calloc(ny, sizeof *am);
+    nn_maxpool_forward(y, am, x->data, &g);
+    nn_maxpool_backward(dx, fx_f32(&f, "dy", NULL), am, &g);
+    fx_expect_close("y", y, yw, ny, FWD_TOL);
+    fx_expect_close("dx", dx, fx_f32(&f, "dx", NULL), nx, GRAD_TOL);
+    free(y), free(dx), free(am);
+    nn_st_free(&f);
+}
+
+Test(pool, global_average_matches_torch)
+{
+    nn_tensor_file f;
+    fx_open(&f, "layer_avgpool.safetensors");
+    const nn_named_tensor *x = nn_st_find(&f, "x");
+    const int B = (int)x->shape[0], C = (int)x->shape[1], HW = (int)(x->shape[2] * x->shape[3]);
+    float *y = zeros((size_t)B * C), *dx = zeros(x->nbytes / 4);
+    nn_avgpool_global_forward(y, x->data, B, C, HW);
+    nn_avgpool_global_backward(dx, fx_f32(&f, "dy", NULL), B, C, HW);
+    fx_expect_close("y", y, fx_f32(&f, "y", NULL), (size_t)B * C, FWD_TOL);
+    fx_expect_close("dx", dx, fx_f32(&f, "dx", NULL), x->nbytes / 4, GRAD_TOL);
+    free(y), free(dx);
+    nn_st_free(&f);
+}
+
+Test(linear, forward_and_backward_match_torch)
+{
+    nn_tensor_file f;
+    fx_open(&f, "layer_linear.safetensors");
+    const nn_named_tensor *x = nn_st_find(&f, "x"), *w = nn_st_find(&f, "w");
+    const int B = (int)x->shape[0], M = (int)x->shape[1], N = (int)w->shape[0];
+    float *y = zeros((size_t)B * N), *dx = zeros((size_t)B * M), *dw = zeros((size_t)N * M),
+          *db = zeros((size_t)N);
+    const float *b = fx_f32(&f, "b", NULL), *dy = fx_f32(&f, "dy", NULL);
+    nn_linear_forward(y, x->data, w->data, b, B, M, N);
+    nn_linear_backward(dx, dw, db, dy, x->data, w->data, B, M, N);
+    fx_expect_close("y", y, fx_f32(&f, "y", NULL), (size_t)B * N, FWD_TOL);
+    fx_expect_close("dx", dx, fx_f32(&f, "dx", NULL), (size_t)B * M, GRAD_TOL);
+    fx_expect_close("dw", dw, fx_f32(&f, "dw", NULL), (size_t)N * M, GRAD_TOL);
+    fx_expect_close("db", db, fx_f32(&f, "db", NULL), (size_t)N, GRAD_TOL);
+    free(y), free(dx), free(dw), free(db);
+    nn_st_free(&f);
+}
+
+Test(loss, mse_and_cross_entropy_match_torch)
+{
+    nn_tensor_file f;
+    fx_open(&f, "layer_losses.safetensors");
+    size_t n, nz;
+    const float *p = fx_f32(&f, "pred", &n);
+    float *dp = zeros(n);
+    const float l = nn_mse_loss(p, fx_f32(&f, "target", NULL), (int)n, dp);
+    fx_expect_close("mse", &l, fx_f32(&f, "mse", NULL), 1, FWD_TOL);
+    fx_expect_close("dmse/dpred", dp, fx_f32(&f, "dpred", NULL), n, GRAD_TOL);
+    const nn_named_tensor *z = nn_st_find(&f, "logits"), *lab = nn_st_find(&f, "labels");
+    cr_assert_eq(lab->dtype, NN_DT_I64);
+    nz = z->nbytes / 4;
+    float *dz = zeros(nz);
+    const float ce = nn_cross_entropy_loss(z->data, lab->data, (int)z->shape[0], (int)z->shape[1], dz);
+    fx_expect_close("cross entropy", &ce, fx_f32(&f, "ce", NULL), 1, FWD_TOL);
+    fx_expect_close("dce/dlogits", dz, fx_f32(&f, "dlogits", NULL), nz, GRAD_TOL);
+    free(dp), free(dz);
+    nn_st_free(&f);
+}
+
+static void optim_case(const char *name, nn_optim_cfg c)
+{
+    nn_tensor_file f;
+    fx_open(&f, "optim.safetensors");
+    size_t n, ng;
+    const float *w0 = fx_f32(&f, "w0", &n), *g = fx_f32(&f, "g", &ng);
+    float *w = zeros(n), *m = zeros(n), *v = zeros(n);
+    memcpy(w, w0, n * 4);
+    for (size_t t = 0; t < ng / n; t++) {
+        if (c.kind == NN_OPT_SGD)
+            nn_sgd_update(w, g + t * n, m, n, &c);
+        else
+            nn_adam_update(w, g + t * n, m, v, n, &c, (long)t + 1, c.kind == NN_OPT_ADAMW);
+    }
+    fx_expect_close(name, w, fx_f32(&f, name, NULL), n, FWD_TOL);
+    free(w), free(m), free(v);
+    nn_st_free(&f);
+}
+
+Test(optim, sgd_momentum_weight_decay_matches_torch)
+{
+    optim_case("sgd", (nn_optim_cfg){.kind = NN_OPT_SGD, .lr = 0.1f, .momentum = 0.9f, .weight_decay = 0.01f});
+}
+Test(optim, sgd_nesterov_matches_torch)
+{
+    optim_case("sgd_nesterov", (nn_optim_cfg){.kind = NN_OPT_SGD, .lr = 0.1f, .momentum = 0.9f,
+                                              .weight_decay = 0.01f, .nesterov = 1});
+}
+Test(optim, sgd_plain_matches_torch)
+{
+    optim_case("sgd_plain", (nn_optim_cfg){.kind = NN_OPT_SGD, .lr = 0.1f});
+}
+Test(optim, adam_l2_weight_decay_matches_torch)
+{
+    optim_case("adam", (nn_optim_cfg){.kind = NN_OPT_ADAM, .lr = 0.01f, .beta1 = 0.9f,
+                                      .beta2 = 0.999f, .eps = 1e-8f, .weight_decay = 0.01f});
+}
+Test(optim, adamw_decoupled_weight_decay_matches_torch)
+{
+    optim_case("adamw", (nn_optim_cfg){.kind = NN_OPT_ADAMW, .lr = 0.01f, .beta1 = 0.8f,
+                                       .beta2 = 0.99f, .eps = 1e-6f, .weight_decay = 0.1f});
+}
+
+Test(optim, cosine_and_step_schedules_match_torch)
+{
+    nn_tensor_file f;
+    fx_open(&f, "optim.safetensors");
+    size_t n;
+    const float *cw = fx_f32(&f, "cosine", &n), *sw = fx_f32(&f, "steplr", NULL);
+    float cos_lr[16], step_lr[16];
+    for (size_t t = 0; t < n; t++) {
+        cos_lr[t] = nn_lr_cosine(0.1f, 0.001f, (long)t, 10);
+        step_lr[t] = nn_lr_step(0.1f, 0.5f, 3, (long)t);
+    }
+    fx_expect_close("cosine lr", cos_lr, cw, n, 1e-6);
+    fx_expect_close("step lr", step_lr, sw, n, 1e-6);
+    nn_st_free(&f);
+}
+
+/* ---------------------------------------------------------------- dropout */
+
+Test(dropout, inverted_scaling_keeps_expectation_and_backward_uses_mask)
+{
+    enum { N = 200000 };
+    float *x = zeros(N), *y = zeros(N), *mask = zeros(N), *d = zeros(N);
+    for (int i = 0; i < N; i++) x[i] = 1.0f;
+    nn_rng r;
+    nn_rng_seed(&r, 42);
+    nn_dropout_forward(y, mask, x, N, 0.2f, &r);
+    int zeros_n = 0;
+    double sum = 0;
+    for (int i = 0; i < N; i++) {
+        zeros_n += y[i] == 0.0f;
+        sum += y[i];
+        cr_assert(y[i] == 0.0f || y[i] == 1.25f, "kept values are scaled by 1/(1-p)");
+    }
+    /* Binomial(N, 0.2): σ of the dropped fraction is 0.0009; 5σ bounds. */
+    cr_expect(fabs(zeros_n / (double)N - 0.2) < 0.0045, "dropped fraction %g", zeros_n / (double)N);
+    cr_expect(fabs(sum / N - 1.0) < 0.012, "mean %g not preserved", sum / N);
+    for (int i = 0; i < N; i++) d[i] = 2.0f;
+    nn_dropout_backward(d, d, mask, N);
+    for (int i = 0; i < N; i++) cr_assert_eq(d[i], 2.0f * mask[i]);
+    free(x), free(y), free(mask), free(d);
+}
+
+/* ---------------------------------------------------------------- finite differences
+ * L = Σ y·r for a fixed random r; the analytic ∂L/∂v from backward must match
+ * (L(v + h) − L(v − h))/2h for every element v of every input and parameter.
+ * Inputs are kept away from the kinks of ReLU/ReLU6/max so the difference
+ * quotient sees a smooth function. */
+
+static double (*fd_loss)(void);
+
+static void fill(float *p, size_t n, nn_rng *r, double scale)
+{
+    for (size_t i = 0; i < n; i++) p[i] = (float)(scale * (2 * nn_rng_uniform(r) - 1));
+}
+
+static double dot(const float *a, const float *b, size_t n)
+{
+    double s = 0;
+    for (size_t i = 0; i < n; i++) s += (double)a[i] * b[i];
+    return s;
+}
+
+static void fd_check(const char *what, float *v, const float *grad, size_t n)
+{
+    const float h = 1e-2f;
+    double worst = 0;
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        const float keep = v[i];
+        v[i] = keep + h;
+        const double lp = fd_loss();
+        v[i] = keep - h;
+        const double lm = fd_loss();
+        v[i] = keep;
+        const double num = (lp - lm) / (2.0 * h);
+        const double err = fabs(num - grad[i]) / fmax(1.0, fabs(num));
+        if (!(err <= worst)) worst = err, at = i;
+    }
+    cr_log_info("finite differences %-28s worst error %.2e", what, worst);
+    cr_expect(worst < 2e-3, "%s: element %zu, backward %.6g, finite difference off by %.2e", what, at,
+              (double)grad[at], worst);
+}
+
+static struct {
+    nn_conv_geom g;
+    float *x, *w, *b, *y, *r, *col;
+} C;
+
+static double conv_loss(void)
+{
+    if (C.g.groups == C.g.Cin && C.g.Cin == C.g.Cout && C.g.groups > 1)
+        nn_dwconv_forward(C.y, C.x, C.w, &C.g);
+    else
+        nn_conv2d_forward(C.y, C.x, C.w, C.b, &C.g, C.col);
+    return dot(C.y, C.r, (size_t)C.g.B * C.g.Cout * C.g.Ho * C.g.Wo);
+}
+
+static void fd_conv(int B, int Cin, int H, int W, int Cout, int K, int s, int p, int groups)
+{
+    nn_rng r;
+    nn_rng_seed(&r, 1);
+    nn_conv_geom_init(&C.g, B, Cin, H, W, Cout, K, s, p, groups);
+    const size_t nx = (size_t)B * Cin * H * W, nw = (size_t)Cout * (Cin / groups) * K * K;
+    const size_t ny = (size_t)B * Cout * C.g.Ho * C.g.Wo;
+    const int dw = groups == Cin && Cin == Cout && groups > 1;
+    C.x = zeros(nx), C.w = zeros(nw), C.b = dw ? NULL : zeros(Cout), C.y = zeros(ny), C.r = zeros(ny);
+    C.col = zeros(nn_conv_col_floats(&C.g));
+    fill(C.x, nx, &r, 1), fill(C.w, nw, &r, 0.5), fill(C.r, ny, &r, 1);
+    if (C.b) fill(C.b, Cout, &r, 0.5);
+    float *dx = zeros(nx), *dwt = zeros(nw), *db = zeros(Cout);
+    conv_loss();
+    if (dw)
+        nn_dwconv_backward(dx, dwt, C.r, C.x, C.w, &C.g);
+    else
+        nn_conv2d_backward(dx, dwt, db, C.r, C.x, C.w, &C.g, C.col);
+    fd_loss = conv_loss;
+    fd_check("conv input", C.x, dx, nx);
+    fd_check("conv weight", C.w, dwt, nw);
+    if (C.b) fd_check("conv bias", C.b, db, Cout);
+    free(C.x), free(C.w), free(C.b), free(C.y), free(C.r), free(C.col), free(dx), free(dwt), free(db);
+}
+
+Test(finite_differences, conv2d_grouped_strided) { fd_conv(2, 4, 6, 7, 6, 3, 2, 1, 2); }
+Test(finite_differences, conv2d_pointwise) { fd_conv(2, 3, 4, 5, 4, 1, 1, 0, 1); }
+Test(finite_differences, dwconv_stride2) { fd_conv(2, 3, 7, 6, 3, 3, 2, 1, 3); }
+
+static struct {
+    nn_bn_geom g;
+    float *x, *w, *b, *y, *r, *rm, *rv, *mean, *invstd;
+} N;
+
+static double bn_loss(void)
+{
+    nn_bn_forward_train(N.y, N.mean, N.invstd, N.rm, N.rv, NULL, N.x, N.w, N.b, &N.g);
+    return dot(N.y, N.r, (size_t)N.g.B * N.g.C * N.g.HW);
+}
+
+Test(finite_differences, batchnorm_train)
+{
+    nn_rng r;
+    nn_rng_seed(&r, 2);
+    N.g = (nn_bn_geom){3, 2, 5, 1e-5f, 0.1f};
+    const size_t n = 30, c = 2;
+    N.x = zeros(n), N.y = zeros(n), N.r = zeros(n), N.w = zeros(c), N.b = zeros(c);
+    N.rm = zeros(c), N.rv = zeros(c), N.mean = zeros(c), N.invstd = zeros(c);
+    fill(N.x, n, &r, 2), fill(N.r, n, &r, 1), fill(N.w, c, &r, 1), fill(N.b, c, &r, 1);
+    float *dx = zeros(n), *dw = zeros(c), *db = zeros(c);
+    bn_loss();
+    nn_bn_backward(dx, dw, db, N.r, N.x, N.w, N.mean, N.invstd, &N.g);
+    fd_loss = bn_loss;
+    fd_check("batchnorm input", N.x, dx, n);
+    fd_check("batchnorm gamma", N.w, dw, c);
+    fd_check("batchnorm beta", N.b, db, c);
+    free(N.x), free(N.y), free(N.r), free(N.w), free(N.b), free(N.rm), free(N.rv), free(N.mean),
+        free(N.invstd), free(dx), free(dw), free(db);
+}
+
+static struct {
+    int kind;  /* 0 relu, 1 relu6, 2 maxpool, 3 avgpool, 4 linear, 5 mse, 6 ce */
+    nn_pool_geom pg;
+    float *x, *w, *b, *y, *r, *t;
+    int32_t *am;
+    int64_t lab[3];
+    size_t nx, ny;
+} S;
+
+static double small_loss(void)
+{
+    switch (S.kind) {
+    case 0: nn_relu_forward(S.y, S.x, S.nx); break;
+    case 1: nn_relu6_forward(S.y, S.x, S.nx); break;
+    case 2: nn_maxpool_forward(S.y, S.am, S.x, &S.pg); break;
+    case 3: nn_avgpool_global_forward(S.y, S.x, 2, 3, 10); break;
+    case 4: nn_linear_forward(S.y, S.x, S.w, S.b, 3, 4, 5); break;
+    case 5: return nn_mse_loss(S.x, S.t, (int)S.nx, NULL);
+    case 6: return nn_cross_entropy_loss(S.x, S.lab, 3, 4, NULL);
+    }
+    return dot(S.y, S.r, S.ny);
+}
+
+static void fd_small(int kind, size_t nx, size_t ny)
+{
+    nn_rng r;
+    nn_rng_seed(&r, 3 + (uint64_t)kind);
+    memset(&S, 0, sizeof S);
+    S.kind = kind, S.nx = nx, S.ny = ny;
+    S.x = zeros(nx), S.y = zeros(ny), S.r = zeros(ny), S.t = zeros(nx), S.am = calloc(ny, 4);
+    S.w = zeros(20), S.b = zeros(5);
+    fill(S.r, ny, &r, 1), fill(S.t, nx, &r, 1), fill(S.w, 20, &r, 1), fill(S.b, 5, &r, 1);
+    /* distinct values at least 0.05 apart and 0.05 from 0 and 6: no kink within ±h */
+    for (size_t i = 0; i < nx; i++) {
+        const double v = 0.1 * (double)((i * 37) % nx) - 0.1 * (double)nx / 2 + 0.05;
+        S.x[i] = (float)(kind == 1 ? v * 0.9 + 3.0 : v);
+    }
+    S.lab[0] = 1, S.lab[1] = 3, S.lab[2] = 0;
+    float *dx = zeros(nx), *dw = zeros(20), *db = zeros(5);
+    small_loss();
+    switch (kind) {
+    case 0: nn_relu_backward(dx, S.r, S.y, nx); break;
+    case 1: nn_relu6_backward(dx, S.r, S.y, nx); break;
+    case 2: nn_maxpool_backward(dx, S.r, S.am, &S.pg); break;
+    case 3: nn_avgpool_global_backward(dx, S.r, 2, 3, 10); break;
+    case 4: nn_linear_backward(dx, dw, db, S.r, S.x, S.w, 3, 4, 5); break;
+    case 5: nn_mse_loss(S.x, S.t, (int)nx, dx); break;
+    case 6: nn_cross_entropy_loss(S.x, S.lab, 3, 4, dx); break;
+    }
+    fd_loss = small_loss;
+    fd_check("input", S.x, dx, nx);
+    if (kind == 4) {
+        fd_check("linear weight", S.w, dw, 20);
+        fd_check("linear bias", S.b, db, 5);
+    }
+    free(S.x), free(S.y), free(S.r), free(S.t), free(S.am), free(S.w), free(S.b);
+    free(dx), free(dw), free(db);
+}
+
+Test(finite_differences, relu) { fd_small(0, 40, 40); }
+Test(finite_differences, relu6) { fd_small(1, 130, 130); }
+Test(finite_differences, maxpool)
+{
+    nn_pool_geom_init(&S.pg, 2, 2, 7, 6, 3, 2, 1);
+    nn_pool_geom pg = S.pg;
+    memset(&S, 0, sizeof S);
+    S.pg = pg;
+    /* fd_small resets S; keep the geometry across */
+    nn_rng r;
+    nn_rng_seed(&r, 9);
+    const size_t nx = 2 * 2 * 7 * 6, ny = (size_t)2 * 2 * pg.Ho * pg.Wo;
+    S.kind = 2, S.nx = nx, S.ny = ny;
+    S.x = zeros(nx), S.y = zeros(ny), S.r = zeros(ny), S.am = calloc(ny, 4);
+    fill(S.r, ny, &r, 1);
+    for (size_t i = 0; i < nx; i++) S.x[i] = (float)(0.1 * (double)((i * 37) % nx));
+    float *dx = zeros(nx);
+    small_loss();
+    nn_maxpool_backward(dx, S.r, S.am, &S.pg);
+    fd_loss = small_loss;
+    fd_check("maxpool input", S.x, dx, nx);
+    free(S.x), free(S.y), free(S.r), free(S.am), free(dx);
+}
+Test(finite_differences, global_avgpool) { fd_small(3, 60, 6); }
+Test(finite_differences, linear) { fd_small(4, 12, 15); }
+Test(finite_differences, mse_loss) { fd_small(5, 12, 1); }
+Test(finite_differences, cross_entropy_loss) { fd_small(6, 12, 1); }
+
+Test(finite_differences, residual_add)
+{
+    float a[5] = {1, 2, 3, 4, 5}, b[5] = {0}, da[5] = {0}, db[5] = {0}, d[5] = {1, -1, 2, 0.5f, 3};
+    nn_add_backward(da, db, d, 5);
+    for (int i = 0; i < 5; i++) cr_expect(da[i] == d[i] && db[i] == d[i]);
+    float y[5];
+    nn_add_forward(y, a, b, 5);
+    for (int i = 0; i < 5; i++) cr_expect_eq(y[i], a[i]);
+}
