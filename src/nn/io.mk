@@ -1,6 +1,6 @@
 # nn tensor files: safetensors and NumPy .npy readers/writers over a small strict JSON parser
 # (included by the top Makefile.am after src/nn/local.mk).
-libmedchaos_la_SOURCES += src/nn/json.c src/nn/safetensors.c src/nn/npy.c
+libmedchaos_la_SOURCES += src/nn/json.c src/nn/json_write.c src/nn/safetensors.c src/nn/safetensors_write.c src/nn/npy.c
 nobase_medchaosinc_HEADERS += src/nn/json.h src/nn/safetensors.h src/nn/npy.h
 libmedchaos_la_SOURCES += src/nn/io_bytes.c
 noinst_HEADERS += src/nn/io_bytes.h
@@ -17,7 +17,7 @@ EXTRA_DIST += tests/fixtures/io tests/gen_io_fixtures.py
 FUZZ_CC = clang
 FUZZ_SECONDS = 60
 FUZZ_OUT = build-fuzz
-fuzz_io_sources = src/nn/json.c src/nn/safetensors.c src/nn/npy.c src/nn/io_bytes.c src/util/err.c src/util/file.c
+fuzz_io_sources = src/nn/json.c src/nn/json_write.c src/nn/safetensors.c src/nn/safetensors_write.c src/nn/npy.c src/nn/io_bytes.c src/util/err.c src/util/file.c
 EXTRA_DIST += fuzz/fuzz_safetensors.c fuzz/fuzz_npy.c fuzz/safetensors.dict fuzz/npy.dict
 fuzz-io:
 	@command -v $(FUZZ_CC) >/dev/null 2>&1 || { echo "fuzz-io: $(FUZZ_CC) not found (apt-get install clang)"; exit 1; }

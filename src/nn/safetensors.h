@@ -11,6 +11,7 @@
 typedef enum { NN_DT_F32 = 1, NN_DT_I64 = 2 } nn_dtype;
 
 #define NN_ST_MAX_DIMS 8
+#define NN_ST_META_KEY "__metadata__"   /* the header entry that is not a tensor */
 
 typedef struct {
     char *name;
