@@ -249,6 +249,26 @@ Test(safetensors, reads_pytorch_state_dict_with_num_batches_tracked)
     nn_st_free(&f);
 }
 
+Test(safetensors, get_checks_dtype_and_shape_naming_both)
+{
+    nn_tensor_file f;
+    load_fixture("st_basic.safetensors", &f, 5);
+    const nn_named_tensor *t;
+    cr_expect_eq(nn_st_get(&f, "weight", NN_DT_F32, 2, (int64_t[]){2, 3}, &t), MC_OK);
+    cr_expect_eq(t, nn_st_find(&f, "weight"));
+    cr_expect_eq(nn_st_get(&f, "count", NN_DT_I64, 0, NULL, &t), MC_OK);
+    mc_err e = nn_st_get(&f, "weight", NN_DT_F32, 2, (int64_t[]){3, 2}, &t);
+    cr_expect_eq(e, MC_E_MISMATCH);
+    cr_expect_null(t);
+    cr_expect_str_eq(mc_errmsg(e), "tensor 'weight': shape [2, 3] of F32 in the file, expected [3, 2] of F32");
+    e = nn_st_get(&f, "count", NN_DT_F32, 0, NULL, &t);
+    cr_expect_str_eq(mc_errmsg(e), "tensor 'count': shape [] of I64 in the file, expected [] of F32");
+    e = nn_st_get(&f, "fc.weight", NN_DT_F32, 0, NULL, &t);
+    cr_expect_eq(e, MC_E_MISMATCH);
+    cr_expect_str_eq(mc_errmsg(e), "tensor 'fc.weight': not in the file");
+    nn_st_free(&f);
+}
+
 static mc_err err_by_name(const char *s)
 {
     static const struct { const char *name; mc_err e; } tab[] = {

@@ -281,6 +281,25 @@ const nn_named_tensor *nn_st_find(const nn_tensor_file *f, const char *name)
     return NULL;
 }
 
+mc_err nn_st_get(const nn_tensor_file *f, const char *name, nn_dtype dt, int ndim, const int64_t *shape,
+                 const nn_named_tensor **out)
+{
+    *out = NULL;
+    const nn_named_tensor *t = nn_st_find(f, name);
+    if (!t) return nn_io_tensor_fail(MC_E_MISMATCH, name, "not in the file");
+    int same = t->dtype == dt && t->ndim == ndim;
+    for (int k = 0; same && k < ndim; k++) same = t->shape[k] == shape[k];
+    if (!same) {
+        char have[160], want[160];
+        nn_io_shape_str(have, sizeof have, t->ndim, t->shape, '[', ']');
+        nn_io_shape_str(want, sizeof want, ndim < 0 || ndim > NN_ST_MAX_DIMS ? 0 : ndim, shape, '[', ']');
+        return nn_io_tensor_fail(MC_E_MISMATCH, name, "shape %s of %s in the file, expected %s of %s", have,
+                                 nn_st_dtype_name(t->dtype), want, nn_st_dtype_name(dt));
+    }
+    *out = t;
+    return MC_OK;
+}
+
 const char *nn_st_meta(const nn_tensor_file *f, const char *key)
 {
     for (size_t k = 0; k < f->nmeta; k++)
