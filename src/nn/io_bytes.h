@@ -1,5 +1,6 @@
-/* Byte-order conversion and overflow-checked size arithmetic shared by the
- * safetensors and .npy readers and writers (internal to src/nn, not installed). */
+/* What the safetensors and .npy readers and writers share: byte-order
+ * conversion, overflow-checked size arithmetic, shape printing and the
+ * "tensor 'NAME': ..." error detail (internal to src/nn, not installed). */
 #ifndef MC_NN_IO_BYTES_H
 #define MC_NN_IO_BYTES_H
 #include <stddef.h>

@@ -1,6 +1,6 @@
-/* safetensors reader (the writer is safetensors_write.c). The validation follows the format's reference
- * implementation (safetensors/src/tensor.rs, Metadata::validate): sorted by
- * offset, the tensors must tile the data buffer exactly — first at 0, each
+/* safetensors reader (the writer is safetensors_write.c). The validation follows
+ * the format's reference implementation (safetensors/src/tensor.rs,
+ * Metadata::validate): sorted by offset, the tensors must tile the data buffer exactly — first at 0, each
  * starting where the previous ends, the last ending at the buffer's end — and
  * each span must equal shape product x dtype size. Data is copied into one
  * 64-byte-aligned arena because file offsets carry no alignment guarantee. */
