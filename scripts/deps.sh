@@ -10,7 +10,7 @@ pkgs=(build-essential autoconf automake libtool pkg-config
 for a in "$@"; do
   case "$a" in
     --paper) pkgs+=(texlive-latex-base texlive-latex-recommended texlive-latex-extra latexmk) ;;
-    --torch) pkgs+=(python3-torch python3-torchvision) ;;   # Debian 12 has no python3-safetensors
+    --torch) pkgs+=(python3-torch python3-torchvision) ;;
     --mpi)   pkgs+=(libopenmpi-dev openmpi-bin) ;;
     --fuzz)  pkgs+=(clang libclang-rt-14-dev) ;;
     *) echo "deps.sh: unknown option $a" >&2; exit 2 ;;
