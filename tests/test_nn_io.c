@@ -42,10 +42,12 @@ static void assert_shape(int ndim, const int64_t *shape, int want_ndim, const in
                      (long long)want[k]);
 }
 
-static void tmp_dir(char dir[32])
+/* A fresh directory dir and the path of a file named name inside it. */
+static void tmp_file(char dir[32], char path[64], const char *name)
 {
     strcpy(dir, "/tmp/mc_nnio_XXXXXX");
     cr_assert_not_null(mkdtemp(dir));
+    snprintf(path, 64, "%s/%s", dir, name);
 }
 
 /* ---------------------------------------------------------------- JSON (RFC 8259) */
@@ -158,12 +160,17 @@ static const nn_named_tensor *must_find(const nn_tensor_file *f, const char *nam
     return t;
 }
 
+static void load_fixture(const char *name, nn_tensor_file *f, size_t want_tensors)
+{
+    mc_err e = nn_st_load(fixture(name), f);
+    cr_assert_eq(e, MC_OK, "%s: %s", name, mc_errmsg(e));
+    cr_assert_eq(f->n, want_tensors, "%s: %zu tensors", name, f->n);
+}
+
 Test(safetensors, reads_f32_i64_scalar_empty_tensors_and_metadata)
 {
     nn_tensor_file f;
-    mc_err e = nn_st_load(fixture("st_basic.safetensors"), &f);
-    cr_assert_eq(e, MC_OK, "%s", mc_errmsg(e));
-    cr_assert_eq(f.n, 5);
+    load_fixture("st_basic.safetensors", &f, 5);
     const nn_named_tensor *w = must_find(&f, "weight", NN_DT_F32);
     assert_shape(w->ndim, w->shape, 2, (int64_t[]){2, 3}, "weight");
     cr_assert_eq(w->nbytes, 24);
@@ -194,8 +201,7 @@ Test(safetensors, reads_f32_i64_scalar_empty_tensors_and_metadata)
 Test(safetensors, copies_unaligned_tensors_into_aligned_memory)
 {
     nn_tensor_file f;
-    mc_err e = nn_st_load(fixture("st_unaligned.safetensors"), &f);
-    cr_assert_eq(e, MC_OK, "%s", mc_errmsg(e));
+    load_fixture("st_unaligned.safetensors", &f, 2);
     const nn_named_tensor *a = must_find(&f, "a", NN_DT_F32), *b = must_find(&f, "b", NN_DT_I64);
     for (size_t i = 0; i < 3; i++) cr_expect_eq(((float *)a->data)[i], ramp(i, 0.25, -3));
     cr_expect_eq(((int64_t *)b->data)[0], 5);
@@ -207,8 +213,7 @@ Test(safetensors, copies_unaligned_tensors_into_aligned_memory)
 Test(safetensors, reads_an_empty_file_of_no_tensors)
 {
     nn_tensor_file f;
-    cr_assert_eq(nn_st_load(fixture("st_empty.safetensors"), &f), MC_OK);
-    cr_expect_eq(f.n, 0);
+    load_fixture("st_empty.safetensors", &f, 0);
     nn_st_free(&f);
 }
 
@@ -217,9 +222,7 @@ Test(safetensors, reads_an_empty_file_of_no_tensors)
 Test(safetensors, reads_pytorch_state_dict_with_num_batches_tracked)
 {
     nn_tensor_file f;
-    mc_err e = nn_st_load(fixture("st_torch_bn.safetensors"), &f);
-    cr_assert_eq(e, MC_OK, "%s", mc_errmsg(e));
-    cr_assert_eq(f.n, 6);
+    load_fixture("st_torch_bn.safetensors", &f, 6);
     const nn_named_tensor *nbt = must_find(&f, "bn1.num_batches_tracked", NN_DT_I64);
     cr_expect_eq(nbt->ndim, 0);
     cr_expect_eq(*(int64_t *)nbt->data, 1);
@@ -231,7 +234,7 @@ Test(safetensors, reads_pytorch_state_dict_with_num_batches_tracked)
         float *ref;
         int nd;
         int64_t shape[8];
-        e = nn_npy_load(fixture(name), &ref, &nd, shape);
+        mc_err e = nn_npy_load(fixture(name), &ref, &nd, shape);
         cr_assert_eq(e, MC_OK, "%s: %s", name, mc_errmsg(e));
         assert_shape(t->ndim, t->shape, nd, shape, floats[k]);
         cr_assert_eq(t->nbytes % 4, 0);
@@ -243,6 +246,26 @@ Test(safetensors, reads_pytorch_state_dict_with_num_batches_tracked)
     /* running_var after one step from 1: 0.9 + 0.1 * (unbiased batch variance) > 0.9 */
     const float *rv = nn_st_find(&f, "bn1.running_var")->data;
     for (int c = 0; c < 4; c++) cr_expect_gt(rv[c], 0.9f);
+    nn_st_free(&f);
+}
+
+Test(safetensors, get_checks_dtype_and_shape_naming_both)
+{
+    nn_tensor_file f;
+    load_fixture("st_basic.safetensors", &f, 5);
+    const nn_named_tensor *t;
+    cr_expect_eq(nn_st_get(&f, "weight", NN_DT_F32, 2, (int64_t[]){2, 3}, &t), MC_OK);
+    cr_expect_eq(t, nn_st_find(&f, "weight"));
+    cr_expect_eq(nn_st_get(&f, "count", NN_DT_I64, 0, NULL, &t), MC_OK);
+    mc_err e = nn_st_get(&f, "weight", NN_DT_F32, 2, (int64_t[]){3, 2}, &t);
+    cr_expect_eq(e, MC_E_MISMATCH);
+    cr_expect_null(t);
+    cr_expect_str_eq(mc_errmsg(e), "tensor 'weight': shape [2, 3] of F32 in the file, expected [3, 2] of F32");
+    e = nn_st_get(&f, "count", NN_DT_F32, 0, NULL, &t);
+    cr_expect_str_eq(mc_errmsg(e), "tensor 'count': shape [] of I64 in the file, expected [] of F32");
+    e = nn_st_get(&f, "fc.weight", NN_DT_F32, 0, NULL, &t);
+    cr_expect_eq(e, MC_E_MISMATCH);
+    cr_expect_str_eq(mc_errmsg(e), "tensor 'fc.weight': not in the file");
     nn_st_free(&f);
 }
 
@@ -259,6 +282,41 @@ static mc_err err_by_name(const char *s)
     return MC_OK;
 }
 
+/* Parse buf as a safetensors (kind "st_") or .npy file, checking that a failure
+ * leaves nothing behind; frees whatever a success returned. */
+static mc_err parse_kind(const char *kind, const unsigned char *buf, size_t len)
+{
+    if (strcmp(kind, "st_") == 0) {
+        nn_tensor_file f;
+        mc_err e = nn_st_parse(buf, len, &f);
+        cr_expect(e == MC_OK || (f.n == 0 && !f.t && !f.blob && !f.meta_json), "failed parse left data behind");
+        nn_st_free(&f);
+        return e;
+    }
+    float *d;
+    int nd;
+    int64_t shape[8];
+    mc_err e = nn_npy_parse(buf, len, &d, &nd, shape);
+    cr_expect(e == MC_OK || d == NULL, "failed parse returned data");
+    free(d);
+    return e;
+}
+
+/* Every proper prefix of a valid file is truncated: each must fail cleanly
+ * (AddressSanitizer builds check that no byte past the prefix is read). */
+static void expect_every_prefix_rejected(const char *kind, const char *name)
+{
+    size_t len;
+    unsigned char *full = slurp(name, &len);
+    for (size_t cut = 0; cut < len; cut++) {
+        unsigned char *b = malloc(cut ? cut : 1);
+        memcpy(b, full, cut);
+        cr_expect_neq(parse_kind(kind, b, cut), MC_OK, "%s: prefix of %zu bytes accepted", name, cut);
+        free(b);
+    }
+    free(full);
+}
+
 /* Run every case of bad_cases.tsv whose file name starts with prefix; returns the count. */
 static int run_bad_cases(const char *prefix)
 {
@@ -271,19 +329,12 @@ static int run_bad_cases(const char *prefix)
         line[strcspn(line, "\n")] = '\0';
         char *file = strtok(line, "\t"), *errname = strtok(NULL, "\t"), *sub = strtok(NULL, "");
         cr_assert(file && errname && sub, "bad line in bad_cases.tsv");
-        mc_err want = err_by_name(errname), got;
+        mc_err want = err_by_name(errname);
+        size_t len;
+        unsigned char *buf = slurp(file, &len);
         mc_clear_error();
-        if (strcmp(prefix, "st_") == 0) {
-            nn_tensor_file f;
-            got = nn_st_load(fixture(file), &f);
-            cr_expect(f.n == 0 && f.t == NULL && f.blob == NULL && f.meta_json == NULL, "%s: not left empty", file);
-        } else {
-            float *d;
-            int nd;
-            int64_t shape[8];
-            got = nn_npy_load(fixture(file), &d, &nd, shape);
-            cr_expect_null(d, "%s: data returned on failure", file);
-        }
+        mc_err got = parse_kind(prefix, buf, len);
+        free(buf);
         const char *msg = mc_errmsg(got);
         cr_expect_eq(got, want, "%s: got %s (%s), want %s", file, mc_strerror(got), msg, errname);
         cr_expect(strstr(msg, sub) != NULL, "%s: detail \"%s\" lacks \"%s\"", file, msg, sub);
@@ -299,20 +350,9 @@ Test(safetensors, rejects_each_malformed_file_naming_the_cause)
     cr_expect_geq(run_bad_cases("st_"), 25);
 }
 
-/* Every proper prefix of a valid file is truncated: each must fail cleanly
- * (AddressSanitizer builds check that no byte past the prefix is read). */
 Test(safetensors, rejects_every_truncation_without_reading_past_it)
 {
-    size_t len;
-    unsigned char *full = slurp("st_basic.safetensors", &len);
-    for (size_t cut = 0; cut < len; cut++) {
-        unsigned char *b = malloc(cut ? cut : 1);
-        memcpy(b, full, cut);
-        nn_tensor_file f;
-        cr_expect_neq(nn_st_parse(b, cut, &f), MC_OK, "prefix of %zu bytes accepted", cut);
-        free(b);
-    }
-    free(full);
+    expect_every_prefix_rejected("st_", "st_basic.safetensors");
 }
 
 /* Flip every bit of the header: the parser either refuses or returns tensors
@@ -363,8 +403,7 @@ Test(safetensors, writes_byte_identical_to_the_reference_layout)
 Test(safetensors, save_then_load_round_trips_and_respects_force)
 {
     char dir[32], path[64];
-    tmp_dir(dir);
-    snprintf(path, sizeof path, "%s/m.safetensors", dir);
+    tmp_file(dir, path, "m.safetensors");
     float w[12];
     for (size_t i = 0; i < 12; i++) w[i] = ramp(i, -0.5, 1);
     int64_t step = 42, ids[3] = {INT64_MIN, 0, INT64_MAX};
@@ -396,8 +435,7 @@ Test(safetensors, save_then_load_round_trips_and_respects_force)
 Test(safetensors, save_refuses_bad_tensors_and_leaves_no_file)
 {
     char dir[32], path[64];
-    tmp_dir(dir);
-    snprintf(path, sizeof path, "%s/bad.safetensors", dir);
+    tmp_file(dir, path, "bad.safetensors");
     float x[2] = {1, 2};
     nn_named_tensor dup[] = {
         {.name = "a", .dtype = NN_DT_F32, .ndim = 1, .shape = {2}, .data = x, .nbytes = 8},
@@ -476,53 +514,35 @@ Test(npy, rejects_each_malformed_file_naming_the_cause)
 
 Test(npy, rejects_every_truncation_without_reading_past_it)
 {
-    size_t len;
-    unsigned char *full = slurp("npy_v2_f32.npy", &len);
-    for (size_t cut = 0; cut < len; cut++) {
-        unsigned char *b = malloc(cut ? cut : 1);
-        memcpy(b, full, cut);
-        float *d;
-        int nd;
-        int64_t shape[8];
-        cr_expect_neq(nn_npy_parse(b, cut, &d, &nd, shape), MC_OK, "prefix of %zu bytes accepted", cut);
-        free(b);
-    }
-    free(full);
+    expect_every_prefix_rejected("npy_", "npy_v2_f32.npy");
 }
 
 /* numpy.save is the reference: our bytes must equal its file for the same array. */
 Test(npy, save_writes_exactly_what_numpy_save_writes)
 {
-    float v[24];
+    float v[24], s = 2.5f;
     for (size_t i = 0; i < 24; i++) v[i] = ramp(i, 0.25, -3);
-    struct { const char *ref; int ndim; int64_t shape[3]; } cases[] = {
-        {"npy_v1_f32.npy", 3, {2, 3, 4}},
-        {"npy_1d.npy", 1, {5}},
-        {"npy_empty.npy", 2, {0, 4}},
+    struct { const char *ref; const float *data; int ndim; int64_t shape[3]; } cases[] = {
+        {"npy_v1_f32.npy", v, 3, {2, 3, 4}},
+        {"npy_1d.npy", v, 1, {5}},
+        {"npy_empty.npy", v, 2, {0, 4}},
+        {"npy_scalar.npy", &s, 0, {0}},
     };
-    for (size_t k = 0; k < 3; k++) {
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         size_t rlen, olen;
         unsigned char *ref = slurp(cases[k].ref, &rlen), *out;
-        cr_assert_eq(nn_npy_serialize(v, cases[k].ndim, cases[k].shape, &out, &olen), MC_OK);
+        cr_assert_eq(nn_npy_serialize(cases[k].data, cases[k].ndim, cases[k].shape, &out, &olen), MC_OK);
         cr_expect_eq(olen, rlen, "%s: length", cases[k].ref);
         cr_expect_eq(memcmp(out, ref, olen < rlen ? olen : rlen), 0, "%s: bytes differ", cases[k].ref);
         free(out);
         free(ref);
     }
-    float s = 2.5f;
-    size_t rlen, olen;
-    unsigned char *ref = slurp("npy_scalar.npy", &rlen), *out;
-    cr_assert_eq(nn_npy_serialize(&s, 0, NULL, &out, &olen), MC_OK);
-    cr_expect(olen == rlen && memcmp(out, ref, olen) == 0, "scalar bytes differ");
-    free(out);
-    free(ref);
 }
 
 Test(npy, save_is_atomic_and_respects_force)
 {
     char dir[32], path[64];
-    tmp_dir(dir);
-    snprintf(path, sizeof path, "%s/a.npy", dir);
+    tmp_file(dir, path, "a.npy");
     float v[3] = {1, -2, 3.5f};
     int64_t shape[1] = {3};
     cr_assert_eq(nn_npy_save(path, v, 1, shape, 0), MC_OK);
@@ -551,8 +571,7 @@ Test(interop, python_reads_our_safetensors_and_npy)
     if (access(py, X_OK) != 0 || system("/usr/bin/python3 -c 'import numpy' 2>/dev/null") != 0)
         cr_skip("no /usr/bin/python3 with numpy");
     char dir[32], st[64], npy[64], cmd[512];
-    tmp_dir(dir);
-    snprintf(st, sizeof st, "%s/w.safetensors", dir);
+    tmp_file(dir, st, "w.safetensors");
     snprintf(npy, sizeof npy, "%s/w.npy", dir);
     float w[24];
     for (size_t i = 0; i < 24; i++) w[i] = ramp(i, 0.25, -3);
@@ -570,4 +589,16 @@ Test(interop, python_reads_our_safetensors_and_npy)
     unlink(npy);
     rmdir(dir);
     cr_expect_eq(rc, 0, "python rejected our files: %s", cmd);
+}
+
+Test(io, missing_file_is_an_io_error_with_nothing_returned)
+{
+    nn_tensor_file f;
+    cr_expect_eq(nn_st_load(fixture("does_not_exist.safetensors"), &f), MC_E_IO);
+    cr_expect(f.n == 0 && f.t == NULL);
+    float *d;
+    int nd;
+    int64_t shape[8];
+    cr_expect_eq(nn_npy_load(fixture("does_not_exist.npy"), &d, &nd, shape), MC_E_IO);
+    cr_expect_null(d);
 }

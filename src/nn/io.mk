@@ -1,6 +1,6 @@
 # nn tensor files: safetensors and NumPy .npy readers/writers over a small strict JSON parser
 # (included by the top Makefile.am after src/nn/local.mk).
-libmedchaos_la_SOURCES += src/nn/json.c src/nn/safetensors.c src/nn/npy.c
+libmedchaos_la_SOURCES += src/nn/json.c src/nn/json_write.c src/nn/safetensors.c src/nn/safetensors_write.c src/nn/npy.c
 nobase_medchaosinc_HEADERS += src/nn/json.h src/nn/safetensors.h src/nn/npy.h
 libmedchaos_la_SOURCES += src/nn/io_bytes.c
 noinst_HEADERS += src/nn/io_bytes.h
@@ -13,14 +13,14 @@ EXTRA_DIST += tests/fixtures/io tests/gen_io_fixtures.py
 
 # make fuzz-io: build the two libFuzzer harnesses with clang (ASan + UBSan) into
 # build-fuzz/ and run each for FUZZ_SECONDS, seeded with the fixtures. Not part of
-# make check; needs clang (Debian's clang ships the libFuzzer runtime).
+# make check; needs clang and libFuzzer's runtime (scripts/deps.sh --fuzz).
 FUZZ_CC = clang
 FUZZ_SECONDS = 60
 FUZZ_OUT = build-fuzz
-fuzz_io_sources = src/nn/json.c src/nn/safetensors.c src/nn/npy.c src/nn/io_bytes.c src/util/err.c src/util/file.c
+fuzz_io_sources = src/nn/json.c src/nn/json_write.c src/nn/safetensors.c src/nn/safetensors_write.c src/nn/npy.c src/nn/io_bytes.c src/util/err.c src/util/file.c
 EXTRA_DIST += fuzz/fuzz_safetensors.c fuzz/fuzz_npy.c fuzz/safetensors.dict fuzz/npy.dict
 fuzz-io:
-	@command -v $(FUZZ_CC) >/dev/null 2>&1 || { echo "fuzz-io: $(FUZZ_CC) not found (apt-get install clang)"; exit 1; }
+	@command -v $(FUZZ_CC) >/dev/null 2>&1 || { echo "fuzz-io: $(FUZZ_CC) not found (scripts/deps.sh --fuzz)"; exit 1; }
 	@set -e; for t in safetensors npy; do \
 	  case $$t in safetensors) seeds='st_*.safetensors';; npy) seeds='npy_*.npy';; esac; \
 	  srcs=; for s in $(fuzz_io_sources); do srcs="$$srcs $(top_srcdir)/$$s"; done; \

@@ -2,6 +2,7 @@
  * code has no configure-time assumption; on little-endian hosts the copies are memcpy. */
 #include "nn/io_bytes.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -66,4 +67,15 @@ void nn_io_shape_str(char *out, size_t cap, int ndim, const int64_t *shape, char
     for (int k = 0; k < ndim && len < cap; k++)
         len += (size_t)snprintf(out + len, cap - len, k ? ", %lld" : "%lld", (long long)shape[k]);
     if (len < cap) snprintf(out + len, cap - len, "%c", close);
+}
+
+/* "tensor 'NAME': ..." — names are cut at 120 bytes so the cause always fits. */
+mc_err nn_io_tensor_fail(mc_err e, const char *name, const char *fmt, ...)
+{
+    char msg[384];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return mc_fail(e, "tensor '%.120s%s': %s", name, strlen(name) > 120 ? "..." : "", msg);
 }

@@ -1,10 +1,8 @@
 /* Recursive-descent parser for the JSON of safetensors headers (RFC 8259) and the
- * Python literal dialect of .npy headers, and a small string builder for writing
- * them. Strictness over leniency: every byte is accounted for, errors give the
+ * Python literal dialect of .npy headers (the writer side is json_write.c). Strictness over leniency: every byte is accounted for, errors give the
  * byte offset, nesting is bounded, integers are range-checked. */
 #include "nn/json.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,25 +226,37 @@ static int word(parser *ps, const char *w)
     return 1;
 }
 
-static int cmp_keys(const void *a, const void *b)
+static int cmp_str(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+const char *nn_json_first_duplicate(const char *const *strs, size_t n, size_t stride, int *oom)
+{
+    *oom = 0;
+    if (n < 2) return NULL;
+    const char **v = malloc(n * sizeof *v);
+    if (!v) {
+        *oom = 1;
+        return NULL;
+    }
+    for (size_t k = 0; k < n; k++) v[k] = strs[k * stride];
+    qsort(v, n, sizeof *v, cmp_str);
+    const char *dup = NULL;
+    for (size_t k = 1; k < n && !dup; k++)
+        if (strcmp(v[k - 1], v[k]) == 0) dup = v[k];
+    free(v);
+    return dup;
 }
 
 /* Duplicate keys make "which value wins" ambiguous; refuse them (O(n log n)). */
 static mc_err check_unique_keys(const nn_json *v)
 {
-    if (v->n < 2) return MC_OK;
-    char **k = malloc(v->n * sizeof *k);
-    if (!k) return mc_fail(MC_E_NOMEM, "out of memory");
-    memcpy(k, v->keys, v->n * sizeof *k);
-    qsort(k, v->n, sizeof *k, cmp_keys);
-    mc_err e = MC_OK;
-    for (size_t i = 1; i < v->n && !e; i++)
-        if (strcmp(k[i - 1], k[i]) == 0)
-            e = mc_fail(MC_E_FORMAT, "header: duplicate key '%.200s'", k[i]);
-    free(k);
-    return e;
+    int oom;
+    const char *dup = nn_json_first_duplicate((const char *const *)v->keys, v->n, 1, &oom);
+    if (oom) return mc_fail(MC_E_NOMEM, "out of memory");
+    if (dup) return mc_fail(MC_E_FORMAT, "header: duplicate key '%.200s'", dup);
+    return MC_OK;
 }
 
 /* Arrays, tuples and objects share one loop; `close` is the closing bracket. */
@@ -398,63 +408,4 @@ const char *nn_json_type_name(nn_json_type t)
     case NN_JSON_OBJECT: return "object";
     }
     return "?";
-}
-
-void nn_json_buf_add(nn_json_buf *b, const char *s, size_t n)
-{
-    if (b->oom) return;
-    if (n > SIZE_MAX - b->len - 1) {
-        b->oom = 1;
-        return;
-    }
-    if (b->len + n + 1 > b->cap) {
-        size_t nc = b->cap ? b->cap : 256;
-        while (nc < b->len + n + 1) nc = nc > SIZE_MAX / 2 ? b->len + n + 1 : 2 * nc;
-        char *p = realloc(b->p, nc);
-        if (!p) {
-            b->oom = 1;
-            return;
-        }
-        b->p = p;
-        b->cap = nc;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-void nn_json_buf_printf(nn_json_buf *b, const char *fmt, ...)
-{
-    char tmp[128];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= sizeof tmp) {
-        b->oom = 1;             /* only used for short numeric fragments */
-        return;
-    }
-    nn_json_buf_add(b, tmp, (size_t)n);
-}
-
-void nn_json_buf_string(nn_json_buf *b, const char *s)
-{
-    nn_json_buf_add(b, "\"", 1);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') {
-            char esc[2] = {'\\', (char)c};
-            nn_json_buf_add(b, esc, 2);
-        } else if (c < 0x20) {
-            nn_json_buf_printf(b, "\\u%04x", c);
-        } else
-            nn_json_buf_add(b, (const char *)&c, 1);
-    }
-    nn_json_buf_add(b, "\"", 1);
-}
-
-void nn_json_buf_free(nn_json_buf *b)
-{
-    free(b->p);
-    memset(b, 0, sizeof *b);
 }

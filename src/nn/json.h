@@ -55,6 +55,10 @@ void nn_json_buf_printf(nn_json_buf *b, const char *fmt, ...) __attribute__((for
 void nn_json_buf_string(nn_json_buf *b, const char *s);
 void nn_json_buf_free(nn_json_buf *b);
 
+/* The first string that occurs twice among strs[0], strs[stride], ...,
+ * strs[(n-1)*stride], or NULL (O(n log n)); *oom set when memory ran out. */
+const char *nn_json_first_duplicate(const char *const *strs, size_t n, size_t stride, int *oom);
+
 /* 1 when s[0..n) is well-formed UTF-8 (no overlongs, surrogates or > U+10FFFF). */
 int nn_json_utf8_valid(const unsigned char *s, size_t n);
 

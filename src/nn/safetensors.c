@@ -1,12 +1,11 @@
-/* safetensors reader and writer. The validation follows the format's reference
- * implementation (safetensors/src/tensor.rs, Metadata::validate): sorted by
- * offset, the tensors must tile the data buffer exactly — first at 0, each
+/* safetensors reader (the writer is safetensors_write.c). The validation follows
+ * the format's reference implementation (safetensors/src/tensor.rs,
+ * Metadata::validate): sorted by offset, the tensors must tile the data buffer exactly — first at 0, each
  * starting where the previous ends, the last ending at the buffer's end — and
  * each span must equal shape product x dtype size. Data is copied into one
  * 64-byte-aligned arena because file offsets carry no alignment guarantee. */
 #include "nn/safetensors.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +15,6 @@
 #include "util/file.h"
 
 #define ARENA_ALIGN 64
-#define META_KEY "__metadata__"
 
 size_t nn_st_dtype_size(nn_dtype dt)
 {
@@ -35,19 +33,6 @@ static const char *const other_dtypes[] = {
     "I16", "U16", "F16", "BF16", "I32", "U32", "F64", "U64", "C64",
 };
 
-/* "tensor 'NAME': ..." — names are cut at 120 bytes so the cause always fits. */
-static mc_err tensor_fail(mc_err e, const char *name, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static mc_err tensor_fail(mc_err e, const char *name, const char *fmt, ...)
-{
-    char msg[384];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return mc_fail(e, "tensor '%.120s%s': %s", name, strlen(name) > 120 ? "..." : "", msg);
-}
-
 /* Header facts about one tensor before its data is copied. */
 typedef struct {
     uint64_t begin, end;
@@ -56,33 +41,33 @@ typedef struct {
 
 static mc_err parse_dtype(const char *name, const nn_json *v, nn_dtype *dt)
 {
-    if (!v) return tensor_fail(MC_E_FORMAT, name, "missing \"dtype\"");
+    if (!v) return nn_io_tensor_fail(MC_E_FORMAT, name, "missing \"dtype\"");
     if (v->type != NN_JSON_STRING)
-        return tensor_fail(MC_E_FORMAT, name, "\"dtype\" is a %s, expected a string", nn_json_type_name(v->type));
+        return nn_io_tensor_fail(MC_E_FORMAT, name, "\"dtype\" is a %s, expected a string", nn_json_type_name(v->type));
     if (strcmp(v->s, "F32") == 0) *dt = NN_DT_F32;
     else if (strcmp(v->s, "I64") == 0) *dt = NN_DT_I64;
     else {
         for (size_t k = 0; k < sizeof other_dtypes / sizeof other_dtypes[0]; k++)
             if (strcmp(v->s, other_dtypes[k]) == 0)
-                return tensor_fail(MC_E_UNSUPPORTED, name, "dtype %s is not supported (only F32 and I64)", v->s);
-        return tensor_fail(MC_E_FORMAT, name, "unknown dtype \"%.40s\"", v->s);
+                return nn_io_tensor_fail(MC_E_UNSUPPORTED, name, "dtype %s is not supported (only F32 and I64)", v->s);
+        return nn_io_tensor_fail(MC_E_FORMAT, name, "unknown dtype \"%.40s\"", v->s);
     }
     return MC_OK;
 }
 
 static mc_err parse_shape(const char *name, const nn_json *v, nn_named_tensor *t)
 {
-    if (!v) return tensor_fail(MC_E_FORMAT, name, "missing \"shape\"");
+    if (!v) return nn_io_tensor_fail(MC_E_FORMAT, name, "missing \"shape\"");
     if (v->type != NN_JSON_ARRAY)
-        return tensor_fail(MC_E_FORMAT, name, "\"shape\" is a %s, expected an array", nn_json_type_name(v->type));
+        return nn_io_tensor_fail(MC_E_FORMAT, name, "\"shape\" is a %s, expected an array", nn_json_type_name(v->type));
     if (v->n > NN_ST_MAX_DIMS)
-        return tensor_fail(MC_E_UNSUPPORTED, name, "%zu dimensions, at most %d supported", v->n, NN_ST_MAX_DIMS);
+        return nn_io_tensor_fail(MC_E_UNSUPPORTED, name, "%zu dimensions, at most %d supported", v->n, NN_ST_MAX_DIMS);
     for (size_t k = 0; k < v->n; k++) {
         if (v->items[k].type != NN_JSON_INT)
-            return tensor_fail(MC_E_FORMAT, name, "shape entry %zu is a %s, expected an integer", k,
+            return nn_io_tensor_fail(MC_E_FORMAT, name, "shape entry %zu is a %s, expected an integer", k,
                                nn_json_type_name(v->items[k].type));
         if (v->items[k].i < 0)
-            return tensor_fail(MC_E_FORMAT, name, "negative dimension %lld in shape", (long long)v->items[k].i);
+            return nn_io_tensor_fail(MC_E_FORMAT, name, "negative dimension %lld in shape", (long long)v->items[k].i);
         t->shape[k] = v->items[k].i;
     }
     t->ndim = (int)v->n;
@@ -91,11 +76,11 @@ static mc_err parse_shape(const char *name, const nn_json *v, nn_named_tensor *t
 
 static mc_err parse_offsets(const char *name, const nn_json *v, span *s)
 {
-    if (!v) return tensor_fail(MC_E_FORMAT, name, "missing \"data_offsets\"");
+    if (!v) return nn_io_tensor_fail(MC_E_FORMAT, name, "missing \"data_offsets\"");
     if (v->type != NN_JSON_ARRAY || v->n != 2 || v->items[0].type != NN_JSON_INT || v->items[1].type != NN_JSON_INT)
-        return tensor_fail(MC_E_FORMAT, name, "\"data_offsets\" must be an array of two integers");
+        return nn_io_tensor_fail(MC_E_FORMAT, name, "\"data_offsets\" must be an array of two integers");
     if (v->items[0].i < 0 || v->items[1].i < v->items[0].i)
-        return tensor_fail(MC_E_FORMAT, name, "data_offsets [%lld, %lld] are not 0 <= begin <= end",
+        return nn_io_tensor_fail(MC_E_FORMAT, name, "data_offsets [%lld, %lld] are not 0 <= begin <= end",
                            (long long)v->items[0].i, (long long)v->items[1].i);
     s->begin = (uint64_t)v->items[0].i;
     s->end = (uint64_t)v->items[1].i;
@@ -106,10 +91,10 @@ static mc_err parse_offsets(const char *name, const nn_json *v, span *s)
 static mc_err parse_entry(const char *name, const nn_json *v, size_t buflen, nn_named_tensor *t, span *s)
 {
     if (v->type != NN_JSON_OBJECT)
-        return tensor_fail(MC_E_FORMAT, name, "entry is a %s, expected an object", nn_json_type_name(v->type));
+        return nn_io_tensor_fail(MC_E_FORMAT, name, "entry is a %s, expected an object", nn_json_type_name(v->type));
     for (size_t k = 0; k < v->n; k++)
         if (strcmp(v->keys[k], "dtype") && strcmp(v->keys[k], "shape") && strcmp(v->keys[k], "data_offsets"))
-            return tensor_fail(MC_E_FORMAT, name, "unexpected field \"%.40s\"", v->keys[k]);
+            return nn_io_tensor_fail(MC_E_FORMAT, name, "unexpected field \"%.40s\"", v->keys[k]);
     mc_err e;
     if ((e = parse_dtype(name, nn_json_get(v, "dtype"), &t->dtype))) return e;
     if ((e = parse_shape(name, nn_json_get(v, "shape"), t))) return e;
@@ -118,14 +103,14 @@ static mc_err parse_entry(const char *name, const nn_json *v, size_t buflen, nn_
     nn_io_shape_str(shp, sizeof shp, t->ndim, t->shape, '[', ']');
     size_t want;
     if (!nn_io_nbytes(t->ndim, t->shape, nn_st_dtype_size(t->dtype), &want))
-        return tensor_fail(MC_E_TOO_LARGE, name, "byte size of shape %s of %s overflows", shp,
+        return nn_io_tensor_fail(MC_E_TOO_LARGE, name, "byte size of shape %s of %s overflows", shp,
                            nn_st_dtype_name(t->dtype));
     if (s->end - s->begin != (uint64_t)want)
-        return tensor_fail(MC_E_FORMAT, name, "data_offsets [%llu, %llu] do not match shape %s of %s (%zu bytes)",
+        return nn_io_tensor_fail(MC_E_FORMAT, name, "data_offsets [%llu, %llu] do not match shape %s of %s (%zu bytes)",
                            (unsigned long long)s->begin, (unsigned long long)s->end, shp,
                            nn_st_dtype_name(t->dtype), want);
     if (s->end > buflen)
-        return tensor_fail(MC_E_TRUNCATED, name, "data_offsets [%llu, %llu] run past the %zu-byte data buffer",
+        return nn_io_tensor_fail(MC_E_TRUNCATED, name, "data_offsets [%llu, %llu] run past the %zu-byte data buffer",
                            (unsigned long long)s->begin, (unsigned long long)s->end, buflen);
     t->nbytes = want;
     return MC_OK;
@@ -182,15 +167,15 @@ static mc_err check_tiling(const nn_tensor_file *f, span *s, size_t n, size_t bu
     for (size_t k = 0; k < n; k++) {
         const char *name = f->t[s[k].index].name;
         if (s[k].begin < at)
-            return tensor_fail(MC_E_FORMAT, name, "data_offsets [%llu, %llu] overlap tensor '%.120s'",
+            return nn_io_tensor_fail(MC_E_FORMAT, name, "data_offsets [%llu, %llu] overlap tensor '%.120s'",
                                (unsigned long long)s[k].begin, (unsigned long long)s[k].end,
                                f->t[s[k - 1].index].name);
         if (s[k].begin > at) {
             if (k == 0)
-                return tensor_fail(MC_E_FORMAT, name, "data_offsets [%llu, %llu] leave bytes [0, %llu) unused",
+                return nn_io_tensor_fail(MC_E_FORMAT, name, "data_offsets [%llu, %llu] leave bytes [0, %llu) unused",
                                    (unsigned long long)s[k].begin, (unsigned long long)s[k].end,
                                    (unsigned long long)s[k].begin);
-            return tensor_fail(MC_E_FORMAT, name,
+            return nn_io_tensor_fail(MC_E_FORMAT, name,
                                "data_offsets [%llu, %llu] leave a %llu-byte hole after tensor '%.120s'",
                                (unsigned long long)s[k].begin, (unsigned long long)s[k].end,
                                (unsigned long long)(s[k].begin - at), f->t[s[k - 1].index].name);
@@ -229,7 +214,7 @@ static mc_err parse_header(const nn_json *root, const unsigned char *data, size_
 {
     if (root->type != NN_JSON_OBJECT)
         return mc_fail(MC_E_FORMAT, "header is a JSON %s, expected an object", nn_json_type_name(root->type));
-    const nn_json *meta = nn_json_get(root, META_KEY);
+    const nn_json *meta = nn_json_get(root, NN_ST_META_KEY);
     size_t n = root->n - (meta != NULL);
     f->t = calloc(n ? n : 1, sizeof *f->t);
     span *s = calloc(n ? n : 1, sizeof *s);
@@ -296,6 +281,25 @@ const nn_named_tensor *nn_st_find(const nn_tensor_file *f, const char *name)
     return NULL;
 }
 
+mc_err nn_st_get(const nn_tensor_file *f, const char *name, nn_dtype dt, int ndim, const int64_t *shape,
+                 const nn_named_tensor **out)
+{
+    *out = NULL;
+    const nn_named_tensor *t = nn_st_find(f, name);
+    if (!t) return nn_io_tensor_fail(MC_E_MISMATCH, name, "not in the file");
+    int same = t->dtype == dt && t->ndim == ndim;
+    for (int k = 0; same && k < ndim; k++) same = t->shape[k] == shape[k];
+    if (!same) {
+        char have[160], want[160];
+        nn_io_shape_str(have, sizeof have, t->ndim, t->shape, '[', ']');
+        nn_io_shape_str(want, sizeof want, ndim < 0 || ndim > NN_ST_MAX_DIMS ? 0 : ndim, shape, '[', ']');
+        return nn_io_tensor_fail(MC_E_MISMATCH, name, "shape %s of %s in the file, expected %s of %s", have,
+                                 nn_st_dtype_name(t->dtype), want, nn_st_dtype_name(dt));
+    }
+    *out = t;
+    return MC_OK;
+}
+
 const char *nn_st_meta(const nn_tensor_file *f, const char *key)
 {
     for (size_t k = 0; k < f->nmeta; k++)
@@ -315,147 +319,3 @@ void nn_st_free(nn_tensor_file *f)
     memset(f, 0, sizeof *f);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* The first string that occurs twice among strs[0], strs[stride], ..., or NULL. */
-static const char *first_duplicate(const char *const *strs, size_t n, size_t stride, int *oom)
-{
-    *oom = 0;
-    if (n < 2) return NULL;
-    const char **v = malloc(n * sizeof *v);
-    if (!v) {
-        *oom = 1;
-        return NULL;
-    }
-    for (size_t k = 0; k < n; k++) v[k] = strs[k * stride];
-    qsort(v, n, sizeof *v, cmp_str);
-    const char *dup = NULL;
-    for (size_t k = 1; k < n && !dup; k++)
-        if (strcmp(v[k - 1], v[k]) == 0) dup = v[k];
-    free(v);
-    return dup;
-}
-
-static int valid_text(const char *s)
-{
-    return s && nn_json_utf8_valid((const unsigned char *)s, strlen(s));
-}
-
-static mc_err check_save_args(const nn_named_tensor *t, size_t n, const char *const *meta_kv, size_t nmeta)
-{
-    for (size_t k = 0; k < n; k++) {
-        const char *name = t[k].name;
-        if (!valid_text(name)) return mc_fail(MC_E_ARG, "tensor %zu: name is missing or not UTF-8", k);
-        if (strcmp(name, META_KEY) == 0) return tensor_fail(MC_E_ARG, name, "name is reserved for metadata");
-        size_t esize = nn_st_dtype_size(t[k].dtype), want;
-        if (!esize) return tensor_fail(MC_E_ARG, name, "invalid dtype %d", (int)t[k].dtype);
-        if (t[k].ndim < 0 || t[k].ndim > NN_ST_MAX_DIMS)
-            return tensor_fail(MC_E_ARG, name, "ndim %d outside 0..%d", t[k].ndim, NN_ST_MAX_DIMS);
-        if (!nn_io_nbytes(t[k].ndim, t[k].shape, esize, &want))
-            return tensor_fail(MC_E_ARG, name, "negative dimension or size overflow");
-        if (want != t[k].nbytes)
-            return tensor_fail(MC_E_ARG, name, "nbytes %zu does not match its shape (%zu bytes)", t[k].nbytes, want);
-        if (want && !t[k].data) return tensor_fail(MC_E_ARG, name, "no data");
-    }
-    for (size_t k = 0; k < 2 * nmeta; k++)
-        if (!valid_text(meta_kv[k])) return mc_fail(MC_E_ARG, "metadata entry %zu is missing or not UTF-8", k);
-    int oom;
-    const char *dup = NULL;
-    if (n > 1) {
-        const char **names = malloc(n * sizeof *names);
-        if (!names) return mc_fail(MC_E_NOMEM, "out of memory");
-        for (size_t k = 0; k < n; k++) names[k] = t[k].name;
-        dup = first_duplicate(names, n, 1, &oom);
-        mc_err e = oom ? mc_fail(MC_E_NOMEM, "out of memory") : dup ? tensor_fail(MC_E_ARG, dup, "name given twice")
-                                                                    : MC_OK;
-        free(names);
-        if (e) return e;
-    }
-    dup = first_duplicate(meta_kv, nmeta, 2, &oom);
-    if (oom) return mc_fail(MC_E_NOMEM, "out of memory");
-    if (dup) return mc_fail(MC_E_ARG, "metadata key '%.120s' given twice", dup);
-    return MC_OK;
-}
-
-static void header_json(nn_json_buf *b, const nn_named_tensor *t, size_t n, const char *const *meta_kv, size_t nmeta)
-{
-    nn_json_buf_add(b, "{", 1);
-    if (nmeta) {
-        nn_json_buf_string(b, META_KEY);
-        nn_json_buf_add(b, ":{", 2);
-        for (size_t k = 0; k < nmeta; k++) {
-            if (k) nn_json_buf_add(b, ",", 1);
-            nn_json_buf_string(b, meta_kv[2 * k]);
-            nn_json_buf_add(b, ":", 1);
-            nn_json_buf_string(b, meta_kv[2 * k + 1]);
-        }
-        nn_json_buf_add(b, "}", 1);
-    }
-    size_t at = 0;
-    for (size_t k = 0; k < n; k++) {
-        if (k || nmeta) nn_json_buf_add(b, ",", 1);
-        nn_json_buf_string(b, t[k].name);
-        nn_json_buf_printf(b, ":{\"dtype\":\"%s\",\"shape\":[", nn_st_dtype_name(t[k].dtype));
-        for (int d = 0; d < t[k].ndim; d++) nn_json_buf_printf(b, d ? ",%lld" : "%lld", (long long)t[k].shape[d]);
-        nn_json_buf_printf(b, "],\"data_offsets\":[%zu,%zu]}", at, at + t[k].nbytes);
-        at += t[k].nbytes;
-    }
-    nn_json_buf_add(b, "}", 1);
-    /* Pad with spaces (allowed JSON whitespace) so the data starts 8-byte aligned. */
-    while ((8 + b->len) % 8) nn_json_buf_add(b, " ", 1);
-}
-
-mc_err nn_st_serialize(const nn_named_tensor *t, size_t n, const char *const *meta_kv, size_t nmeta,
-                       unsigned char **out, size_t *len)
-{
-    *out = NULL;
-    *len = 0;
-    if ((n && !t) || (nmeta && !meta_kv)) return mc_fail(MC_E_ARG, "missing tensors or metadata");
-    mc_err e = check_save_args(t, n, meta_kv, nmeta);
-    if (e) return e;
-    size_t data_len = 0;
-    for (size_t k = 0; k < n; k++) {
-        if (t[k].nbytes > SIZE_MAX / 2 - data_len) return mc_fail(MC_E_TOO_LARGE, "tensors too large");
-        data_len += t[k].nbytes;
-    }
-    nn_json_buf b = {0};
-    header_json(&b, t, n, meta_kv, nmeta);
-    if (b.oom || b.len > NN_ST_MAX_HEADER || data_len > SIZE_MAX - 8 - b.len) {
-        e = b.oom ? mc_fail(MC_E_NOMEM, "out of memory") : mc_fail(MC_E_TOO_LARGE, "header too large");
-        nn_json_buf_free(&b);
-        return e;
-    }
-    size_t total = 8 + b.len + data_len;
-    unsigned char *buf = malloc(total);
-    if (!buf) {
-        nn_json_buf_free(&b);
-        return mc_fail(MC_E_NOMEM, "cannot allocate %zu bytes", total);
-    }
-    nn_io_put_le(buf, b.len, 8);
-    memcpy(buf + 8, b.p, b.len);
-    unsigned char *w = buf + 8 + b.len;
-    for (size_t k = 0; k < n; k++) {
-        size_t esize = nn_st_dtype_size(t[k].dtype);
-        nn_io_copy_to_le(w, t[k].data, t[k].nbytes / esize, esize);
-        w += t[k].nbytes;
-    }
-    nn_json_buf_free(&b);
-    *out = buf;
-    *len = total;
-    return MC_OK;
-}
-
-mc_err nn_st_save(const char *path, const nn_named_tensor *t, size_t n, const char *const *meta_kv, size_t nmeta,
-                  int force)
-{
-    unsigned char *buf;
-    size_t len;
-    mc_err e = nn_st_serialize(t, n, meta_kv, nmeta, &buf, &len);
-    if (e) return e;
-    e = mc_write_file(path, buf, len, 0644, force);
-    free(buf);
-    return e;
-}

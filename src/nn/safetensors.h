@@ -11,6 +11,7 @@
 typedef enum { NN_DT_F32 = 1, NN_DT_I64 = 2 } nn_dtype;
 
 #define NN_ST_MAX_DIMS 8
+#define NN_ST_META_KEY "__metadata__"   /* the header entry that is not a tensor */
 
 typedef struct {
     char *name;
@@ -41,6 +42,12 @@ mc_err nn_st_load(const char *path, nn_tensor_file *f);
 mc_err nn_st_parse(const unsigned char *buf, size_t len, nn_tensor_file *f);
 /* Tensor by name, or NULL. */
 const nn_named_tensor *nn_st_find(const nn_tensor_file *f, const char *name);
+/* The tensor called name, checked to have dtype dt and exactly the given shape
+ * (ndim 0: a scalar). A missing tensor or another dtype or shape gives
+ * MC_E_MISMATCH with a detail naming the tensor and both shapes, e.g.
+ * "tensor 'fc.weight': shape [10, 512] of F32 in the file, expected [2, 512] of F32". */
+mc_err nn_st_get(const nn_tensor_file *f, const char *name, nn_dtype dt, int ndim, const int64_t *shape,
+                 const nn_named_tensor **out);
 /* Value of a "__metadata__" key, or NULL. */
 const char *nn_st_meta(const nn_tensor_file *f, const char *key);
 /* Write tensors in the order given, with nmeta metadata pairs taken from
