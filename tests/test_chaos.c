@@ -209,6 +209,7 @@ Test(validate, keys_refuse_orbit_that_turns_periodic_late)
     cr_assert_eq(chaos_keys(&p, 1, 1, 1000, xi, yi, z), MC_OK);
     cr_assert_eq(chaos_keys(&p, 1, 1, sizeof z, xi, yi, z), MC_E_RANGE);
     cr_assert(strstr(mc_errmsg(MC_E_RANGE), "periodic"), "%s", mc_errmsg(MC_E_RANGE));
+    for (size_t k = 0; k < sizeof z; k++) cr_assert_eq(z[k], 0, "refused keystream not wiped at %zu", k);
 }
 
 static void expect_range(chaos_params p, const char *word)

@@ -7,6 +7,7 @@
 
 #include "chaos/logistic.h"
 #include "chaos/lorenz.h"
+#include "util/secure.h"
 
 /* Sort keys are the low 32 bits of the digit word D (CIPHER.md §4.3); the
  * logistic generator applies the same rule inside chaos_logistic_draw. */
@@ -90,7 +91,13 @@ mc_err chaos_keys(const chaos_params *p, uint32_t h, uint32_t w, size_t zlen, ui
         e = logistic_keys(p, h, w, zlen, xindex, yindex, z, key);
     else
         e = lorenz_keys(p, h, w, zlen, xindex, yindex, z, key);
+    mc_wipe(key, (size_t)(h > w ? h : w) * sizeof *key);
     free(key);
+    if (e) { /* no partial key material left behind */
+        mc_wipe(xindex, (size_t)h * sizeof *xindex);
+        mc_wipe(yindex, (size_t)w * sizeof *yindex);
+        if (zlen) mc_wipe(z, zlen);
+    }
     return e;
 }
 
