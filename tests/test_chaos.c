@@ -212,6 +212,24 @@ Test(validate, keys_refuse_orbit_that_turns_periodic_late)
     for (size_t k = 0; k < sizeof z; k++) cr_assert_eq(z[k], 0, "refused keystream not wiped at %zu", k);
 }
 
+/* The Lorenz box holds no periodic window: corners, edges and centre of the
+ * parameter box, from starting points across the initial-condition box, are
+ * all accepted and have lambda_max > 0.5 by the Benettin estimate. */
+Test(validate, lorenz_box_is_chaotic_throughout)
+{
+    const double sg[3] = {9.0, 10.0, 11.0}, rho[4] = {28.0, 32.0, 36.0, 40.0}, beta[3] = {2.0, 2.5, 3.0};
+    const double start[3][3] = {{-39.0, 17.0, 5.0}, {-9.0, -3.0, 35.0}, {21.0, -23.0, 79.0}};
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 4; j++)
+            for (int k = 0; k < 3; k++) {
+                const double *s0 = start[(i + j + k) % 3];
+                chaos_params p = {CHAOS_LORENZ, {s0[0], s0[1], s0[2], sg[i], rho[j], beta[k]}};
+                cr_assert_eq(chaos_validate(&p), MC_OK, "%s", mc_errmsg(MC_E_RANGE));
+                double l = chaos_lorenz_lyapunov(s0, &p.v[3], CHAOS_LORENZ_H, CHAOS_LORENZ_TRANSIENT, 20000);
+                cr_assert_gt(l, 0.5, "sigma %g rho %g beta %g: lambda_max %.3f", sg[i], rho[j], beta[k], l);
+            }
+}
+
 static void expect_range(chaos_params p, const char *word)
 {
     cr_assert_eq(chaos_validate(&p), MC_E_RANGE, "accepted (%s)", word);
