@@ -79,24 +79,27 @@ def keys(params, h, w, zlen):
     return argsort(xkey), argsort(ykey), z
 
 
-def encrypt(plain, h, w, pb, xi, yi, z):
-    """C[i][j] = P[xi[i]][yi[j]] ^ Z[i][j], pixels of pb bytes, row-major (§6)."""
-    out = bytearray(h * w * pb)
+def positions(h, w, pb, xi, yi):
+    """Pairs (cipher byte k, plain byte it comes from): C[i][j] = P[xi[i]][yi[j]] (§6)."""
     for i in range(h):
         for j in range(w):
             for b in range(pb):
-                k = (i * w + j) * pb + b
-                out[k] = plain[(xi[i] * w + yi[j]) * pb + b] ^ z[k]
+                yield (i * w + j) * pb + b, (xi[i] * w + yi[j]) * pb + b
+
+
+def encrypt(plain, h, w, pb, xi, yi, z):
+    """C[i][j] = P[xi[i]][yi[j]] ^ Z[i][j], pixels of pb bytes, row-major."""
+    out = bytearray(h * w * pb)
+    for k, src in positions(h, w, pb, xi, yi):
+        out[k] = plain[src] ^ z[k]
     return bytes(out)
 
 
 def decrypt(cipher, h, w, pb, xi, yi, z):
+    """P[xi[i]][yi[j]] = C[i][j] ^ Z[i][j]."""
     out = bytearray(h * w * pb)
-    for i in range(h):
-        for j in range(w):
-            for b in range(pb):
-                k = (i * w + j) * pb + b
-                out[(xi[i] * w + yi[j]) * pb + b] = cipher[k] ^ z[k]
+    for k, dst in positions(h, w, pb, xi, yi):
+        out[dst] = cipher[k] ^ z[k]
     return bytes(out)
 
 

@@ -3,6 +3,7 @@
  * against known mathematical facts, and the validation of parameters. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,6 +78,22 @@ Test(chaos_vectors, worked_example_keys_match_python)
 {
     check_keys("example_logistic.txt");
     check_keys("example_lorenz.txt");
+}
+
+/* The committed vectors are what the generator writes today (when a Python
+ * is available; the suite must pass without one). */
+Test(chaos_vectors, committed_files_equal_generator_output)
+{
+    const char *py = getenv("PYTHON3"), *src = getenv("MC_SRCDIR");
+    if (!py || !*py || !src) cr_skip_test("no PYTHON3 or MC_SRCDIR");
+    char dir[] = "/tmp/mc_chaos_XXXXXX", cmd[8192];
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(cmd, sizeof cmd, "'%s' '%s/tests/gen_chaos_vectors.py' '%s' && diff -r '%s' '%s/tests/vectors/chaos'", py,
+             src, dir, dir, src);
+    int rc = system(cmd);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+    cr_assert_eq(rc, 0, "tests/vectors/chaos differs from what tests/gen_chaos_vectors.py writes");
 }
 
 /* ---- known facts ---- */
@@ -192,6 +209,25 @@ Test(validate, keys_refuse_orbit_that_turns_periodic_late)
     cr_assert_eq(chaos_keys(&p, 1, 1, 1000, xi, yi, z), MC_OK);
     cr_assert_eq(chaos_keys(&p, 1, 1, sizeof z, xi, yi, z), MC_E_RANGE);
     cr_assert(strstr(mc_errmsg(MC_E_RANGE), "periodic"), "%s", mc_errmsg(MC_E_RANGE));
+    for (size_t k = 0; k < sizeof z; k++) cr_assert_eq(z[k], 0, "refused keystream not wiped at %zu", k);
+}
+
+/* The Lorenz box holds no periodic window: corners, edges and centre of the
+ * parameter box, from starting points across the initial-condition box, are
+ * all accepted and have lambda_max > 0.5 by the Benettin estimate. */
+Test(validate, lorenz_box_is_chaotic_throughout)
+{
+    const double sg[3] = {9.0, 10.0, 11.0}, rho[4] = {28.0, 32.0, 36.0, 40.0}, beta[3] = {2.0, 2.5, 3.0};
+    const double start[3][3] = {{-39.0, 17.0, 5.0}, {-9.0, -3.0, 35.0}, {21.0, -23.0, 79.0}};
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 4; j++)
+            for (int k = 0; k < 3; k++) {
+                const double *s0 = start[(i + j + k) % 3];
+                chaos_params p = {CHAOS_LORENZ, {s0[0], s0[1], s0[2], sg[i], rho[j], beta[k]}};
+                cr_assert_eq(chaos_validate(&p), MC_OK, "%s", mc_errmsg(MC_E_RANGE));
+                double l = chaos_lorenz_lyapunov(s0, &p.v[3], CHAOS_LORENZ_H, CHAOS_LORENZ_TRANSIENT, 20000);
+                cr_assert_gt(l, 0.5, "sigma %g rho %g beta %g: lambda_max %.3f", sg[i], rho[j], beta[k], l);
+            }
 }
 
 static void expect_range(chaos_params p, const char *word)
@@ -286,35 +322,35 @@ Test(argsort, agrees_with_definition_on_random_keys)
 
 /* Byte frequencies of 2^20 keystream bytes: chi-square with 255 degrees of
  * freedom stays below 330.5 (p = 0.001) for a uniform source; the serial
- * correlation of neighbouring bytes is near 0 (|c| < 4/sqrt(n)). */
-static void check_keystream_uniform(const chaos_params *p, size_t stride, size_t phase)
+ * correlation of neighbouring bytes is near 0 (|c| < 4/sqrt(n)). Bytes
+ * phase, phase + stride, ... of the keystream are tested. */
+static void check_keystream_uniform(const chaos_params *p, size_t stride)
 {
     const size_t n = (size_t)1 << 20;
     uint8_t *z = malloc(n * stride);
     uint32_t xi[1], yi[1];
     cr_assert_eq(chaos_keys(p, 1, 1, n * stride, xi, yi, z), MC_OK);
-    double count[256] = {0}, sx = 0, sxx = 0, sxy = 0;
-    for (size_t k = 0; k < n; k++) {
-        double a = z[k * stride + phase], b = z[((k + 1) % n) * stride + phase];
-        count[z[k * stride + phase]]++;
-        sx += a, sxx += a * a, sxy += a * b;
+    for (size_t phase = 0; phase < stride; phase++) {
+        double count[256] = {0}, sx = 0, sxx = 0, sxy = 0;
+        for (size_t k = 0; k < n; k++) {
+            double a = z[k * stride + phase], b = z[((k + 1) % n) * stride + phase];
+            count[z[k * stride + phase]]++;
+            sx += a, sxx += a * a, sxy += a * b;
+        }
+        double chi = 0, e = (double)n / 256;
+        for (int v = 0; v < 256; v++) chi += (count[v] - e) * (count[v] - e) / e;
+        double mean = sx / n, corr = (sxy / n - mean * mean) / (sxx / n - mean * mean);
+        cr_assert_lt(chi, 330.5, "%s phase %zu: chi-square %.1f", chaos_map_name(p->map), phase, chi);
+        cr_assert_lt(fabs(corr), 4.0 / sqrt((double)n), "%s phase %zu: serial correlation %.5f",
+                     chaos_map_name(p->map), phase, corr);
     }
-    double chi = 0, e = (double)n / 256;
-    for (int v = 0; v < 256; v++) chi += (count[v] - e) * (count[v] - e) / e;
-    double mean = sx / n, corr = (sxy / n - mean * mean) / (sxx / n - mean * mean);
-    cr_assert_lt(chi, 330.5, "%s phase %zu: chi-square %.1f", chaos_map_name(p->map), phase, chi);
-    cr_assert_lt(fabs(corr), 4.0 / sqrt((double)n), "%s phase %zu: serial correlation %.5f",
-                 chaos_map_name(p->map), phase, corr);
     free(z);
 }
 
-Test(keystream, logistic_bytes_are_uniform) { check_keystream_uniform(&logistic_default, 1, 0); }
+Test(keystream, logistic_bytes_are_uniform) { check_keystream_uniform(&logistic_default, 1); }
 
 /* Each of the six bytes a Lorenz step yields, on its own. */
-Test(keystream, lorenz_bytes_are_uniform_at_every_position)
-{
-    for (size_t ph = 0; ph < 6; ph++) check_keystream_uniform(&lorenz_classical, 6, ph);
-}
+Test(keystream, lorenz_bytes_are_uniform_at_every_position) { check_keystream_uniform(&lorenz_classical, 6); }
 
 /* Key sensitivity: x0 one ulp apart gives unrelated keystreams. */
 Test(keystream, one_ulp_change_in_x0_changes_the_keystream)

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/secure.h"
+
 /* Each element is packed as key·2^32 + index, so moving one 64-bit word moves
  * both; four stable passes over the key's bytes, least significant first,
  * leave equal keys in their original (index) order. A pass whose byte is the
@@ -35,6 +37,9 @@ mc_err chaos_argsort_u32(const uint32_t *key, uint32_t n, uint32_t *idx)
         b = t;
     }
     for (uint32_t i = 0; i < n; i++) idx[i] = (uint32_t)a[i];
+    /* The keys are key material: wipe both buffers before giving them back. */
+    mc_wipe(a, (size_t)n * sizeof *a);
+    mc_wipe(b, (size_t)n * sizeof *b);
     free(a);
     free(b);
     return MC_OK;

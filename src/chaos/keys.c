@@ -7,8 +7,10 @@
 
 #include "chaos/logistic.h"
 #include "chaos/lorenz.h"
+#include "util/secure.h"
 
-/* Sort keys are the low 32 bits of the digit word D (CIPHER.md §4.3). */
+/* Sort keys are the low 32 bits of the digit word D (CIPHER.md §4.3); the
+ * logistic generator applies the same rule inside chaos_logistic_draw. */
 static uint32_t sort_key(uint64_t digits) { return (uint32_t)digits; }
 
 /* Logistic: xkey, ykey and one keystream byte per iteration, digits 45..52
@@ -18,12 +20,12 @@ static mc_err logistic_keys(const chaos_params *p, uint32_t h, uint32_t w, size_
 {
     chaos_logistic_gen g;
     chaos_logistic_start(&g, p->v[0], p->v[1]);
-    for (uint32_t i = 0; i < h; i++) key[i] = sort_key(chaos_logistic_digits(chaos_logistic_next(&g)));
+    chaos_logistic_draw(&g, h, NULL, key, NULL);
     mc_err e = chaos_argsort_u32(key, h, xindex);
     if (e) return e;
-    for (uint32_t j = 0; j < w; j++) key[j] = sort_key(chaos_logistic_digits(chaos_logistic_next(&g)));
+    chaos_logistic_draw(&g, w, NULL, key, NULL);
     if ((e = chaos_argsort_u32(key, w, yindex))) return e;
-    for (size_t k = 0; k < zlen; k++) z[k] = (uint8_t)chaos_logistic_digits(chaos_logistic_next(&g));
+    chaos_logistic_draw(&g, zlen, NULL, NULL, z);
     if (chaos_logistic_finish(&g))
         return mc_fail(MC_E_RANGE,
                        "logistic r = %.17g, x0 = %.17g: orbit turns periodic within the %llu samples drawn "
@@ -89,7 +91,13 @@ mc_err chaos_keys(const chaos_params *p, uint32_t h, uint32_t w, size_t zlen, ui
         e = logistic_keys(p, h, w, zlen, xindex, yindex, z, key);
     else
         e = lorenz_keys(p, h, w, zlen, xindex, yindex, z, key);
+    mc_wipe(key, (size_t)(h > w ? h : w) * sizeof *key);
     free(key);
+    if (e) { /* no partial key material left behind */
+        mc_wipe(xindex, (size_t)h * sizeof *xindex);
+        mc_wipe(yindex, (size_t)w * sizeof *yindex);
+        if (zlen) mc_wipe(z, zlen);
+    }
     return e;
 }
 
@@ -101,7 +109,7 @@ mc_err chaos_orbit(const chaos_params *p, size_t n, double *out)
     if (p->map == CHAOS_LOGISTIC) {
         chaos_logistic_gen g;
         chaos_logistic_start(&g, p->v[0], p->v[1]);
-        for (size_t i = 0; i < n; i++) out[i] = chaos_logistic_next(&g);
+        chaos_logistic_draw(&g, n, out, NULL, NULL);
         return MC_OK;
     }
     double s[3] = {p->v[0], p->v[1], p->v[2]};

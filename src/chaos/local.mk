@@ -15,7 +15,7 @@ bench_programs += bench/bench_cipher
 bench_bench_cipher_SOURCES = bench/bench_cipher.c
 bench_bench_cipher_LDADD = libmedchaos.la -lm
 
-EXTRA_DIST += tests/gen_chaos_vectors.py bench/py_chaos_peer.py \
+EXTRA_DIST += docs/CIPHER.md tests/gen_chaos_vectors.py bench/py_chaos_peer.py \
 	tests/vectors/chaos/orbit_logistic.txt tests/vectors/chaos/orbit_lorenz.txt \
 	tests/vectors/chaos/keys_logistic.txt tests/vectors/chaos/keys_lorenz.txt \
 	tests/vectors/chaos/example_logistic.txt tests/vectors/chaos/example_lorenz.txt

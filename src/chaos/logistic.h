@@ -5,7 +5,7 @@
 #ifndef MC_CHAOS_LOGISTIC_H
 #define MC_CHAOS_LOGISTIC_H
 #include <stdint.h>
-#include <string.h>
+#include <stddef.h>
 
 /* One iteration, evaluated as (r·x)·(1 − x): the order is part of the
  * specification (CIPHER.md §2.1), since a different order rounds differently. */
@@ -26,54 +26,23 @@ static inline uint64_t chaos_logistic_digits(double x)
  * or the orbit is declared periodic (CIPHER.md §5.1). */
 #define CHAOS_LOGISTIC_BLOCK 4096u
 
+/* The sample generator: the orbit after the transient, with the derivative
+ * product of the current block kept as p·2^e (p in [0.5, 1) after each
+ * renormalisation). */
 typedef struct {
     double r, x;
-    double p;     /* derivative product of the current block: p·2^e */
+    double p;
     int64_t e;
-    uint64_t n;   /* samples drawn */
-    int failed;   /* a finished block had too small an exponent */
+    uint64_t n;  /* samples drawn */
+    int failed;  /* a finished block had too small an exponent */
 } chaos_logistic_gen;
 
 /* Start at x0 and discard CHAOS_LOGISTIC_TRANSIENT iterations. */
 void chaos_logistic_start(chaos_logistic_gen *g, double r, double x0);
-/* Close a block: test its exponent, set g->failed, restart the product. */
-void chaos_logistic_end_block(chaos_logistic_gen *g);
 
-/* Move p's binary exponent into e, leaving p in [0.5, 1): exact bit surgery,
- * the same on every machine. A zero or subnormal p (the orbit went through
- * the critical point 1/2) marks the block as failed. */
-static inline void chaos_logistic_renorm(chaos_logistic_gen *g)
-{
-    uint64_t b;
-    memcpy(&b, &g->p, sizeof b);
-    const int ex = (int)((b >> 52) & 0x7FF);
-    if (ex == 0) {
-        g->failed = 1;
-        g->p = 0.5;
-        return;
-    }
-    g->e += ex - 1022;
-    b = (b & ~(UINT64_C(0x7FF) << 52)) | (UINT64_C(1022) << 52);
-    memcpy(&g->p, &b, sizeof b);
-}
-
-/* The next sample x_t. The derivative |f'(x)| = |r(1 − 2x)| joins the product
- * on a separate dependency chain, so the check costs little time. Each factor
- * is at most 4 and, unless x is exactly 1/2, far above 2^-60, so renormalising
- * every 8 factors keeps p a normal double. */
-static inline double chaos_logistic_next(chaos_logistic_gen *g)
-{
-    const double x = chaos_logistic_step(g->r, g->x);
-    const double d = g->r * (1.0 - 2.0 * x);
-    g->x = x;
-    g->p *= d < 0 ? -d : d;
-    g->n++;
-    if ((g->n & 7) == 0) {
-        chaos_logistic_renorm(g);
-        if (g->n % CHAOS_LOGISTIC_BLOCK == 0) chaos_logistic_end_block(g);
-    }
-    return x;
-}
+/* Draw the next n samples x_t into exactly one of: the samples themselves,
+ * their sort keys D(x_t) mod 2^32, or keystream bytes D(x_t) mod 2^8. */
+void chaos_logistic_draw(chaos_logistic_gen *g, size_t n, double *x, uint32_t *key, uint8_t *byte);
 
 /* After the last sample: iterate on to the end of the current block so that
  * every sample drawn lies in a checked block. Returns g->failed. */
