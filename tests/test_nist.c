@@ -98,7 +98,7 @@ static mc_err run_named(const char *test, const char *params, const nist_seq *s,
     return MC_E_ARG;
 }
 
-/* Compare "p=..", "p@K=..", "stat=..", "stat@K=.." against r. */
+/* Compare "p=..", "p@K=..", "stat=..", "stat@K=..", "aux=.." against r. */
 static int check_expectations(char *tok, const nist_result *r, double tol, const char *where)
 {
     int bad = 0;
@@ -107,6 +107,7 @@ static int check_expectations(char *tok, const nist_result *r, double tol, const
         const char *rest;
         if (!strncmp(tok, "p", 1) && (tok[1] == '=' || tok[1] == '@')) { have = r->p; rest = tok + 1; }
         else if (!strncmp(tok, "stat", 4)) { have = r->stat; rest = tok + 4; }
+        else if (!strncmp(tok, "aux", 3)) { have = r->aux; rest = tok + 3; }
         else if (!strncmp(tok, "tol=", 4)) continue;
         else cr_assert_fail("%s: bad expectation '%s'", where, tok);
         int from = 0;
@@ -116,10 +117,10 @@ static int check_expectations(char *tok, const nist_result *r, double tol, const
         int k = parse_list(rest + 1, want, NIST_MAX_P);
         for (int i = 0; i < k; i++) {
             size_t slot = (size_t)(from + i);
-            cr_assert_lt(slot, r->np, "%s: slot %zu beyond %zu results", where, slot, r->np);
+            cr_assert_lt(slot, have == r->aux ? (size_t)NIST_MAX_AUX : r->np, "%s: slot %zu out of range", where, slot);
             double got = have[slot], t = tol * fmax(1.0, fabs(want[i]));
             cr_expect_leq(fabs(got - want[i]), t, "%s: %s[%zu] = %.9f, expected %.9f",
-                          where, have == r->p ? "p" : "stat", slot, got, want[i]);
+                          where, have == r->p ? "p" : have == r->stat ? "stat" : "aux", slot, got, want[i]);
             bad += fabs(got - want[i]) > t;
         }
     }
