@@ -31,6 +31,19 @@ static void usage(void)
            "  --json        machine-readable output on stdout\n");
 }
 
+/* Print s as a JSON string literal. */
+static void json_string(const char *s)
+{
+    putchar('"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') printf("\\%c", c);
+        else if (c < 0x20) printf("\\u%04x", c);
+        else putchar(c);
+    }
+    putchar('"');
+}
+
 static int parse_size(const char *s, size_t *out)
 {
     char *end;
@@ -108,7 +121,8 @@ int cmd_nist(int argc, char **argv)
     if (streams == 0) streams = have / nbits ? have / nbits : 1;
     if (have < nbits * streams || nbits * streams / streams != nbits) {
         free(data);
-        return cli_fail(path, mc_fail(MC_E_TRUNCATED, "%zu bits, need %zu streams × %zu bits", have, streams, nbits));
+        return cli_fail(path, mc_fail(MC_E_TRUNCATED, "%zu bits, need %zu stream(s) × %zu bits (--bits sets a shorter length)",
+                                      have, streams, nbits));
     }
     if (nbits < 1000000)
         fprintf(stderr, "medchaos nist: warning: %zu bits per sequence is below the 10^6 that several tests "
@@ -157,10 +171,12 @@ int cmd_nist(int argc, char **argv)
         err = mc_fail(MC_E_NOMEM, "report");
         goto out;
     }
-    size_t rows = 0, failed_rows = 0;
-    if (json)
-        printf("{\"file\": \"%s\", \"bits\": %zu, \"streams\": %zu, \"alpha\": %.2f, \"results\": [", path, nbits,
-               streams, NIST_ALPHA);
+    size_t rows = 0, failed_rows = 0, na_rows = 0;
+    if (json) {
+        printf("{\"file\": ");
+        json_string(path);
+        printf(", \"bits\": %zu, \"streams\": %zu, \"alpha\": %.2f, \"results\": [", nbits, streams, NIST_ALPHA);
+    }
     else
         printf("NIST SP 800-22 rev. 1a: %s, %zu stream(s) of %zu bits, alpha = %.2f\n\n"
                " C1  C2  C3  C4  C5  C6  C7  C8  C9 C10  P-VALUE  PROPORTION  RANGE            TEST\n",
@@ -173,12 +189,15 @@ int cmd_nist(int argc, char **argv)
             char label[64];
             slot_label(rep, (nist_test)t, sl, label, sizeof label);
             if (c == 0) {
-                if (json)
-                    printf("%s\n  {\"test\": \"%s\", \"applicable\": 0, \"reason\": \"%s\"}", rows ? "," : "", label,
-                           first_reason[t]);
+                if (json) {
+                    printf("%s\n  {\"test\": \"%s\", \"applicable\": 0, \"reason\": ", rows ? "," : "", label);
+                    json_string(first_reason[t]);
+                    printf("}");
+                }
                 else if (sl == 0)
                     printf("  ---- not applicable: %s\n", first_reason[t]);
                 rows++;
+                na_rows++;
                 continue;
             }
             nist_summary s;
@@ -190,7 +209,9 @@ int cmd_nist(int argc, char **argv)
                        "\"range\": [%.6f, %.6f], \"uniformity\": %.6f, \"bins\": [",
                        rows ? "," : "", label, c, s.passed, s.proportion, s.lo, s.hi, s.uniformity);
                 for (int b = 0; b < 10; b++) printf("%s%zu", b ? ", " : "", s.bins[b]);
-                printf("], \"p\": %.6f}", c == 1 ? col[0] : s.uniformity);
+                printf("]");
+                if (c == 1) printf(", \"p\": %.6f", col[0]); /* one stream: its P-value */
+                printf("}");
             } else {
                 for (int b = 0; b < 10; b++) printf("%3zu ", s.bins[b]);
                 printf(" %.6f%c %5zu/%-5zu  [%.4f, %.4f]%c %s\n", s.uniformity, bad_unif ? '*' : ' ', s.passed, c,
@@ -200,12 +221,13 @@ int cmd_nist(int argc, char **argv)
         }
     }
     if (json)
-        printf("\n], \"rows\": %zu, \"failed_rows\": %zu}\n", rows, failed_rows);
+        printf("\n], \"rows\": %zu, \"not_applicable_rows\": %zu, \"failed_rows\": %zu}\n", rows, na_rows,
+               failed_rows);
     else
-        printf("\n%zu row(s) outside the acceptable proportion or uniformity (*) of %zu.\n"
-               "With a single stream the proportion is 0 or 1 and uniformity is not meaningful;\n"
-               "the P-value itself is in --json.\n",
-               failed_rows, rows);
+        printf("\n%zu of %zu applicable P-value rows outside the acceptable proportion or uniformity (*).\n"
+               "Uniformity is judged only with at least 55 streams (§4.2.2); with one stream the\n"
+               "proportion is 0 or 1 and --json gives the P-value itself.\n",
+               failed_rows, rows - na_rows);
     free(col);
 out:
     free(data);
