@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "gen_e_bits.h"
 #include "nist/nist.h"
@@ -409,7 +411,7 @@ static size_t count_below(const nist_report *rep, double alpha, size_t *total)
     return low;
 }
 
-Test(nist_battery, good_generator_passes_bad_ones_fail, .timeout = 60)
+Test(nist_battery, good_generator_passes_bad_ones_fail)
 {
     size_t n = 1000000;
     uint8_t *b = malloc(n / 8);
@@ -460,4 +462,53 @@ Test(nist_battery, summary_follows_section_4_2)
     for (int i = 0; i < 100; i++) p[i] = 0.55;    /* all in one bin: χ² = 900 */
     nist_summarize(p, 100, 0.01, &s);
     cr_expect_lt(s.uniformity, 1e-100);
+}
+
+/* ---- the command line ---- */
+static int run_cli(const char *args, char *out, size_t outlen)
+{
+    const char *b = getenv("MC_BUILDDIR");
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "%s/medchaos nist %s 2>&1", b ? b : ".", args);
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    size_t n = fread(out, 1, outlen - 1, p);
+    out[n] = '\0';
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+Test(nist_cli, reports_every_test_and_rejects_bad_input)
+{
+    char dir[] = "/tmp/mc_nist_XXXXXX", path[256], args[512];
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/bits.bin", dir);
+    size_t nbytes = 2 * 100000 / 8;
+    uint8_t *b = malloc(nbytes);
+    xoshiro g;
+    xoshiro_seed(&g, 5);
+    xoshiro_bytes(&g, b, nbytes);
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f);
+    fwrite(b, 1, nbytes, f);
+    fclose(f);
+    static char out[1 << 16];
+    snprintf(args, sizeof args, "%s --bits 100000", path);
+    cr_expect_eq(run_cli(args, out, sizeof out), 0, "%s", out);
+    cr_expect_neq(strstr(out, "2 stream(s) of 100000 bits"), NULL, "%s", out);
+    for (int t = 0; t < NIST_NTESTS; t++)
+        if (t != NIST_UNIVERSAL && t != NIST_SERIAL && t != NIST_RANDOM_EXCURSIONS && t != NIST_RANDOM_EXCURSIONS_VARIANT)
+            cr_expect_neq(strstr(out, nist_test_name(t)), NULL, "row for %s missing", nist_test_name(t));
+    cr_expect_neq(strstr(out, "not applicable: universal"), NULL);
+    cr_expect_neq(strstr(out, "warning"), NULL);
+    snprintf(args, sizeof args, "%s --bits 100000 --streams 3", path);
+    cr_expect_eq(run_cli(args, out, sizeof out), 1 + MC_E_TRUNCATED, "%s", out);
+    cr_expect_neq(strstr(out, "bits.bin"), NULL, "%s", out);
+    snprintf(args, sizeof args, "%s --bits -5", path);
+    cr_expect_eq(run_cli(args, out, sizeof out), 2, "%s", out);
+    cr_expect_eq(run_cli("/nonexistent/file", out, sizeof out), 1 + MC_E_IO, "%s", out);
+    cr_expect_eq(run_cli("--help", out, sizeof out), 0);
+    unlink(path);
+    rmdir(dir);
+    free(b);
 }
