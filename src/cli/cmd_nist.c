@@ -31,6 +31,19 @@ static void usage(void)
            "  --json        machine-readable output on stdout\n");
 }
 
+/* Print s as a JSON string literal. */
+static void json_string(const char *s)
+{
+    putchar('"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') printf("\\%c", c);
+        else if (c < 0x20) printf("\\u%04x", c);
+        else putchar(c);
+    }
+    putchar('"');
+}
+
 static int parse_size(const char *s, size_t *out)
 {
     char *end;
@@ -49,9 +62,10 @@ typedef struct {
     size_t count;
 } slot_values;
 
-static void slot_label(const nist_report *first, nist_test t, size_t slot, char *buf, size_t len)
+/* sts's row names: the state for the excursion tests, the template for the
+ * non-overlapping test, direction for cumulative sums. */
+static void slot_label(nist_test t, size_t slot, char *buf, size_t len)
 {
-    (void)first;
     if (t == NIST_RANDOM_EXCURSIONS) {
         static const int x[8] = {-4, -3, -2, -1, 1, 2, 3, 4};
         snprintf(buf, len, "%s x=%+d", nist_test_name(t), x[slot]);
@@ -108,7 +122,8 @@ int cmd_nist(int argc, char **argv)
     if (streams == 0) streams = have / nbits ? have / nbits : 1;
     if (have < nbits * streams || nbits * streams / streams != nbits) {
         free(data);
-        return cli_fail(path, mc_fail(MC_E_TRUNCATED, "%zu bits, need %zu streams × %zu bits", have, streams, nbits));
+        return cli_fail(path, mc_fail(MC_E_TRUNCATED, "%zu bits, need %zu stream(s) × %zu bits (--bits sets a shorter length)",
+                                      have, streams, nbits));
     }
     if (nbits < 1000000)
         fprintf(stderr, "medchaos nist: warning: %zu bits per sequence is below the 10^6 that several tests "
@@ -122,6 +137,7 @@ int cmd_nist(int argc, char **argv)
     unsigned char *status = malloc(streams * NIST_NTESTS);
     uint8_t *buf = malloc((nbits + 7) / 8);
     char first_reason[NIST_NTESTS][96] = {{0}};
+    size_t slots[NIST_NTESTS] = {0};
     if (!rep || !pv || !status || !buf) {
         err = mc_fail(MC_E_NOMEM, "%zu streams", streams);
         goto out;
@@ -140,45 +156,44 @@ int cmd_nist(int argc, char **argv)
                 memcpy(first_reason[t], rep->reason[t], sizeof first_reason[t]);
             for (size_t i = 0; i < rep->result[t].np; i++)
                 pv[(k * NIST_NTESTS + t) * NIST_MAX_P + i] = rep->result[t].p[i];
+            if (rep->result[t].np > slots[t]) slots[t] = rep->result[t].np;
         }
     }
 
-    /* Slots per test come from any stream where the test applied. */
-    size_t slots[NIST_NTESTS] = {0};
-    static const size_t nslots[NIST_NTESTS] = {
-        [NIST_FREQUENCY] = 1, [NIST_BLOCK_FREQUENCY] = 1, [NIST_CUSUM] = 2, [NIST_RUNS] = 1,
-        [NIST_LONGEST_RUN] = 1, [NIST_RANK] = 1, [NIST_DFT] = 1, [NIST_NONOVERLAPPING] = 148,
-        [NIST_OVERLAPPING] = 1, [NIST_UNIVERSAL] = 1, [NIST_APEN] = 1, [NIST_RANDOM_EXCURSIONS] = 8,
-        [NIST_RANDOM_EXCURSIONS_VARIANT] = 18, [NIST_SERIAL] = 2, [NIST_LINEAR_COMPLEXITY] = 1};
-    for (int t = 0; t < NIST_NTESTS; t++) slots[t] = nslots[t];
-
+    /* P-values per test: as many as any stream produced (0 when the test never
+     * applied, which then prints as one "not applicable" row). */
     double *col = malloc(streams * sizeof *col);
     if (!col) {
         err = mc_fail(MC_E_NOMEM, "report");
         goto out;
     }
-    size_t rows = 0, failed_rows = 0;
-    if (json)
-        printf("{\"file\": \"%s\", \"bits\": %zu, \"streams\": %zu, \"alpha\": %.2f, \"results\": [", path, nbits,
-               streams, NIST_ALPHA);
+    size_t rows = 0, failed_rows = 0, na_rows = 0;
+    if (json) {
+        printf("{\"file\": ");
+        json_string(path);
+        printf(", \"bits\": %zu, \"streams\": %zu, \"alpha\": %.2f, \"results\": [", nbits, streams, NIST_ALPHA);
+    }
     else
         printf("NIST SP 800-22 rev. 1a: %s, %zu stream(s) of %zu bits, alpha = %.2f\n\n"
                " C1  C2  C3  C4  C5  C6  C7  C8  C9 C10  P-VALUE  PROPORTION  RANGE            TEST\n",
                path, streams, nbits, NIST_ALPHA);
     for (int t = 0; t < NIST_NTESTS; t++) {
-        for (size_t sl = 0; sl < slots[t]; sl++) {
+        for (size_t sl = 0; sl < (slots[t] ? slots[t] : 1); sl++) {
             size_t c = 0;
             for (size_t k = 0; k < streams; k++)
                 if (status[k * NIST_NTESTS + t]) col[c++] = pv[(k * NIST_NTESTS + t) * NIST_MAX_P + sl];
             char label[64];
-            slot_label(rep, (nist_test)t, sl, label, sizeof label);
+            slot_label((nist_test)t, sl, label, sizeof label);
             if (c == 0) {
-                if (json)
-                    printf("%s\n  {\"test\": \"%s\", \"applicable\": 0, \"reason\": \"%s\"}", rows ? "," : "", label,
-                           first_reason[t]);
+                if (json) {
+                    printf("%s\n  {\"test\": \"%s\", \"applicable\": 0, \"reason\": ", rows ? "," : "", label);
+                    json_string(first_reason[t]);
+                    printf("}");
+                }
                 else if (sl == 0)
                     printf("  ---- not applicable: %s\n", first_reason[t]);
                 rows++;
+                na_rows++;
                 continue;
             }
             nist_summary s;
@@ -190,7 +205,9 @@ int cmd_nist(int argc, char **argv)
                        "\"range\": [%.6f, %.6f], \"uniformity\": %.6f, \"bins\": [",
                        rows ? "," : "", label, c, s.passed, s.proportion, s.lo, s.hi, s.uniformity);
                 for (int b = 0; b < 10; b++) printf("%s%zu", b ? ", " : "", s.bins[b]);
-                printf("], \"p\": %.6f}", c == 1 ? col[0] : s.uniformity);
+                printf("]");
+                if (c == 1) printf(", \"p\": %.6f", col[0]); /* one stream: its P-value */
+                printf("}");
             } else {
                 for (int b = 0; b < 10; b++) printf("%3zu ", s.bins[b]);
                 printf(" %.6f%c %5zu/%-5zu  [%.4f, %.4f]%c %s\n", s.uniformity, bad_unif ? '*' : ' ', s.passed, c,
@@ -200,12 +217,13 @@ int cmd_nist(int argc, char **argv)
         }
     }
     if (json)
-        printf("\n], \"rows\": %zu, \"failed_rows\": %zu}\n", rows, failed_rows);
+        printf("\n], \"rows\": %zu, \"not_applicable_rows\": %zu, \"failed_rows\": %zu}\n", rows, na_rows,
+               failed_rows);
     else
-        printf("\n%zu row(s) outside the acceptable proportion or uniformity (*) of %zu.\n"
-               "With a single stream the proportion is 0 or 1 and uniformity is not meaningful;\n"
-               "the P-value itself is in --json.\n",
-               failed_rows, rows);
+        printf("\n%zu of %zu applicable P-value rows outside the acceptable proportion or uniformity (*).\n"
+               "Uniformity is judged only with at least 55 streams (§4.2.2); with one stream the\n"
+               "proportion is 0 or 1 and --json gives the P-value itself.\n",
+               failed_rows, rows - na_rows);
     free(col);
 out:
     free(data);

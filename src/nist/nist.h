@@ -100,7 +100,8 @@ double nist_normal_cdf(double x);
 
 /* ---- discrete Fourier transform (fft.c) ---- */
 /* Exact n-point DFT X_k = Σ_j x_j e^{−2πijk/n} of real x, any n ≥ 1, in
- * O(n log n) (radix-2 for powers of two, Bluestein's chirp-z otherwise).
+ * O(n log n): mixed-radix Cooley–Tukey when every prime factor of n is ≤ 64
+ * (10^6 = 2^6·5^6), Bluestein's chirp-z over a power-of-two FFT otherwise.
  * re/im receive n values each. */
 mc_err nist_dft_real(const double *x, size_t n, double *re, double *im);
 /* O(n²) definition, for tests. */

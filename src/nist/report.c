@@ -105,6 +105,7 @@ mc_err nist_run_all(const uint8_t *bits_packed, size_t nbits, nist_report *out)
 }
 
 /* §4.2.1: proportion passing, acceptable within p̂ ± 3√(p̂(1−p̂)/m);
+ * (the upper end clipped at 1);
  * §4.2.2: P-values in ten bins, χ² = Σ (F_i − m/10)²/(m/10),
  * P_T = igamc(9/2, χ²/2). */
 void nist_summarize(const double *pvalues, size_t count, double alpha, nist_summary *out)
@@ -121,7 +122,7 @@ void nist_summarize(const double *pvalues, size_t count, double alpha, nist_summ
     double half = count ? 3.0 * sqrt(phat * (1.0 - phat) / (double)count) : 0.0;
     out->proportion = count ? (double)out->passed / (double)count : 0.0;
     out->lo = phat - half;
-    out->hi = phat + half;
+    out->hi = fmin(1.0, phat + half); /* a proportion cannot exceed 1 */
     if (count == 0) return;
     double expect = (double)count / 10.0, chi2 = 0.0;
     for (int b = 0; b < 10; b++) chi2 += ((double)out->bins[b] - expect) * ((double)out->bins[b] - expect) / expect;
