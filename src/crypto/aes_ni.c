@@ -21,8 +21,12 @@ uint32_t aes_ni_sub_word(uint32_t w)
  * inverse cipher (§5.3.5): reversed order, InvMixColumns (AESIMC) on the middle ones. */
 void aes_ni_prepare(aes_ctx *c)
 {
-    for (int r = 0; r <= c->nr; r++)
-        for (int i = 0; i < 16; i++) c->k.ni[0][r][i] = (uint8_t)(c->rk[4 * r + i / 4] >> (24 - 8 * (i % 4)));
+    /* rk[] words hold their first byte in the top bits: reverse the bytes of each. */
+    const __m128i word_bswap = _mm_set_epi8(12, 13, 14, 15, 8, 9, 10, 11, 4, 5, 6, 7, 0, 1, 2, 3);
+    for (int r = 0; r <= c->nr; r++) {
+        __m128i w = _mm_loadu_si128((const __m128i *)&c->rk[4 * r]);
+        _mm_storeu_si128((__m128i *)c->k.ni[0][r], _mm_shuffle_epi8(w, word_bswap));
+    }
     for (int r = 0; r <= c->nr; r++) {
         __m128i k = _mm_loadu_si128((const __m128i *)c->k.ni[0][c->nr - r]);
         if (r > 0 && r < c->nr) k = _mm_aesimc_si128(k);
@@ -59,11 +63,13 @@ void aes_ni_ctr_xor(const aes_ctx *c, uint8_t ctr[16], uint8_t *out, const uint8
     const __m128i one = _mm_set_epi32(0, 0, 0, 1);
     __m128i n = bswap128(_mm_loadu_si128((const __m128i *)ctr));
     for (; len >= 128; len -= 128, in += 128, out += 128) {
+        MC_UNROLL8
         for (int i = 0; i < 8; i++) {
             x[i] = bswap128(n);
             n = _mm_add_epi32(n, one);
         }
         aes_ni_encrypt_n(x, 8, k, c->nr);
+        MC_UNROLL8
         for (int i = 0; i < 8; i++) {
             __m128i p = _mm_loadu_si128((const __m128i *)(in + 16 * i));
             _mm_storeu_si128((__m128i *)(out + 16 * i), _mm_xor_si128(p, x[i]));

@@ -14,15 +14,18 @@
 #include "crypto/aes_ni.h"
 #include "crypto/gcm_ghash.h"
 
-/* Accumulates the unreduced 256-bit product a.b as three 128-bit parts: the low and
- * high 64x64 products and the middle sum (schoolbook, four PCLMULQDQs). Products of
- * several pairs can be summed before one reduction, since reduction is linear. */
+/* Accumulates the unreduced 256-bit product a.b as three 128-bit parts with
+ * Karatsuba's three multiplications: lo = a0 b0, hi = a1 b1 and
+ * mid = (a0 + a1)(b0 + b1), whose excess lo + hi clmul_reduce removes. Products of
+ * several pairs can be summed before that one correction and one reduction, since
+ * both are linear. */
 static inline void clmul_acc(__m128i a, __m128i b, __m128i *lo, __m128i *mid, __m128i *hi)
 {
+    __m128i af = _mm_xor_si128(a, _mm_shuffle_epi32(a, 0x4E)); /* a0 + a1 in both lanes */
+    __m128i bf = _mm_xor_si128(b, _mm_shuffle_epi32(b, 0x4E));
     *lo = _mm_xor_si128(*lo, _mm_clmulepi64_si128(a, b, 0x00));
     *hi = _mm_xor_si128(*hi, _mm_clmulepi64_si128(a, b, 0x11));
-    *mid = _mm_xor_si128(*mid, _mm_xor_si128(_mm_clmulepi64_si128(a, b, 0x10),
-                                             _mm_clmulepi64_si128(a, b, 0x01)));
+    *mid = _mm_xor_si128(*mid, _mm_clmulepi64_si128(af, bf, 0x00));
 }
 
 /* 128-bit right shift of x by n (0 < n < 64) across the two 64-bit lanes. */
@@ -34,6 +37,7 @@ static inline __m128i shr128(__m128i x, int n)
 /* Turns an accumulated product into the reduced reflected result. */
 static inline __m128i clmul_reduce(__m128i lo, __m128i mid, __m128i hi)
 {
+    mid = _mm_xor_si128(mid, _mm_xor_si128(lo, hi)); /* Karatsuba: a0 b1 + a1 b0 */
     lo = _mm_xor_si128(lo, _mm_slli_si128(mid, 8));
     hi = _mm_xor_si128(hi, _mm_srli_si128(mid, 8));
     /* [hi:lo] <<= 1, carrying bit 63 -> 64 inside each half and bit 127 -> 128. */
@@ -75,6 +79,7 @@ void ghash_clmul_init(gcm_ghash *g)
 {
     __m128i h = load_block(g->h), p = h;
     store_block(g->hpow[0], h);
+    MC_UNROLL8
     for (int i = 1; i < 8; i++) {
         p = gf128_mul(p, h);
         store_block(g->hpow[i], p);
@@ -83,6 +88,7 @@ void ghash_clmul_init(gcm_ghash *g)
 
 static inline void load_powers(__m128i hp[8], const gcm_ghash *g)
 {
+    MC_UNROLL8
     for (int i = 0; i < 8; i++) hp[i] = load_block(g->hpow[i]);
 }
 
@@ -94,6 +100,7 @@ static inline __m128i ghash8(__m128i y, const __m128i x[8], const __m128i hp[8])
 {
     __m128i lo = _mm_setzero_si128(), mid = lo, hi = lo;
     clmul_acc(_mm_xor_si128(y, x[0]), hp[7], &lo, &mid, &hi);
+    MC_UNROLL8
     for (int i = 1; i < 8; i++) clmul_acc(x[i], hp[7 - i], &lo, &mid, &hi);
     return clmul_reduce(lo, mid, hi);
 }
@@ -103,6 +110,7 @@ void ghash_clmul_blocks(gcm_ghash *g, const uint8_t *data, size_t nblocks)
     __m128i hp[8], x[8], y = load_block(g->y);
     load_powers(hp, g);
     for (; nblocks >= 8; nblocks -= 8, data += 128) {
+        MC_UNROLL8
         for (int i = 0; i < 8; i++) x[i] = load_block(data + 16 * i);
         y = ghash8(y, x, hp);
     }
@@ -124,11 +132,13 @@ size_t gcm_clmul_encrypt(const aes_ctx *c, gcm_ghash *g, uint8_t ctr[16], uint8_
     __m128i y = load_block(g->y);
     size_t done = 0;
     for (; len - done >= 128; done += 128) {
+        MC_UNROLL8
         for (int i = 0; i < 8; i++) {
             x[i] = bswap128(n);
             n = _mm_add_epi32(n, one);
         }
         aes_ni_encrypt_n(x, 8, k, c->nr);
+        MC_UNROLL8
         for (int i = 0; i < 8; i++) {
             __m128i ct = _mm_xor_si128(_mm_loadu_si128((const __m128i *)(in + done + 16 * i)), x[i]);
             _mm_storeu_si128((__m128i *)(out + done + 16 * i), ct);
