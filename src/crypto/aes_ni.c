@@ -36,20 +36,17 @@ void aes_ni_prepare(aes_ctx *c)
 
 void aes_ni_encrypt_block(const aes_ctx *c, uint8_t out[16], const uint8_t in[16])
 {
-    __m128i k[15], x = _mm_loadu_si128((const __m128i *)in);
-    aes_ni_load_keys(k, c, 0);
-    aes_ni_encrypt_n(&x, 1, k, c->nr);
+    __m128i x = _mm_loadu_si128((const __m128i *)in);
+    aes_ni_encrypt_n(&x, 1, c);
     _mm_storeu_si128((__m128i *)out, x);
 }
 
 /* §5.3.5 Figure 15: the equivalent inverse cipher, one AESDEC per round. */
 void aes_ni_decrypt_block(const aes_ctx *c, uint8_t out[16], const uint8_t in[16])
 {
-    __m128i k[15], x = _mm_loadu_si128((const __m128i *)in);
-    aes_ni_load_keys(k, c, 1);
-    x = _mm_xor_si128(x, k[0]);
-    for (int r = 1; r < c->nr; r++) x = _mm_aesdec_si128(x, k[r]);
-    x = _mm_aesdeclast_si128(x, k[c->nr]);
+    __m128i x = _mm_xor_si128(_mm_loadu_si128((const __m128i *)in), aes_ni_key(c, 1, 0));
+    for (int r = 1; r < c->nr; r++) x = _mm_aesdec_si128(x, aes_ni_key(c, 1, r));
+    x = _mm_aesdeclast_si128(x, aes_ni_key(c, 1, c->nr));
     _mm_storeu_si128((__m128i *)out, x);
 }
 
@@ -58,8 +55,7 @@ void aes_ni_decrypt_block(const aes_ctx *c, uint8_t out[16], const uint8_t in[16
  * touching the other 96 bits, exactly inc32 (SP 800-38D §6.2). */
 void aes_ni_ctr_xor(const aes_ctx *c, uint8_t ctr[16], uint8_t *out, const uint8_t *in, size_t len)
 {
-    __m128i k[15], x[8];
-    aes_ni_load_keys(k, c, 0);
+    __m128i x[8];
     const __m128i one = _mm_set_epi32(0, 0, 0, 1);
     __m128i n = bswap128(_mm_loadu_si128((const __m128i *)ctr));
     for (; len >= 128; len -= 128, in += 128, out += 128) {
@@ -68,7 +64,7 @@ void aes_ni_ctr_xor(const aes_ctx *c, uint8_t ctr[16], uint8_t *out, const uint8
             x[i] = bswap128(n);
             n = _mm_add_epi32(n, one);
         }
-        aes_ni_encrypt_n(x, 8, k, c->nr);
+        aes_ni_encrypt_n(x, 8, c);
         MC_UNROLL8
         for (int i = 0; i < 8; i++) {
             __m128i p = _mm_loadu_si128((const __m128i *)(in + 16 * i));
@@ -78,7 +74,7 @@ void aes_ni_ctr_xor(const aes_ctx *c, uint8_t ctr[16], uint8_t *out, const uint8
     for (; len > 0;) {
         x[0] = bswap128(n);
         n = _mm_add_epi32(n, one);
-        aes_ni_encrypt_n(x, 1, k, c->nr);
+        aes_ni_encrypt_n(x, 1, c);
         uint8_t ks[16];
         _mm_storeu_si128((__m128i *)ks, x[0]);
         size_t take = len < 16 ? len : 16;

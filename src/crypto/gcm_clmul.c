@@ -124,8 +124,7 @@ void ghash_clmul_blocks(gcm_ghash *g, const uint8_t *data, size_t nblocks)
 size_t gcm_clmul_encrypt(const aes_ctx *c, gcm_ghash *g, uint8_t ctr[16], uint8_t *out,
                          const uint8_t *in, size_t len)
 {
-    __m128i k[15], hp[8], x[8];
-    aes_ni_load_keys(k, c, 0);
+    __m128i hp[8], x[8];
     load_powers(hp, g);
     const __m128i one = _mm_set_epi32(0, 0, 0, 1);
     __m128i n = bswap128(_mm_loadu_si128((const __m128i *)ctr));
@@ -137,7 +136,7 @@ size_t gcm_clmul_encrypt(const aes_ctx *c, gcm_ghash *g, uint8_t ctr[16], uint8_
             x[i] = bswap128(n);
             n = _mm_add_epi32(n, one);
         }
-        aes_ni_encrypt_n(x, 8, k, c->nr);
+        aes_ni_encrypt_n(x, 8, c);
         MC_UNROLL8
         for (int i = 0; i < 8; i++) {
             __m128i ct = _mm_xor_si128(_mm_loadu_si128((const __m128i *)(in + done + 16 * i)), x[i]);
