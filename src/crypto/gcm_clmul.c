@@ -2,9 +2,10 @@
  * runs AES-NI CTR and GHASH over the same eight blocks in one loop. Built with
  * -maes -msse4.1 -mpclmul; used only after cpu_get() saw AES-NI and PCLMULQDQ.
  *
- * Representation (Gueron and Kounavis, "Intel Carry-Less Multiplication Instruction
- * and its Usage for Computing the GCM Mode", 2014, §4-5). GCM numbers the bits of a
- * block from the left: bit 0, the top bit of byte 0, is the coefficient of x^0. After
+ * Representation (S. Gueron and M. Kounavis, "Intel Carry-Less Multiplication
+ * Instruction and its Usage for Computing the GCM Mode", Intel white paper). GCM
+ * numbers the bits of a block from the left: bit 0, the top bit of byte 0, is the
+ * coefficient of x^0. After
  * reversing the 16 bytes, the block read as a 128-bit integer has the coefficient of x^i
  * at bit 127 - i: the polynomial "reflected". The carry-less product of two reflected
  * numbers is the reflected product shifted right by one bit, so we shift the 256-bit
@@ -51,7 +52,7 @@ static inline __m128i clmul_reduce(__m128i lo, __m128i mid, __m128i hi)
     /* Now hi holds the coefficients of x^0..x^127 and lo those of x^128..x^255, and
      * x^128 = x^7 + x^2 + x + 1, which in reflected form is a right shift by 0, 1, 2, 7.
      * First fold back the bits those shifts push out of lo (terms x^128..x^134), into
-     * the top of lo (Gueron-Kounavis Algorithm 5, step 1) ... */
+     * the top of lo (first step of the white paper's shift-based reduction) ... */
     __m128i x0 = _mm_slli_si128(lo, 8); /* lo's low lane moved to the high lane */
     __m128i d = _mm_xor_si128(_mm_xor_si128(_mm_slli_epi64(x0, 63), _mm_slli_epi64(x0, 62)),
                               _mm_slli_epi64(x0, 57));
@@ -99,7 +100,7 @@ static inline void mul_hpow(__m128i x, const gcm_ghash *g, int i, __m128i *lo, _
 
 /* Eight steps of §6.4 at once, expanded:
  *   Y_8 = (Y_0 + X_1) H^8 + X_2 H^7 + ... + X_8 H,
- * with one reduction for the eight products (Gueron-Kounavis §5, "aggregated
+ * with one reduction for the eight products (the white paper's "aggregated
  * reduction"). x[] holds the eight blocks already byte-reversed. */
 static inline __m128i ghash8(__m128i y, const __m128i x[8], const gcm_ghash *g)
 {
