@@ -9,7 +9,7 @@ bad=0
 awk -F' = ' '/^NAME/{n=$2} /^KEY/{k=$2} /^PLAINTEXT/{p=$2} /^CIPHERTEXT/{print n "|" k "|" p "|" $2}' \
     "$dir/fips197_appendix_c.txt" | while IFS='|' read -r name key pt ct; do
   bits=$(( ${#key} * 4 ))
-  got=$(printf '%s' "$pt" | xxd -r -p | "$openssl" enc -aes-$bits-ecb -nopad -K "$key" | xxd -p)
+  got=$(perl -e 'print pack("H*", $ARGV[0])' "$pt" | "$openssl" enc -aes-$bits-ecb -nopad -K "$key" | od -An -tx1 | tr -d ' \n')
   if [ "$got" = "$ct" ]; then echo "ok   $name"; else echo "FAIL $name: $got"; bad=1; fi
   [ $bad -eq 0 ]
 done
