@@ -58,19 +58,7 @@ void aes_ni_ctr_xor(const aes_ctx *c, uint8_t ctr[16], uint8_t *out, const uint8
     __m128i x[8];
     const __m128i one = _mm_set_epi32(0, 0, 0, 1);
     __m128i n = bswap128(_mm_loadu_si128((const __m128i *)ctr));
-    for (; len >= 128; len -= 128, in += 128, out += 128) {
-        MC_UNROLL8
-        for (int i = 0; i < 8; i++) {
-            x[i] = bswap128(n);
-            n = _mm_add_epi32(n, one);
-        }
-        aes_ni_encrypt_n(x, 8, c);
-        MC_UNROLL8
-        for (int i = 0; i < 8; i++) {
-            __m128i p = _mm_loadu_si128((const __m128i *)(in + 16 * i));
-            _mm_storeu_si128((__m128i *)(out + 16 * i), _mm_xor_si128(p, x[i]));
-        }
-    }
+    for (; len >= 128; len -= 128, in += 128, out += 128) aes_ni_ctr8(c, &n, x, out, in);
     for (; len > 0;) {
         x[0] = bswap128(n);
         n = _mm_add_epi32(n, one);

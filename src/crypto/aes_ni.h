@@ -46,4 +46,23 @@ static inline __m128i bswap128(__m128i x)
     return _mm_shuffle_epi8(x, _mm_set_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
 }
 
+/* CTR on eight blocks: counter blocks n, n+1, ..., n+7 (n byte-reversed, see
+ * bswap128; advanced by 8), encrypted and XORed into in[0..127] -> out[0..127].
+ * x[] is left holding the eight output blocks, for GCM to hash. */
+static inline void aes_ni_ctr8(const aes_ctx *c, __m128i *n, __m128i x[8], uint8_t *out, const uint8_t *in)
+{
+    const __m128i one = _mm_set_epi32(0, 0, 0, 1);
+    MC_UNROLL8
+    for (int i = 0; i < 8; i++) {
+        x[i] = bswap128(*n);
+        *n = _mm_add_epi32(*n, one);
+    }
+    aes_ni_encrypt_n(x, 8, c);
+    MC_UNROLL8
+    for (int i = 0; i < 8; i++) {
+        x[i] = _mm_xor_si128(_mm_loadu_si128((const __m128i *)(in + 16 * i)), x[i]);
+        _mm_storeu_si128((__m128i *)(out + 16 * i), x[i]);
+    }
+}
+
 #endif

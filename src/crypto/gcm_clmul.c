@@ -134,23 +134,13 @@ size_t gcm_clmul_encrypt(const aes_ctx *c, gcm_ghash *g, uint8_t ctr[16], uint8_
                          const uint8_t *in, size_t len)
 {
     __m128i x[8];
-    const __m128i one = _mm_set_epi32(0, 0, 0, 1);
     __m128i n = bswap128(_mm_loadu_si128((const __m128i *)ctr));
     __m128i y = load_block(g->y);
     size_t done = 0;
     for (; len - done >= 128; done += 128) {
+        aes_ni_ctr8(c, &n, x, out + done, in + done);
         MC_UNROLL8
-        for (int i = 0; i < 8; i++) {
-            x[i] = bswap128(n);
-            n = _mm_add_epi32(n, one);
-        }
-        aes_ni_encrypt_n(x, 8, c);
-        MC_UNROLL8
-        for (int i = 0; i < 8; i++) {
-            __m128i ct = _mm_xor_si128(_mm_loadu_si128((const __m128i *)(in + done + 16 * i)), x[i]);
-            _mm_storeu_si128((__m128i *)(out + done + 16 * i), ct);
-            x[i] = bswap128(ct);
-        }
+        for (int i = 0; i < 8; i++) x[i] = bswap128(x[i]);
         y = ghash8(y, x, g);
     }
     _mm_storeu_si128((__m128i *)ctr, bswap128(n));
