@@ -43,11 +43,11 @@ static int check_file(const char *rel, aes_impl impl)
         uint8_t *out = malloc(p->len + 1), tag[16];
         cr_assert_eq(gcm_encrypt_impl(impl, k->bytes, k->len, iv->bytes, iv->len, a->bytes, a->len, p->bytes,
                                       p->len, out, tag), MC_OK, "%s", v[i].name);
-        cr_assert_arr_eq(out, c->bytes, c->len, "%s: ciphertext", v[i].name);
+        if (c->len) cr_assert_arr_eq(out, c->bytes, c->len, "%s: ciphertext", v[i].name);
         cr_assert_arr_eq(tag, t->bytes, 16, "%s: tag", v[i].name);
         cr_assert_eq(gcm_decrypt_impl(impl, k->bytes, k->len, iv->bytes, iv->len, a->bytes, a->len, c->bytes,
                                       c->len, t->bytes, out), MC_OK, "%s: decrypt", v[i].name);
-        cr_assert_arr_eq(out, p->bytes, p->len, "%s: plaintext", v[i].name);
+        if (p->len) cr_assert_arr_eq(out, p->bytes, p->len, "%s: plaintext", v[i].name);
         free(out);
     }
     cv_free(v, n);

@@ -7,7 +7,7 @@
 typedef struct {
     int aesni;   /* AESENC/AESDEC/AESKEYGENASSIST (CPUID.1:ECX bit 25) */
     int pclmul;  /* PCLMULQDQ carry-less multiply (CPUID.1:ECX bit 1) */
-    int sse41;   /* SSE4.1, for PINSR/PEXTR in the AES-NI code (CPUID.1:ECX bit 19) */
+    int sse41;   /* SSE4.1 (CPUID.1:ECX bit 19): the AES-NI files are built with -msse4.1 */
     int avx2;    /* AVX2 (CPUID.7.0:EBX bit 5) and the OS saves YMM state (XGETBV) */
     int sha_ni;  /* SHA-1/SHA-256 extensions (CPUID.7.0:EBX bit 29) */
 } cpu_features;

@@ -12,7 +12,8 @@
 typedef struct {
     uint8_t y[16];       /* running value Y_i of §6.4, as bytes */
     uint8_t h[16];       /* hash subkey H = E(K, 0^128) */
-    uint8_t hpow[8][16]; /* PCLMULQDQ only: H^1 .. H^8, byte-reversed (gcm_clmul.c) */
+    uint8_t hpow[8][16]; /* PCLMULQDQ only: H^1 .. H^8 as reflected integers (gcm_clmul.c) */
+    uint8_t hkar[8][16]; /* PCLMULQDQ only: the two halves of H^i XORed, for Karatsuba */
     int clmul;           /* use PCLMULQDQ */
 } gcm_ghash;
 
