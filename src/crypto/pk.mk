@@ -22,7 +22,8 @@ tests_test_pem_LDADD = $(TEST_LIBS) $(GMP_LIBS)
 EXTRA_DIST += tests/vectors/sha256/fips180-4_examples.txt tests/vectors/hmac/rfc4231.txt \
 	tests/vectors/oaep/wycheproof_2048_sha256.txt tests/vectors/oaep/wycheproof_2048_sha256.pem \
 	tests/vectors/pem/openssl_2048.pem tests/vectors/pem/openssl_2048.pub.pem \
-	tests/vectors/pem/openssl_1024.pem tests/vectors/pem/openssl_1024.pub.pem
+	tests/vectors/pem/openssl_1024.pem tests/vectors/pem/openssl_1024.pub.pem \
+	tests/vectors/pem/rfc4648_base64.txt
 
 bench_programs += bench/bench_crypto_pk
 bench_bench_crypto_pk_SOURCES = bench/bench_crypto_pk.c
