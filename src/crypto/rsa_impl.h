@@ -3,6 +3,7 @@
 #ifndef MC_CRYPTO_RSA_IMPL_H
 #define MC_CRYPTO_RSA_IMPL_H
 #include <gmp.h>
+#include "crypto/ct.h"
 #include "crypto/rsa.h"
 
 struct rsa_pub {
@@ -19,6 +20,9 @@ struct rsa_priv {
      * fixed-width mpn_sec_* calls want them (one allocation, wiped on free). */
     mp_limb_t *limbs;
     size_t nlimbs;
+    /* Bit lengths of p and q, public sizes kept apart from the secret limbs so
+     * that no size computation at use time reads a secret value. */
+    unsigned pbits, qbits;
     mp_limb_t *dp_l, *dq_l, *qinv_l;
 };
 
@@ -44,14 +48,5 @@ void rsa_mpz_wipe_clear(mpz_t x);
  * an input >= n and MC_E_KEY when the fault check m^e == c fails. */
 mc_err rsa_public_op(const rsa_pub *k, const uint8_t *in, uint8_t *out);
 mc_err rsa_private_op(const rsa_priv *k, const uint8_t *in, uint8_t *out);
-
-/* Under `make ct-check-rsa` (MC_CT_CHECK defined), values that may be public after
- * a secret computation (a check's pass/fail) are declared so to valgrind. */
-#ifdef MC_CT_CHECK
-#include <valgrind/memcheck.h>
-#define MC_DECLASSIFY(p, n) VALGRIND_MAKE_MEM_DEFINED((p), (n))
-#else
-#define MC_DECLASSIFY(p, n) ((void)(p), (void)(n))
-#endif
 
 #endif

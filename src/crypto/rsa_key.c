@@ -173,6 +173,8 @@ mc_err rsa_priv_finish(rsa_priv *k)
     k->dp_l = k->limbs;
     k->qinv_l = k->limbs + pn;
     k->dq_l = k->limbs + 2 * pn;
+    k->pbits = (unsigned)mpz_sizeinbase(k->p, 2);
+    k->qbits = (unsigned)mpz_sizeinbase(k->q, 2);
     copy_padded(k->dp_l, pn, k->dp);
     copy_padded(k->qinv_l, pn, k->qinv);
     copy_padded(k->dq_l, qn, k->dq);
