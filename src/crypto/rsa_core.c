@@ -130,9 +130,10 @@ static mp_limb_t *ws_alloc(priv_ws *w, const rsa_priv *k)
     return b;
 }
 
-/* Blinding pair (r, r^-1 mod n) with r uniform in [1, n): 16 spare random bytes
- * make the bias of the reduction negligible (2^-128). */
-static mc_err blinding(const rsa_priv *k, priv_ws *w)
+/* A fresh blinding pair into the key's cache: r uniform in [1, n) (16 spare random
+ * bytes make the bias of the reduction negligible, 2^-128), r^-1 by the
+ * constant-time inversion, r^e by the public exponentiation. */
+static mc_err blinding_fresh(const rsa_priv *k, priv_ws *w)
 {
     mp_size_t nn = w->nn;
     const mp_limb_t *n = mpz_limbs_read(k->pub.n);
@@ -145,14 +146,46 @@ static mc_err blinding(const rsa_priv *k, priv_ws *w)
         mpn_sec_div_r(w->wide, nn + 2, n, nn, w->tp);
         memcpy(w->r, w->wide, (size_t)nn * sizeof *w->wide);
         memcpy(w->rinv, w->wide, (size_t)nn * sizeof *w->wide); /* mpn_sec_invert destroys its input */
-        int ok = mpn_sec_invert(w->cb, w->rinv, n, nn, 2 * (mp_bitcnt_t)nn * GMP_NUMB_BITS, w->tp);
+        int ok = mpn_sec_invert(k->blind_rinv, w->rinv, n, nn, 2 * (mp_bitcnt_t)nn * GMP_NUMB_BITS, w->tp);
         MC_DECLASSIFY(&ok, sizeof ok); /* r is not invertible with probability ~2^-1000 */
         if (ok) {
-            memcpy(w->rinv, w->cb, (size_t)nn * sizeof *w->cb);
+            pub_powm(&k->pub, k->blind_re, w->r, w->tp);
             return MC_OK;
         }
     }
     return mc_fail(MC_E_RANDOM, "could not draw an invertible RSA blinding factor");
+}
+
+/* x = x^2 mod n, in place through the workspace. */
+static void sqr_mod_n(priv_ws *w, mp_limb_t *x, const mp_limb_t *n)
+{
+    mpn_sec_mul(w->t, x, w->nn, x, w->nn, w->tp);
+    mpn_sec_div_r(w->t, 2 * w->nn, n, w->nn, w->tp);
+    memcpy(x, w->t, (size_t)w->nn * sizeof *x);
+}
+
+/* Take the next blinding pair: w->r = r^e, w->rinv = r^-1. The cached pair is
+ * squared ((r^2)^e and (r^2)^-1 belong together) so no two operations share one. */
+static mc_err blinding(const rsa_priv *k, priv_ws *w)
+{
+    rsa_priv *mk = (rsa_priv *)k; /* the cache is the only mutable part of a key */
+    const mp_limb_t *n = mpz_limbs_read(k->pub.n);
+    mc_err e = MC_OK;
+    pthread_mutex_lock(&mk->blind_lock);
+    if (mk->blind_uses == 0 || mk->blind_uses >= RSA_BLIND_REUSE) {
+        e = blinding_fresh(k, w);
+        mk->blind_uses = 0;
+    } else {
+        sqr_mod_n(w, mk->blind_re, n);
+        sqr_mod_n(w, mk->blind_rinv, n);
+    }
+    if (!e) {
+        mk->blind_uses++;
+        memcpy(w->r, k->blind_re, (size_t)w->nn * sizeof *w->r);
+        memcpy(w->rinv, k->blind_rinv, (size_t)w->nn * sizeof *w->rinv);
+    }
+    pthread_mutex_unlock(&mk->blind_lock);
+    return e;
 }
 
 /* m_x = (c mod x)^(d mod (x-1)) mod x for one prime x (RFC 8017 §5.1.2 step 2b i-ii). */
@@ -181,10 +214,9 @@ mc_err rsa_private_op(const rsa_priv *k, const uint8_t *in, uint8_t *out)
         goto out;
     }
 
-    /* Blind: cb = c · r^e mod n. */
+    /* Blind: cb = c · r^e mod n (w.r holds r^e). */
     if ((e = blinding(k, &w))) goto out;
-    pub_powm(&k->pub, w.m, w.r, w.tp);
-    mpn_sec_mul(w.t, w.c, nn, w.m, nn, w.tp);
+    mpn_sec_mul(w.t, w.c, nn, w.r, nn, w.tp);
     mpn_sec_div_r(w.t, 2 * nn, n, nn, w.tp);
     memcpy(w.cb, w.t, (size_t)nn * sizeof *w.t);
 

@@ -3,6 +3,7 @@
 #ifndef MC_CRYPTO_RSA_IMPL_H
 #define MC_CRYPTO_RSA_IMPL_H
 #include <gmp.h>
+#include <pthread.h>
 #include "crypto/ct.h"
 #include "crypto/rsa.h"
 
@@ -13,6 +14,8 @@ struct rsa_pub {
 };
 
 /* RSAPrivateKey of RFC 8017 §A.1.2 (two-prime form). */
+#define RSA_BLIND_REUSE 32
+
 struct rsa_priv {
     struct rsa_pub pub;
     mpz_t d, p, q, dp, dq, qinv;
@@ -23,6 +26,14 @@ struct rsa_priv {
     /* Bit lengths of p and q, public sizes kept apart from the secret limbs so
      * that no size computation at use time reads a secret value. */
     unsigned pbits, qbits;
+    /* Blinding pair (r^e, r^-1 mod n), nn limbs each inside `limbs`. Drawing r
+     * costs a constant-time inversion (mpn_sec_invert, as long as one CRT half),
+     * so like OpenSSL's BN_BLINDING the pair is squared after each use and
+     * redrawn every RSA_BLIND_REUSE uses. It is mutable state behind a const key,
+     * guarded by the mutex. */
+    pthread_mutex_t blind_lock;
+    mp_limb_t *blind_re, *blind_rinv;
+    unsigned blind_uses;
     mp_limb_t *dp_l, *dq_l, *qinv_l;
 };
 
