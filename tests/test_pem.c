@@ -4,12 +4,10 @@
  * inconsistent keys), atomic writes with the right modes, and `medchaos keygen`. */
 #include <criterion/criterion.h>
 #include <gmp.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "crypto/base64.h"
@@ -235,18 +233,6 @@ Test(der, integer_and_length_rules)
     }
 }
 
-static char dir[64];
-static void mkdir_tmp(void)
-{
-    snprintf(dir, sizeof dir, "/tmp/mc_pem_XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-}
-static void rm_tmp(void)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
-}
 static int mode_of(const char *p)
 {
     struct stat st;
@@ -256,7 +242,7 @@ static int mode_of(const char *p)
 
 Test(pem, writes_are_atomic_with_0600_and_0644_and_need_force)
 {
-    mkdir_tmp();
+    const char *dir = vec_mktemp();
     rsa_priv *k;
     cr_assert_eq(pem_read_private(vec_path("tests/vectors/pem/openssl_2048.pem"), &k), MC_OK);
     char a[128], b[128];
@@ -273,43 +259,31 @@ Test(pem, writes_are_atomic_with_0600_and_0644_and_need_force)
     cr_expect_eq(pem_read_private(a, &back), MC_OK);
     rsa_priv_free(back);
     rsa_priv_free(k);
-    rm_tmp();
-}
-
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run(const char *fmt, ...)
-{
-    char cmd[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    int st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    vec_rmtemp();
 }
 
 Test(keygen_cli, refuses_1024_bits_keeps_files_without_force_and_writes_0600, .timeout = 60)
 {
     const char *bd = getenv("MC_BUILDDIR");
     if (!bd) cr_skip("MC_BUILDDIR not set");
-    mkdir_tmp();
+    const char *dir = vec_mktemp();
     char priv[128], pub[128];
     snprintf(priv, sizeof priv, "%s/id.pem", dir);
     snprintf(pub, sizeof pub, "%s/id.pub.pem", dir);
-    cr_expect_eq(run("'%s/medchaos' keygen --bits 1024 -o '%s/id' 2>/dev/null", bd, dir), 2);
+    cr_expect_eq(vec_sh("'%s/medchaos' keygen --bits 1024 -o '%s/id' 2>/dev/null", bd, dir), 2);
     cr_expect_eq(access(priv, F_OK), -1, "no output for a refused size");
-    cr_expect_eq(run("'%s/medchaos' keygen --help >/dev/null", bd), 0);
-    cr_assert_eq(run("'%s/medchaos' keygen --bits 2048 -o '%s/id' >/dev/null", bd, dir), 0);
+    cr_expect_eq(vec_sh("'%s/medchaos' keygen --help >/dev/null", bd), 0);
+    cr_assert_eq(vec_sh("'%s/medchaos' keygen --bits 2048 -o '%s/id' >/dev/null", bd, dir), 0);
     cr_expect_eq(mode_of(priv), 0600);
     cr_expect_eq(mode_of(pub), 0644);
     size_t n1, n2;
     unsigned char *before, *after;
     cr_assert_eq(mc_read_file(priv, 1 << 16, &before, &n1), MC_OK);
-    cr_expect_eq(run("'%s/medchaos' keygen --bits 2048 -o '%s/id' 2>/dev/null", bd, dir), MC_E_EXISTS + 1);
+    cr_expect_eq(vec_sh("'%s/medchaos' keygen --bits 2048 -o '%s/id' 2>/dev/null", bd, dir), MC_E_EXISTS + 1);
     cr_assert_eq(mc_read_file(priv, 1 << 16, &after, &n2), MC_OK);
     cr_expect(n1 == n2 && memcmp(before, after, n1) == 0, "key overwritten without --force");
     free(after);
-    cr_assert_eq(run("'%s/medchaos' keygen --bits=2048 --force -o '%s/id' >/dev/null", bd, dir), 0);
+    cr_assert_eq(vec_sh("'%s/medchaos' keygen --bits=2048 --force -o '%s/id' >/dev/null", bd, dir), 0);
     cr_assert_eq(mc_read_file(priv, 1 << 16, &after, &n2), MC_OK);
     cr_expect(n1 != n2 || memcmp(before, after, n1) != 0, "--force did not replace the key");
     rsa_priv *k;
@@ -319,5 +293,5 @@ Test(keygen_cli, refuses_1024_bits_keeps_files_without_force_and_writes_0600, .t
     rsa_priv_free(k);
     rsa_pub_free(p);
     free(before), free(after);
-    rm_tmp();
+    vec_rmtemp();
 }
