@@ -141,6 +141,19 @@ Test(rsa_keygen, key_2048_meets_fips186_5_and_round_trips, .timeout = 60)
     rsa_priv_free(k);
 }
 
+/* The two larger sizes the issue names; one key each keeps the suite fast. */
+Test(rsa_keygen, keys_3072_and_4096_meet_fips186_5_and_round_trip, .timeout = 120)
+{
+    unsigned sizes[] = {3072, 4096};
+    for (int i = 0; i < 2; i++) {
+        rsa_priv *k;
+        cr_assert_eq(rsa_generate(&k, sizes[i]), MC_OK);
+        check_fips_properties(k, sizes[i]);
+        roundtrip(k);
+        rsa_priv_free(k);
+    }
+}
+
 Test(rsa_oaep, round_trip_with_openssl_generated_key)
 {
     rsa_priv *k = load_priv("tests/vectors/pem/openssl_2048.pem");
@@ -316,6 +329,12 @@ Test(openssl_interop, we_load_a_freshly_generated_openssl_key)
     cr_assert_eq(pem_read_private(p1, &b), MC_OK, "PKCS#1 form");
     cr_assert_eq(mpz_cmp(a->d, b->d), 0);
     cr_assert_eq(rsa_pub_bits(rsa_priv_public(a)), 2048);
+    /* and the PKCS#1 public form ("RSA PUBLIC KEY") */
+    cr_assert_eq(vec_sh("'%s' rsa -in '%s' -RSAPublicKey_out -out '%s' 2>/dev/null", ossl, p8, p1), 0);
+    rsa_pub *pub;
+    cr_assert_eq(pem_read_public(p1, &pub), MC_OK);
+    cr_assert_eq(mpz_cmp(pub->n, a->pub.n), 0);
+    rsa_pub_free(pub);
     rsa_priv_free(a);
     rsa_priv_free(b);
     vec_rmtemp();
