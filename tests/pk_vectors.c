@@ -2,9 +2,11 @@
 #include "pk_vectors.h"
 
 #include <criterion/criterion.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 const char *vec_path(const char *rel)
 {
@@ -92,4 +94,26 @@ uint8_t *vec_hex(const char *hex, size_t *len)
     }
     *len = n / 2;
     return b;
+}
+
+static char tmpdir[64];
+
+const char *vec_mktemp(void)
+{
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/mc_pk_XXXXXX");
+    cr_assert_not_null(mkdtemp(tmpdir));
+    return tmpdir;
+}
+
+void vec_rmtemp(void) { cr_assert_eq(vec_sh("rm -rf '%s'", tmpdir), 0); }
+
+int vec_sh(const char *fmt, ...)
+{
+    char cmd[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }

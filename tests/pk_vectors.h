@@ -20,4 +20,10 @@ uint8_t *vec_hex(const char *hex, size_t *len);
 /* $MC_SRCDIR/rel in a static buffer. */
 const char *vec_path(const char *rel);
 
+/* A fresh directory under /tmp (name in a static buffer) and its removal. */
+const char *vec_mktemp(void);
+void vec_rmtemp(void);
+/* Run a shell command built printf-style; returns its exit status (-1 if killed). */
+int vec_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 #endif

@@ -73,44 +73,41 @@ static mc_err pem_decode(const char *buf, size_t n, const char **label, size_t *
     return e;
 }
 
-mc_err pem_parse_private(const char *buf, size_t n, rsa_priv **k)
+/* Parse a private key (priv set) or a public key (pub set), by the block's label. */
+static mc_err pem_parse_key(const char *buf, size_t n, rsa_priv **priv, rsa_pub **pub)
 {
-    *k = NULL;
-    const char *label;
-    size_t llen, dlen;
+    const char *label = NULL;
+    size_t llen = 0, dlen = 0;
     uint8_t *der;
     mc_err e = pem_decode(buf, n, &label, &llen, &der, &dlen);
     if (e) return e;
-    if (label_is(label, llen, "PRIVATE KEY"))
-        e = rsa_der_parse_pkcs8(der, dlen, k);
-    else if (label_is(label, llen, "RSA PRIVATE KEY"))
-        e = rsa_der_parse_pkcs1_private(der, dlen, k);
-    else if (label_is(label, llen, "ENCRYPTED PRIVATE KEY"))
+    if (priv && label_is(label, llen, "PRIVATE KEY"))
+        e = rsa_der_parse_pkcs8(der, dlen, priv);
+    else if (priv && label_is(label, llen, "RSA PRIVATE KEY"))
+        e = rsa_der_parse_pkcs1_private(der, dlen, priv);
+    else if (priv && label_is(label, llen, "ENCRYPTED PRIVATE KEY"))
         e = mc_fail(MC_E_UNSUPPORTED, "encrypted private key; decrypt it first (openssl pkey -in K -out K2)");
+    else if (pub && label_is(label, llen, "PUBLIC KEY"))
+        e = rsa_der_parse_spki(der, dlen, pub);
+    else if (pub && label_is(label, llen, "RSA PUBLIC KEY"))
+        e = rsa_der_parse_pkcs1_public(der, dlen, pub);
     else
-        e = mc_fail(MC_E_KEY, "expected a private key, found \"%.*s\"", (int)llen, label);
+        e = mc_fail(MC_E_KEY, "expected a %s key, found \"%.*s\"", priv ? "private" : "public", (int)llen, label);
     mc_wipe(der, dlen);
     free(der);
     return e;
 }
 
+mc_err pem_parse_private(const char *buf, size_t n, rsa_priv **k)
+{
+    *k = NULL;
+    return pem_parse_key(buf, n, k, NULL);
+}
+
 mc_err pem_parse_public(const char *buf, size_t n, rsa_pub **k)
 {
     *k = NULL;
-    const char *label;
-    size_t llen, dlen;
-    uint8_t *der;
-    mc_err e = pem_decode(buf, n, &label, &llen, &der, &dlen);
-    if (e) return e;
-    if (label_is(label, llen, "PUBLIC KEY"))
-        e = rsa_der_parse_spki(der, dlen, k);
-    else if (label_is(label, llen, "RSA PUBLIC KEY"))
-        e = rsa_der_parse_pkcs1_public(der, dlen, k);
-    else
-        e = mc_fail(MC_E_KEY, "expected a public key, found \"%.*s\"", (int)llen, label);
-    mc_wipe(der, dlen);
-    free(der);
-    return e;
+    return pem_parse_key(buf, n, NULL, k);
 }
 
 void pem_free_text(char *text, size_t n)
@@ -141,72 +138,64 @@ static mc_err pem_encode(const char *label, const uint8_t *der, size_t dlen, cha
     return MC_OK;
 }
 
-mc_err pem_format_private(const rsa_priv *k, char **text, size_t *n)
+/* Armour the DER of a private key (priv set) or a public key, wiping the DER after. */
+static mc_err pem_format_key(const rsa_priv *priv, const rsa_pub *pub, char **text, size_t *n)
 {
     uint8_t *der;
     size_t dlen;
-    mc_err e = rsa_der_encode_pkcs8(k, &der, &dlen);
+    mc_err e = priv ? rsa_der_encode_pkcs8(priv, &der, &dlen) : rsa_der_encode_spki(pub, &der, &dlen);
     if (e) return e;
-    e = pem_encode("PRIVATE KEY", der, dlen, text, n);
+    e = pem_encode(priv ? "PRIVATE KEY" : "PUBLIC KEY", der, dlen, text, n);
     mc_wipe(der, dlen);
     free(der);
     return e;
 }
 
-mc_err pem_format_public(const rsa_pub *k, char **text, size_t *n)
-{
-    uint8_t *der;
-    size_t dlen;
-    mc_err e = rsa_der_encode_spki(k, &der, &dlen);
-    if (e) return e;
-    e = pem_encode("PUBLIC KEY", der, dlen, text, n);
-    free(der);
-    return e;
-}
+mc_err pem_format_private(const rsa_priv *k, char **text, size_t *n) { return pem_format_key(k, NULL, text, n); }
+mc_err pem_format_public(const rsa_pub *k, char **text, size_t *n) { return pem_format_key(NULL, k, text, n); }
 
-mc_err pem_read_private(const char *path, rsa_priv **k)
+static mc_err pem_read_key(const char *path, rsa_priv **priv, rsa_pub **pub)
 {
     unsigned char *buf;
     size_t n;
-    *k = NULL;
     mc_err e = mc_read_file(path, PEM_MAX_FILE, &buf, &n);
     if (e) return e;
-    e = pem_parse_private((const char *)buf, n, k);
+    e = pem_parse_key((const char *)buf, n, priv, pub);
     mc_wipe(buf, n);
     free(buf);
     return e;
 }
 
+mc_err pem_read_private(const char *path, rsa_priv **k)
+{
+    *k = NULL;
+    return pem_read_key(path, k, NULL);
+}
+
 mc_err pem_read_public(const char *path, rsa_pub **k)
 {
-    unsigned char *buf;
-    size_t n;
     *k = NULL;
-    mc_err e = mc_read_file(path, PEM_MAX_FILE, &buf, &n);
+    return pem_read_key(path, NULL, k);
+}
+
+/* Private keys 0600, public keys 0644; the text is wiped after the write. */
+static mc_err pem_write_key(const char *path, const rsa_priv *priv, const rsa_pub *pub, int force)
+{
+    char *t;
+    size_t n;
+    mc_err e = pem_format_key(priv, pub, &t, &n);
     if (e) return e;
-    e = pem_parse_public((const char *)buf, n, k);
-    free(buf);
+    e = mc_write_file(path, t, n, priv ? 0600 : 0644, force);
+    pem_free_text(t, n);
     return e;
 }
 
 mc_err pem_write_private(const char *path, const rsa_priv *k, int force)
 {
-    char *t;
-    size_t n;
-    mc_err e = pem_format_private(k, &t, &n);
-    if (e) return e;
-    e = mc_write_file(path, t, n, 0600, force);
-    pem_free_text(t, n);
-    return e;
+    return pem_write_key(path, k, NULL, force);
 }
 
 mc_err pem_write_public(const char *path, const rsa_pub *k, int force)
 {
-    char *t;
-    size_t n;
-    mc_err e = pem_format_public(k, &t, &n);
-    if (e) return e;
-    e = mc_write_file(path, t, n, 0644, force);
-    pem_free_text(t, n);
-    return e;
+    return pem_write_key(path, NULL, k, force);
 }

@@ -4,7 +4,15 @@
  * The private operation also blinds its input (c' = c·r^e, Kocher's timing
  * attack) and re-encrypts its result (m^e == c), refusing to release a value
  * that a fault in the CRT would otherwise turn into a factorisation of n
- * (Boneh-DeMillo-Lipton). `make ct-check-rsa` checks all this under valgrind. */
+ * (Boneh-DeMillo-Lipton). `make ct-check-rsa` checks all this under valgrind:
+ * with d, dP, dQ, qInv, the message and the random bytes secret, memcheck finds no
+ * secret-dependent branch or address. With p and q secret too it finds GMP's
+ * per-modulus set-up inside mpn_sec_div_r and mpn_sec_powm: a branch on the
+ * divisor's leading-zero count (always 0 here, as p and q have their top bits set)
+ * and look-ups in the small invert_limb / binvert_limb tables indexed by the top
+ * 9 and low 8 bits of p or q. Cache-line granularity bounds that to a few bits of
+ * each prime, far below what factoring with partial knowledge needs (about half);
+ * avoiding it would mean exponentiating mod n without the CRT, 3-4 times slower. */
 #include "crypto/random.h"
 #include "crypto/rsa_impl.h"
 #include "util/secure.h"
@@ -57,8 +65,15 @@ mc_err rsa_public_op(const rsa_pub *k, const uint8_t *in, uint8_t *out)
     mp_limb_t *m = buf, *c = buf + nn, *tp = buf + 2 * nn;
     bytes_to_limbs(m, nn, in, k->bytes);
     mc_err e = MC_OK;
-    /* RSAEP step 1: 0 < m < n (zero is excluded as mpn_sec_powm needs a positive base). */
-    if (mpn_zero_p(m, nn) || mpn_cmp(m, mpz_limbs_read(k->n), nn) >= 0) {
+    /* RSAEP step 1: 0 < m < n (zero is excluded as mpn_sec_powm needs a positive
+     * base). m is secret (an OAEP encoding), so the test is done with a subtraction
+     * and an OR of all limbs; only its verdict is made public. */
+    mp_limb_t any = 0;
+    for (mp_size_t i = 0; i < nn; i++) any |= m[i];
+    mp_limb_t below = mpn_sub_n(c, m, mpz_limbs_read(k->n), nn); /* borrow: m < n */
+    int ok = (any != 0) & (int)below;
+    MC_DECLASSIFY(&ok, sizeof ok);
+    if (!ok) {
         e = mc_fail(MC_E_ARG, "RSA message representative out of range");
     } else {
         pub_powm(k, c, m, tp);
@@ -91,8 +106,8 @@ static mp_limb_t *ws_alloc(priv_ws *w, const rsa_priv *k)
     tn = max_sz(tn, mpn_sec_div_r_itch(nn, qn));
     tn = max_sz(tn, mpn_sec_div_r_itch(wn, pn));
     tn = max_sz(tn, mpn_sec_div_r_itch(2 * pn, pn));
-    tn = max_sz(tn, mpn_sec_powm_itch(pn, bitlen(k->p), pn));
-    tn = max_sz(tn, mpn_sec_powm_itch(qn, bitlen(k->q), qn));
+    tn = max_sz(tn, mpn_sec_powm_itch(pn, k->pbits, pn));
+    tn = max_sz(tn, mpn_sec_powm_itch(qn, k->qbits, qn));
     tn = max_sz(tn, mpn_sec_mul_itch(pn, pn));
     tn = max_sz(tn, mpn_sec_mul_itch(wn, pn < qn ? pn : qn));
     /* c r rinv cb m: nn each; wide nn+2; m1 pn; m2 qn; x (pn+qn); h pn; t 2nn+4. */
@@ -115,9 +130,10 @@ static mp_limb_t *ws_alloc(priv_ws *w, const rsa_priv *k)
     return b;
 }
 
-/* Blinding pair (r, r^-1 mod n) with r uniform in [1, n): 16 spare random bytes
- * make the bias of the reduction negligible (2^-128). */
-static mc_err blinding(const rsa_priv *k, priv_ws *w)
+/* A fresh blinding pair into the key's cache: r uniform in [1, n) (16 spare random
+ * bytes make the bias of the reduction negligible, 2^-128), r^-1 by the
+ * constant-time inversion, r^e by the public exponentiation. */
+static mc_err blinding_fresh(const rsa_priv *k, priv_ws *w)
 {
     mp_size_t nn = w->nn;
     const mp_limb_t *n = mpz_limbs_read(k->pub.n);
@@ -130,23 +146,55 @@ static mc_err blinding(const rsa_priv *k, priv_ws *w)
         mpn_sec_div_r(w->wide, nn + 2, n, nn, w->tp);
         memcpy(w->r, w->wide, (size_t)nn * sizeof *w->wide);
         memcpy(w->rinv, w->wide, (size_t)nn * sizeof *w->wide); /* mpn_sec_invert destroys its input */
-        int ok = mpn_sec_invert(w->cb, w->rinv, n, nn, 2 * (mp_bitcnt_t)nn * GMP_NUMB_BITS, w->tp);
+        int ok = mpn_sec_invert(k->blind_rinv, w->rinv, n, nn, 2 * (mp_bitcnt_t)nn * GMP_NUMB_BITS, w->tp);
         MC_DECLASSIFY(&ok, sizeof ok); /* r is not invertible with probability ~2^-1000 */
         if (ok) {
-            memcpy(w->rinv, w->cb, (size_t)nn * sizeof *w->cb);
+            pub_powm(&k->pub, k->blind_re, w->r, w->tp);
             return MC_OK;
         }
     }
     return mc_fail(MC_E_RANDOM, "could not draw an invertible RSA blinding factor");
 }
 
+/* x = x^2 mod n, in place through the workspace. */
+static void sqr_mod_n(priv_ws *w, mp_limb_t *x, const mp_limb_t *n)
+{
+    mpn_sec_mul(w->t, x, w->nn, x, w->nn, w->tp);
+    mpn_sec_div_r(w->t, 2 * w->nn, n, w->nn, w->tp);
+    memcpy(x, w->t, (size_t)w->nn * sizeof *x);
+}
+
+/* Take the next blinding pair: w->r = r^e, w->rinv = r^-1. The cached pair is
+ * squared ((r^2)^e and (r^2)^-1 belong together) so no two operations share one. */
+static mc_err blinding(const rsa_priv *k, priv_ws *w)
+{
+    rsa_priv *mk = (rsa_priv *)k; /* the cache is the only mutable part of a key */
+    const mp_limb_t *n = mpz_limbs_read(k->pub.n);
+    mc_err e = MC_OK;
+    pthread_mutex_lock(&mk->blind_lock);
+    if (mk->blind_uses == 0 || mk->blind_uses >= RSA_BLIND_REUSE) {
+        e = blinding_fresh(k, w);
+        mk->blind_uses = 0;
+    } else {
+        sqr_mod_n(w, mk->blind_re, n);
+        sqr_mod_n(w, mk->blind_rinv, n);
+    }
+    if (!e) {
+        mk->blind_uses++;
+        memcpy(w->r, k->blind_re, (size_t)w->nn * sizeof *w->r);
+        memcpy(w->rinv, k->blind_rinv, (size_t)w->nn * sizeof *w->rinv);
+    }
+    pthread_mutex_unlock(&mk->blind_lock);
+    return e;
+}
+
 /* m_x = (c mod x)^(d mod (x-1)) mod x for one prime x (RFC 8017 §5.1.2 step 2b i-ii). */
-static void crt_half(priv_ws *w, mp_limb_t *mx, mpz_srcptr x, const mp_limb_t *dx)
+static void crt_half(priv_ws *w, mp_limb_t *mx, mpz_srcptr x, unsigned xbits, const mp_limb_t *dx)
 {
     mp_size_t xn = (mp_size_t)mpz_size(x);
     memcpy(w->t, w->cb, (size_t)w->nn * sizeof *w->t);
     mpn_sec_div_r(w->t, w->nn, mpz_limbs_read(x), xn, w->tp);
-    mpn_sec_powm(mx, w->t, xn, dx, bitlen(x), mpz_limbs_read(x), xn, w->tp);
+    mpn_sec_powm(mx, w->t, xn, dx, xbits, mpz_limbs_read(x), xn, w->tp);
 }
 
 mc_err rsa_private_op(const rsa_priv *k, const uint8_t *in, uint8_t *out)
@@ -166,16 +214,15 @@ mc_err rsa_private_op(const rsa_priv *k, const uint8_t *in, uint8_t *out)
         goto out;
     }
 
-    /* Blind: cb = c · r^e mod n. */
+    /* Blind: cb = c · r^e mod n (w.r holds r^e). */
     if ((e = blinding(k, &w))) goto out;
-    pub_powm(&k->pub, w.m, w.r, w.tp);
-    mpn_sec_mul(w.t, w.c, nn, w.m, nn, w.tp);
+    mpn_sec_mul(w.t, w.c, nn, w.r, nn, w.tp);
     mpn_sec_div_r(w.t, 2 * nn, n, nn, w.tp);
     memcpy(w.cb, w.t, (size_t)nn * sizeof *w.t);
 
     /* Step 2b: the two half-size exponentiations. */
-    crt_half(&w, w.m1, k->p, k->dp_l);
-    crt_half(&w, w.m2, k->q, k->dq_l);
+    crt_half(&w, w.m1, k->p, k->pbits, k->dp_l);
+    crt_half(&w, w.m2, k->q, k->qbits, k->dq_l);
 
     /* h = qInv · (m1 − m2) mod p, with m2 first reduced mod p (q may exceed p). */
     memset(w.x, 0, (size_t)(pn + qn) * sizeof *w.x);

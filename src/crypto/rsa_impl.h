@@ -3,6 +3,8 @@
 #ifndef MC_CRYPTO_RSA_IMPL_H
 #define MC_CRYPTO_RSA_IMPL_H
 #include <gmp.h>
+#include <pthread.h>
+#include "crypto/ct.h"
 #include "crypto/rsa.h"
 
 struct rsa_pub {
@@ -12,6 +14,8 @@ struct rsa_pub {
 };
 
 /* RSAPrivateKey of RFC 8017 §A.1.2 (two-prime form). */
+#define RSA_BLIND_REUSE 32
+
 struct rsa_priv {
     struct rsa_pub pub;
     mpz_t d, p, q, dp, dq, qinv;
@@ -19,6 +23,17 @@ struct rsa_priv {
      * fixed-width mpn_sec_* calls want them (one allocation, wiped on free). */
     mp_limb_t *limbs;
     size_t nlimbs;
+    /* Bit lengths of p and q, public sizes kept apart from the secret limbs so
+     * that no size computation at use time reads a secret value. */
+    unsigned pbits, qbits;
+    /* Blinding pair (r^e, r^-1 mod n), nn limbs each inside `limbs`. Drawing r
+     * costs a constant-time inversion (mpn_sec_invert, as long as one CRT half),
+     * so like OpenSSL's BN_BLINDING the pair is squared after each use and
+     * redrawn every RSA_BLIND_REUSE uses. It is mutable state behind a const key,
+     * guarded by the mutex. */
+    pthread_mutex_t blind_lock;
+    mp_limb_t *blind_re, *blind_rinv;
+    unsigned blind_uses;
     mp_limb_t *dp_l, *dq_l, *qinv_l;
 };
 
@@ -44,14 +59,5 @@ void rsa_mpz_wipe_clear(mpz_t x);
  * an input >= n and MC_E_KEY when the fault check m^e == c fails. */
 mc_err rsa_public_op(const rsa_pub *k, const uint8_t *in, uint8_t *out);
 mc_err rsa_private_op(const rsa_priv *k, const uint8_t *in, uint8_t *out);
-
-/* Under `make ct-check-rsa` (MC_CT_CHECK defined), values that may be public after
- * a secret computation (a check's pass/fail) are declared so to valgrind. */
-#ifdef MC_CT_CHECK
-#include <valgrind/memcheck.h>
-#define MC_DECLASSIFY(p, n) VALGRIND_MAKE_MEM_DEFINED((p), (n))
-#else
-#define MC_DECLASSIFY(p, n) ((void)(p), (void)(n))
-#endif
 
 #endif

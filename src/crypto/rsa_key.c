@@ -47,6 +47,7 @@ rsa_priv *rsa_priv_alloc(void)
     rsa_priv *k = calloc(1, sizeof *k);
     if (!k) return NULL;
     for (int f = 0; f < RSA_NFIELDS; f++) mpz_init(rsa_priv_field(k, f));
+    pthread_mutex_init(&k->blind_lock, NULL);
     return k;
 }
 
@@ -63,6 +64,7 @@ void rsa_priv_free(rsa_priv *k)
     for (int f = 0; f < RSA_NFIELDS; f++) rsa_mpz_wipe_clear(rsa_priv_field(k, f));
     if (k->limbs) mc_wipe(k->limbs, k->nlimbs * sizeof *k->limbs);
     free(k->limbs);
+    pthread_mutex_destroy(&k->blind_lock);
     mc_wipe(k, sizeof *k);
     free(k);
 }
@@ -167,12 +169,18 @@ mc_err rsa_priv_finish(rsa_priv *k)
     mp_size_t pn = (mp_size_t)mpz_size(k->p), qn = (mp_size_t)mpz_size(k->q);
     if (k->limbs) mc_wipe(k->limbs, k->nlimbs * sizeof *k->limbs);
     free(k->limbs);
-    k->nlimbs = (size_t)(2 * pn + qn);
+    mp_size_t nn = (mp_size_t)mpz_size(k->pub.n);
+    k->nlimbs = (size_t)(2 * pn + qn + 2 * nn);
     k->limbs = calloc(k->nlimbs, sizeof(mp_limb_t));
     if (!k->limbs) return mc_fail(MC_E_NOMEM, "out of memory");
     k->dp_l = k->limbs;
     k->qinv_l = k->limbs + pn;
     k->dq_l = k->limbs + 2 * pn;
+    k->blind_re = k->limbs + 2 * pn + qn;
+    k->blind_rinv = k->blind_re + nn;
+    k->blind_uses = 0;
+    k->pbits = (unsigned)mpz_sizeinbase(k->p, 2);
+    k->qbits = (unsigned)mpz_sizeinbase(k->q, 2);
     copy_padded(k->dp_l, pn, k->dp);
     copy_padded(k->qinv_l, pn, k->qinv);
     copy_padded(k->dq_l, qn, k->dq);

@@ -87,6 +87,7 @@ void sha256_init(sha256_ctx *c)
 void sha256_update(sha256_ctx *c, const void *p, size_t n)
 {
     const uint8_t *in = p;
+    if (n == 0) return; /* p may be NULL then (an empty OAEP label) */
     c->len += n;
     if (c->n) {
         size_t take = 64 - c->n < n ? 64 - c->n : n;

@@ -7,20 +7,24 @@
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <cpuid.h>
+#include <stdatomic.h>
 #include <immintrin.h>
 
 /* Private CPUID probe (the AES files keep their own in cpu.c). */
 int sha256_ni_available(void)
 {
-    static int cached = -1;
-    if (cached < 0) {
+    /* -1 until probed; threads racing here all store the same answer. */
+    static atomic_int cached = -1;
+    int v = atomic_load_explicit(&cached, memory_order_relaxed);
+    if (v < 0) {
         unsigned a, b, c, d, ok = 0;
         if (__get_cpuid(1, &a, &b, &c, &d) && (c & (1u << 19)) && (c & (1u << 9))) {
             if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) ok = (b >> 29) & 1;
         }
-        cached = (int)ok;
+        v = (int)ok;
+        atomic_store_explicit(&cached, v, memory_order_relaxed);
     }
-    return cached;
+    return v;
 }
 
 #define NI_TARGET __attribute__((target("sha,sse4.1,ssse3")))
