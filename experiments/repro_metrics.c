@@ -37,7 +37,7 @@ mc_err repro_encrypt(const img_image *plain, const chaos_params *p, cipher_varia
     mc_err e = var == VARIANT_HARDENED ? hardened_params(p, plain, &q) : MC_OK;
     if (e) return e;
     keymat k;
-    if ((e = keymat_derive(&k, &q, plain->height, plain->width, img_size_bytes(plain) * (var ? 2 : 1)))) return e;
+    if ((e = keymat_derive_walk(&k, &q, plain->height, plain->width, img_size_bytes(plain) * (var ? 2 : 1)))) return e;
     e = pipe_apply(plain, &k, var, 0, cipher);
     if (!e && decrypted && (e = pipe_apply(cipher, &k, var, 1, decrypted))) img_free(cipher);
     keymat_free(&k);

@@ -82,7 +82,7 @@ void repro_timing(const repro_config *c, repro_variant *v, const repro_image *im
                 double t0 = repro_seconds();
                 if ((e = keynet_params(&v[k].net, &im[big].meta, &p))) break;
                 double t1 = repro_seconds();
-                if ((e = keymat_derive(&km, &p, P.height, P.width, img_size_bytes(&P)))) break;
+                if ((e = keymat_derive_walk(&km, &p, P.height, P.width, img_size_bytes(&P)))) break;
                 double t2 = repro_seconds();
                 if ((e = pipe_apply(&P, &km, VARIANT_PAPER, 0, &C))) break;
                 double t3 = repro_seconds();

@@ -29,6 +29,17 @@ mc_err keymat_derive(keymat *k, const chaos_params *p, uint32_t h, uint32_t w, s
     return e;
 }
 
+mc_err keymat_derive_walk(keymat *k, chaos_params *p, uint32_t h, uint32_t w, size_t zlen)
+{
+    mc_err e = keymat_derive(k, p, h, w, zlen);
+    for (int t = 1; e == MC_E_RANGE && p->map == CHAOS_LOGISTIC && t < 64; t++) {
+        p->v[0] += (CHAOS_R_MAX - CHAOS_R_MIN) / 4099.0;
+        if (p->v[0] >= CHAOS_R_MAX) p->v[0] -= CHAOS_R_MAX - CHAOS_R_MIN;
+        e = keymat_derive(k, p, h, w, zlen);
+    }
+    return e;
+}
+
 void keymat_free(keymat *k)
 {
     if (k->xindex) mc_wipe(k->xindex, (size_t)k->h * sizeof *k->xindex);

@@ -22,6 +22,12 @@ typedef struct {
 
 /* Validate params and generate the sequences for an h×w image of zlen bytes. */
 mc_err keymat_derive(keymat *k, const chaos_params *p, uint32_t h, uint32_t w, size_t zlen);
+/* The same, but when a logistic orbit passes validation and only falls into a
+ * periodic window later (docs/CIPHER.md: about 1 in 1000 values of r at
+ * 512×512), step r by (R_MAX − R_MIN)/4099 along the walk of docs/KEYGEN.md §1,
+ * up to 63 times, until the whole orbit is chaotic. *p receives the parameters
+ * used, which the envelope carries. */
+mc_err keymat_derive_walk(keymat *k, chaos_params *p, uint32_t h, uint32_t w, size_t zlen);
 /* Wipe and free the sequences (the struct itself is the caller's). */
 void keymat_free(keymat *k);
 

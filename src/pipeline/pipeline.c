@@ -57,7 +57,8 @@ mc_err pipe_encrypt(const img_image *plain, const chaos_params *params, envelope
     mc_err e = v == VARIANT_HARDENED ? hardened_params(params, plain, &p) : MC_OK;
     if (e) return e;
     keymat k;
-    e = keymat_derive(&k, &p, plain->height, plain->width, img_size_bytes(plain) * (v == VARIANT_HARDENED ? 2 : 1));
+    size_t zlen = img_size_bytes(plain) * (v == VARIANT_HARDENED ? 2 : 1);
+    e = keymat_derive_walk(&k, &p, plain->height, plain->width, zlen);
     if (e) return e;
     e = pipe_apply(plain, &k, v, 0, cipher);
     if (!e) {
