@@ -2,7 +2,9 @@
  * sequences of N bits, and print sts's finalAnalysisReport-style summary:
  * proportion passing at α = 0.01 with its acceptable range, and the
  * uniformity P-value of each P-value slot (§4.2). */
+#include "chaos/chaos.h"
 #include "cli/cli.h"
+#include "pipeline/keysrc.h"
 #include "nist/nist.h"
 #include "util/file.h"
 
@@ -16,7 +18,7 @@
 
 static void usage(void)
 {
-    printf("usage: medchaos nist FILE [--bits N] [--streams M] [--json]\n\n"
+    printf("usage: medchaos nist (FILE | --keystream MAP:PARAMS) [--bits N] [--streams M] [--json]\n\n"
            "Run the fifteen NIST SP 800-22 rev. 1a tests (188 P-values with sts's default\n"
            "parameters) on M sequences of N bits read from FILE. Bytes become bits most\n"
            "significant bit first. Default N = 1000000; default M = as many N-bit\n"
@@ -28,7 +30,9 @@ static void usage(void)
            "p̂ ± 3√(p̂(1−p̂)/M), p̂ = 0.99 (§4.2.1). A '*' marks a failure of either.\n\n"
            "  --bits N      bits per sequence (default 1000000)\n"
            "  --streams M   number of sequences (default: all that fit)\n"
-           "  --json        machine-readable output on stdout\n");
+           "  --json        machine-readable output on stdout\n"
+           "  --keystream MAP:PARAMS  test the cipher's keystream for these parameters instead of\n"
+           "                a file, e.g. logistic:3.99,0.3 or lorenz:1,1,20 (M streams of N bits, one orbit)\n");
 }
 
 /* Print s as a JSON string literal. */
@@ -94,7 +98,7 @@ int cmd_nist(int argc, char **argv)
         usage();
         return 0;
     }
-    const char *path = NULL;
+    const char *path = NULL, *keystream = NULL;
     size_t nbits = 1000000, streams = 0;
     int json = 0;
     for (int i = 1; i < argc; i++) {
@@ -104,6 +108,8 @@ int cmd_nist(int argc, char **argv)
             if (parse_size(argv[++i], &streams)) return cli_usage_error("nist", "--streams needs a positive integer, got '%s'", argv[i]);
         } else if (!strcmp(argv[i], "--json")) {
             json = 1;
+        } else if (!strcmp(argv[i], "--keystream") && i + 1 < argc) {
+            keystream = argv[++i];
         } else if (argv[i][0] == '-' && argv[i][1]) {
             return cli_usage_error("nist", "unknown or incomplete option '%s'", argv[i]);
         } else if (!path) {
@@ -112,12 +118,35 @@ int cmd_nist(int argc, char **argv)
             return cli_usage_error("nist", "more than one FILE");
         }
     }
-    if (!path) return cli_usage_error("nist", "missing FILE");
+    if (!path == !keystream) return cli_usage_error("nist", "give a FILE or --keystream MAP:PARAMS");
 
     unsigned char *data = NULL;
     size_t len = 0;
-    mc_err err = mc_read_file(path, NIST_FILE_MAX, &data, &len);
-    if (err) return cli_fail(path, err);
+    mc_err err;
+    if (keystream) {
+        /* The cipher's own keystream (zkey) for the given parameters: the
+         * sequences the paper's cipher XORs into the image (docs/CIPHER.md). */
+        path = keystream;
+        char mapname[16];
+        size_t n = strcspn(keystream, ":");
+        chaos_params p;
+        chaos_map map;
+        snprintf(mapname, sizeof mapname, "%.*s", (int)(n < 15 ? n : 15), keystream);
+        if (!keystream[n] || chaos_map_parse(mapname, &map))
+            return cli_usage_error("nist", "--keystream takes MAP:PARAMS, e.g. logistic:3.99,0.3 or lorenz:1,1,20");
+        if ((err = keysrc_parse_params(keystream + n + 1, map, &p))) return cli_fail(keystream, err);
+        if (!streams) streams = 1;
+        len = (nbits * streams + 7) / 8;
+        uint32_t xi, yi;
+        data = malloc(len ? len : 1);
+        if (!data) return cli_fail(keystream, mc_fail(MC_E_NOMEM, "out of memory"));
+        if ((err = chaos_keys(&p, 1, 1, len, &xi, &yi, data))) {
+            free(data);
+            return cli_fail(keystream, err);
+        }
+    } else if ((err = mc_read_file(path, NIST_FILE_MAX, &data, &len))) {
+        return cli_fail(path, err);
+    }
     size_t have = len * 8;
     if (streams == 0) streams = have / nbits ? have / nbits : 1;
     if (have < nbits * streams || nbits * streams / streams != nbits) {
