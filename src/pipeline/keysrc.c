@@ -60,10 +60,8 @@ void keysrc_close(keysrc *k)
 
 static mc_err image_meta(const keysrc_opts *o, const char *path, meta_record *m)
 {
-    if (o->datetime) return meta_parse_datetime(o->datetime, m);
-    mc_err e = meta_read(path, m);
-    if (e == MC_E_NOMETA && o->allow_file_time) return meta_from_file_time(path, m);
-    return e;
+    meta_options mo = {.datetime = o->datetime, .allow_file_time = o->allow_file_time};
+    return meta_resolve(path, &mo, m);
 }
 
 mc_err keysrc_params(keysrc *k, const char *path, chaos_params *p, envelope_header *hdr)
