@@ -9,6 +9,7 @@
 
 static const cli_command commands[] = {
     /* Keep sorted; one entry per src/cli/cmd_NAME.c. */
+    {"analyze", cmd_analyze, "security metrics of a cipher image against its plain image"},
     {NULL, NULL, NULL},
 };
 

@@ -10,3 +10,4 @@ TESTS += tests/test_metrics
 tests_test_metrics_SOURCES = tests/test_metrics.c
 tests_test_metrics_LDADD = $(TEST_LIBS)
 EXTRA_DIST += tests/vectors/metrics
+medchaos_SOURCES += src/cli/cmd_analyze.c
