@@ -455,3 +455,32 @@ Test(image_bad_input, corrupted_jpeg_never_crashes)
     }
     free(b);
 }
+
+/* A 16x8 CMYK JPEG made with libjpeg's encoder (cjpeg cannot write CMYK). */
+#include <jpeglib.h>
+
+Test(image_bad_input, cmyk_jpeg_is_unsupported)
+{
+    struct jpeg_compress_struct c;
+    struct jpeg_error_mgr err;
+    c.err = jpeg_std_error(&err);
+    jpeg_create_compress(&c);
+    unsigned char *buf = NULL;
+    unsigned long n = 0;
+    jpeg_mem_dest(&c, &buf, &n);
+    c.image_width = 16, c.image_height = 8, c.input_components = 4, c.in_color_space = JCS_CMYK;
+    jpeg_set_defaults(&c);
+    jpeg_start_compress(&c, TRUE);
+    unsigned char line[16 * 4];
+    for (int i = 0; i < 64; i++) line[i] = (unsigned char)(i * 4);
+    while (c.next_scanline < c.image_height) {
+        JSAMPROW row = line;
+        jpeg_write_scanlines(&c, &row, 1);
+    }
+    jpeg_finish_compress(&c);
+    jpeg_destroy_compress(&c);
+    img_image im;
+    cr_assert_eq(img_read_jpeg_mem(buf, n, &im), MC_E_UNSUPPORTED, "%s", mc_errmsg(MC_E_UNSUPPORTED));
+    cr_assert_null(im.data);
+    free(buf);
+}
