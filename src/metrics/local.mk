@@ -11,3 +11,7 @@ tests_test_metrics_SOURCES = tests/test_metrics.c
 tests_test_metrics_LDADD = $(TEST_LIBS)
 EXTRA_DIST += tests/vectors/metrics
 medchaos_SOURCES += src/cli/cmd_analyze.c
+bench_programs += bench/bench_metrics
+bench_bench_metrics_SOURCES = bench/bench_metrics.c
+bench_bench_metrics_LDADD = libmedchaos.la -lm
+EXTRA_DIST += bench/bench_metrics_peer.py
