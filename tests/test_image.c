@@ -131,31 +131,37 @@ static void expect_matches(const img_image *im, const pnm *ref, const char *name
 
 /* ---- reading against independent decoders ---- */
 
+/* Read tests/data/image/NAME.EXT and compare with the reference decode
+ * NAME.REF; channels and depth are what io.h promises for that layout. */
+static void check_fixture(const char *name, const char *ext, const char *ref_ext, uint8_t channels,
+                          uint8_t depth)
+{
+    char in[128], ref_name[128];
+    snprintf(in, sizeof in, "%s.%s", name, ext);
+    snprintf(ref_name, sizeof ref_name, "%s.%s", name, ref_ext);
+    img_image im;
+    cr_assert_eq(img_read(data_path(in), &im), MC_OK, "%s: %s", in, mc_errmsg(MC_E_FORMAT));
+    cr_assert_eq(im.channels, channels, "%s channels", in);
+    cr_assert_eq(im.depth, depth, "%s depth", in);
+    size_t n;
+    unsigned char *b = slurp(data_path(ref_name), &n);
+    pnm ref = parse_pnm(b, n);
+    expect_matches(&im, &ref, in);
+    free(b);
+    img_free(&im);
+}
+
 Test(image_read, png_fixtures_match_pngtopam)
 {
-    static const struct {
-        const char *name;
-        uint8_t channels, depth;
-    } cases[] = {
-        {"rgb8_interlaced", 3, 8}, {"gray16_interlaced", 1, 16}, {"rgba16_interlaced", 4, 16},
-        {"graya16", 2, 16},        {"gray1", 1, 8},              {"gray2", 1, 8},
-        {"gray4", 1, 8},           {"palette", 3, 8},            {"palette_trns", 4, 8},
-    };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char png[128], pam[128];
-        snprintf(png, sizeof png, "%s.png", cases[i].name);
-        snprintf(pam, sizeof pam, "%s.pam", cases[i].name);
-        img_image im;
-        cr_assert_eq(img_read(data_path(png), &im), MC_OK, "%s: %s", png, mc_errmsg(MC_E_FORMAT));
-        cr_assert_eq(im.channels, cases[i].channels, "%s channels", png);
-        cr_assert_eq(im.depth, cases[i].depth, "%s depth", png);
-        size_t n;
-        unsigned char *b = slurp(data_path(pam), &n);
-        pnm ref = parse_pnm(b, n);
-        expect_matches(&im, &ref, png);
-        free(b);
-        img_free(&im);
-    }
+    check_fixture("rgb8_interlaced", "png", "pam", 3, 8);
+    check_fixture("gray16_interlaced", "png", "pam", 1, 16);
+    check_fixture("rgba16_interlaced", "png", "pam", 4, 16);
+    check_fixture("graya16", "png", "pam", 2, 16);
+    check_fixture("gray1", "png", "pam", 1, 8); /* 1-, 2-, 4-bit gray: scaled to 8 bits */
+    check_fixture("gray2", "png", "pam", 1, 8);
+    check_fixture("gray4", "png", "pam", 1, 8);
+    check_fixture("palette", "png", "pam", 3, 8);      /* palette: expanded to RGB */
+    check_fixture("palette_trns", "png", "pam", 4, 8); /* palette + tRNS: RGBA */
 }
 
 Test(image_read, palette_trns_gives_transparent_pixels)
@@ -170,25 +176,9 @@ Test(image_read, palette_trns_gives_transparent_pixels)
 
 Test(image_read, jpeg_fixtures_match_djpeg)
 {
-    static const struct {
-        const char *name;
-        uint8_t channels;
-    } cases[] = {{"rgb", 3}, {"rgb_progressive", 3}, {"gray", 1}};
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char jpg[128], ref_name[128];
-        snprintf(jpg, sizeof jpg, "%s.jpg", cases[i].name);
-        snprintf(ref_name, sizeof ref_name, "%s.pnm", cases[i].name);
-        img_image im;
-        cr_assert_eq(img_read(data_path(jpg), &im), MC_OK, "%s: %s", jpg, mc_errmsg(MC_E_FORMAT));
-        cr_assert_eq(im.channels, cases[i].channels);
-        cr_assert_eq(im.depth, 8);
-        size_t n;
-        unsigned char *b = slurp(data_path(ref_name), &n);
-        pnm ref = parse_pnm(b, n);
-        expect_matches(&im, &ref, jpg);
-        free(b);
-        img_free(&im);
-    }
+    check_fixture("rgb", "jpg", "pnm", 3, 8);
+    check_fixture("rgb_progressive", "jpg", "pnm", 3, 8);
+    check_fixture("gray", "jpg", "pnm", 1, 8);
 }
 
 Test(image_read, format_is_chosen_by_content_not_name)
@@ -454,4 +444,33 @@ Test(image_bad_input, corrupted_jpeg_never_crashes)
         b[i] ^= 0x5A;
     }
     free(b);
+}
+
+/* A 16x8 CMYK JPEG made with libjpeg's encoder (cjpeg cannot write CMYK). */
+#include <jpeglib.h>
+
+Test(image_bad_input, cmyk_jpeg_is_unsupported)
+{
+    struct jpeg_compress_struct c;
+    struct jpeg_error_mgr err;
+    c.err = jpeg_std_error(&err);
+    jpeg_create_compress(&c);
+    unsigned char *buf = NULL;
+    unsigned long n = 0;
+    jpeg_mem_dest(&c, &buf, &n);
+    c.image_width = 16, c.image_height = 8, c.input_components = 4, c.in_color_space = JCS_CMYK;
+    jpeg_set_defaults(&c);
+    jpeg_start_compress(&c, TRUE);
+    unsigned char line[16 * 4];
+    for (int i = 0; i < 64; i++) line[i] = (unsigned char)(i * 4);
+    while (c.next_scanline < c.image_height) {
+        JSAMPROW row = line;
+        jpeg_write_scanlines(&c, &row, 1);
+    }
+    jpeg_finish_compress(&c);
+    jpeg_destroy_compress(&c);
+    img_image im;
+    cr_assert_eq(img_read_jpeg_mem(buf, n, &im), MC_E_UNSUPPORTED, "%s", mc_errmsg(MC_E_UNSUPPORTED));
+    cr_assert_null(im.data);
+    free(buf);
 }

@@ -504,3 +504,142 @@ Test(keyspace, paper_count_for_128_square)
     cr_assert_eq(metric_key_space_bits(3, 2, 3), (2u + 3u + 18u) * 8u);
     NEAR(metric_permutation_bits(3, 2), log2(12.0), 1e-12, "log2(3!·2!)");
 }
+
+/* ---- medchaos analyze ---- */
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "image/io.h"
+
+static char cli_dir[64];
+
+/* Two 300×300 8-bit images (plain: a ramp; cipher: seeded noise) and a
+ * 300×299 one, written with our PNG writer into a fresh directory. */
+static void cli_images(void)
+{
+    snprintf(cli_dir, sizeof cli_dir, "/tmp/mc_analyze_XXXXXX");
+    cr_assert_not_null(mkdtemp(cli_dir));
+    img_image p, c, s;
+    cr_assert_eq(img_new(&p, 300, 300, 1, 8), MC_OK);
+    cr_assert_eq(img_new(&c, 300, 300, 1, 8), MC_OK);
+    cr_assert_eq(img_new(&s, 300, 299, 1, 8), MC_OK);
+    metric_rng g;
+    metric_rng_seed(&g, 5);
+    for (size_t i = 0; i < 300 * 300; i++) {
+        set8(&p, i, (unsigned)((i % 300 + i / 300) / 3));
+        set8(&c, i, (unsigned)(metric_rng_next(&g) >> 56));
+    }
+    const char *names[3] = {"plain.png", "cipher.png", "small.png"};
+    img_image *ims[3] = {&p, &c, &s};
+    for (int i = 0; i < 3; i++) {
+        char path[128];
+        snprintf(path, sizeof path, "%s/%s", cli_dir, names[i]);
+        cr_assert_eq(img_write_png(path, ims[i], 0), MC_OK);
+        img_free(ims[i]);
+    }
+}
+
+/* Run medchaos analyze with args (shell words); stdout to out.txt, stderr
+ * to err.txt in cli_dir. Returns the exit status. */
+static int run_analyze(const char *args)
+{
+    const char *build = getenv("MC_BUILDDIR");
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s/medchaos' analyze %s > out.txt 2> err.txt", cli_dir,
+             build ? build : ".", args);
+    int st = system(cmd);
+    cr_assert(WIFEXITED(st));
+    return WEXITSTATUS(st);
+}
+
+static char *cli_output(const char *name)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", cli_dir, name);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f);
+    static char buf[1 << 16];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = 0;
+    fclose(f);
+    return buf;
+}
+
+static void cli_cleanup(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", cli_dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+/* Braces and brackets balance outside strings; no bare nan/inf token. */
+static int json_looks_valid(const char *s)
+{
+    int depth = 0, in_str = 0;
+    while (*s == ' ' || *s == '\n') s++;
+    if (*s != '{') return 0;
+    for (const char *p = s; *p; p++) {
+        if (in_str) {
+            if (*p == '\\') p++;
+            else if (*p == '"') in_str = 0;
+            continue;
+        }
+        if (*p == '"') in_str = 1;
+        else if (*p == '{' || *p == '[') depth++;
+        else if (*p == '}' || *p == ']') {
+            if (--depth < 0) return 0;
+        } else if (!strncmp(p, "nan", 3) || !strncmp(p, "inf", 3)) return 0;
+    }
+    return depth == 0 && !in_str;
+}
+
+Test(analyze_cli, table_and_json_for_a_pair)
+{
+    cli_images();
+    cr_assert_eq(run_analyze("plain.png cipher.png"), 0, "%s", cli_output("err.txt"));
+    char *out = cli_output("out.txt");
+    cr_assert_not_null(strstr(out, "NPCR"));
+    cr_assert_not_null(strstr(out, "local entropy"));
+    cr_assert_eq(run_analyze("--json --seed 7 plain.png cipher.png"), 0);
+    out = cli_output("out.txt");
+    cr_assert(json_looks_valid(out), "not JSON:\n%s", out);
+    cr_assert_not_null(strstr(out, "\"seed\": 7"));
+    if (access("/usr/bin/python3", X_OK) == 0) {
+        char cmd[256];
+        snprintf(cmd, sizeof cmd, "/usr/bin/python3 -m json.tool '%s/out.txt' > /dev/null", cli_dir);
+        cr_assert_eq(system(cmd), 0, "python's json.tool rejects the output");
+    } else {
+        cr_log_warn("/usr/bin/python3 absent: JSON checked structurally only");
+    }
+    cli_cleanup();
+}
+
+Test(analyze_cli, identical_images_print_infinite_psnr)
+{
+    cli_images();
+    cr_assert_eq(run_analyze("plain.png plain.png"), 0);
+    char *out = cli_output("out.txt");
+    cr_assert_not_null(strstr(out, "PSNR plain vs cipher (dB)    inf"), "%s", out);
+    cr_assert_eq(run_analyze("--json plain.png plain.png"), 0);
+    out = cli_output("out.txt");
+    cr_assert_not_null(strstr(out, "\"psnr\": {\"all\": \"inf\""), "%s", out);
+    cr_assert(json_looks_valid(out));
+    cli_cleanup();
+}
+
+Test(analyze_cli, errors_are_one_line_with_exit_codes)
+{
+    cli_images();
+    /* cli_exit_code: error value + 1. */
+    cr_assert_eq(run_analyze("plain.png missing.png"), MC_E_IO + 1);
+    char *err = cli_output("err.txt");
+    cr_assert_not_null(strstr(err, "missing.png"));
+    cr_assert_eq(strchr(err, '\n'), err + strlen(err) - 1, "one line: %s", err);
+    cr_assert_eq(run_analyze("plain.png small.png"), MC_E_MISMATCH + 1);
+    cr_assert_eq(run_analyze("plain.png"), 2);
+    cr_assert_eq(run_analyze("--seed x plain.png cipher.png"), 2);
+    cr_assert_eq(run_analyze("--bogus plain.png cipher.png"), 2);
+    cr_assert_eq(run_analyze("--help"), 0);
+    cli_cleanup();
+}

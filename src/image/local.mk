@@ -5,5 +5,5 @@ nobase_medchaosinc_HEADERS += src/image/image.h src/image/io.h
 check_PROGRAMS += tests/test_image
 TESTS += tests/test_image
 tests_test_image_SOURCES = tests/test_image.c
-tests_test_image_LDADD = $(TEST_LIBS)
+tests_test_image_LDADD = $(TEST_LIBS) $(JPEG_LIBS)
 EXTRA_DIST += tests/data/image

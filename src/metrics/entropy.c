@@ -47,35 +47,35 @@ static double chi2_of_histogram(const uint64_t *hist, unsigned levels, uint64_t 
     return x;
 }
 
-/* One histogram per channel and the histogram of all samples, in one call;
- * hist holds (channels + 1) × levels counters, the last block for "all". */
-static mc_err histograms(const img_image *im, uint64_t **hist, unsigned *levels)
+/* stat (entropy or chi-square) of each channel's histogram and of the
+ * histogram of all samples, into *out; *levels is 2^depth. */
+typedef double histogram_stat(const uint64_t *hist, unsigned levels, uint64_t total);
+
+static mc_err per_histogram(const img_image *im, histogram_stat *stat, metric_value *out, unsigned *levels)
 {
     mc_err e = metric_check_image(im);
     if (e) return e;
-    *levels = 1u << im->depth;
-    *hist = calloc((size_t)(im->channels + 1) * *levels, sizeof **hist);
-    if (!*hist) return mc_fail(MC_E_NOMEM, "cannot allocate histograms");
-    for (int c = 0; c < im->channels; c++) metric_histogram(im, c, *hist + (size_t)c * *levels);
-    uint64_t *all = *hist + (size_t)im->channels * *levels;
-    for (size_t c = 0; c < im->channels; c++)
-        for (unsigned i = 0; i < *levels; i++) all[i] += (*hist)[c * *levels + i];
+    const unsigned L = 1u << im->depth, ch = im->channels;
+    uint64_t *hist = calloc((size_t)(ch + 1) * L, sizeof *hist);
+    if (!hist) return mc_fail(MC_E_NOMEM, "cannot allocate histograms");
+    uint64_t *all = hist + (size_t)ch * L, n = metric_n_pixels(im);
+    *out = metric_value_nan();
+    for (unsigned c = 0; c < ch; c++) {
+        uint64_t *h = hist + (size_t)c * L;
+        metric_histogram(im, (int)c, h);
+        out->ch[c] = stat(h, L, n);
+        for (unsigned i = 0; i < L; i++) all[i] += h[i];
+    }
+    out->all = stat(all, L, n * ch);
+    free(hist);
+    *levels = L;
     return MC_OK;
 }
 
 mc_err metric_entropy(const img_image *im, metric_entropy_result *out)
 {
-    uint64_t *hist;
-    unsigned levels;
-    mc_err e = histograms(im, &hist, &levels);
+    mc_err e = per_histogram(im, metric_entropy_of_histogram, &out->bits, &out->levels);
     if (e) return e;
-    uint64_t n = metric_n_pixels(im);
-    out->levels = levels;
-    out->bits = metric_value_nan();
-    for (int c = 0; c < im->channels; c++)
-        out->bits.ch[c] = metric_entropy_of_histogram(hist + (size_t)c * levels, levels, n);
-    out->bits.all = metric_entropy_of_histogram(hist + (size_t)im->channels * levels, levels, n * im->channels);
-    free(hist);
     /* The stored bytes: for 16-bit images, high and low bytes alike. */
     uint64_t bytes[256] = {0};
     size_t nb = img_size_bytes(im);
@@ -86,27 +86,12 @@ mc_err metric_entropy(const img_image *im, metric_entropy_result *out)
 
 mc_err metric_chi_square(const img_image *im, metric_chi2_result *out)
 {
-    uint64_t *hist;
     unsigned levels;
-    mc_err e = histograms(im, &hist, &levels);
+    mc_err e = per_histogram(im, chi2_of_histogram, &out->chi2, &levels);
     if (e) return e;
-    uint64_t n = metric_n_pixels(im);
     out->dof = levels - 1;
-    out->chi2 = metric_value_nan();
     out->p = metric_value_nan();
-    double half_dof = out->dof / 2.0;
-    for (int c = 0; c <= im->channels; c++) {
-        int is_all = c == im->channels;
-        double x = chi2_of_histogram(hist + (size_t)c * levels, levels, is_all ? n * im->channels : n);
-        double p = metric_igamc(half_dof, x / 2);
-        if (is_all) {
-            out->chi2.all = x;
-            out->p.all = p;
-        } else {
-            out->chi2.ch[c] = x;
-            out->p.ch[c] = p;
-        }
-    }
-    free(hist);
+    for (unsigned c = 0; c < im->channels; c++) out->p.ch[c] = metric_igamc(out->dof / 2.0, out->chi2.ch[c] / 2);
+    out->p.all = metric_igamc(out->dof / 2.0, out->chi2.all / 2);
     return MC_OK;
 }
