@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -753,4 +754,44 @@ Test(meta_render, every_drawn_character_has_a_glyph)
     /* Digits must be pairwise distinct, or two dates could draw alike. */
     for (char x = '0'; x <= '9'; x++)
         for (char y = (char)(x + 1); y <= '9'; y++) cr_expect_neq(memcmp(meta_glyph(x), meta_glyph(y), 7), 0);
+}
+
+/* ---- the command line ---- */
+
+static int run_cli(const char *args, char *err, size_t cap)
+{
+    const char *b = getenv("MC_BUILDDIR");
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s/medchaos' meta %s 2>'%s/stderr' >/dev/null", getenv("MC_SRCDIR"),
+             b ? b : ".", args, tmpdir);
+    int st = system(cmd);
+    FILE *f = fopen(tmp_path("stderr"), "r");
+    size_t n = f ? fread(err, 1, cap - 1, f) : 0;
+    err[n] = 0;
+    if (f) fclose(f);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+Test(meta_cli, exit_codes_messages_and_outputs)
+{
+    if (!getenv("MC_BUILDDIR")) cr_skip_test("MC_BUILDDIR not set (run through make check)");
+    make_tmpdir();
+    char err[1024], args[1024];
+    cr_expect_eq(run_cli("show data/raw/fundus/01_h.jpg", err, sizeof err), 15, "MC_E_NOMETA exits 15");
+    cr_expect_not_null(strstr(err, "01_h.jpg: no acquisition date"), "%s", err);
+    cr_expect_not_null(strstr(err, "--datetime 'YYYY:MM:DD HH:MM:SS'"), "%s", err);
+    cr_expect_eq(run_cli("show data/raw/fundus/12_h.jpg --json", err, sizeof err), 0, "%s", err);
+    cr_expect_eq(run_cli("set data/raw/chest_xray/00000001_000.png", err, sizeof err), 2, "no -o is a usage error");
+    snprintf(args, sizeof args, "set data/raw/chest_xray/00000001_000.png --datetime '2007:02:30 00:00:00' -o '%s'",
+             tmp_path("x.png"));
+    cr_expect_eq(run_cli(args, err, sizeof err), 5, "MC_E_FORMAT exits 5: %s", err);
+    cr_expect_neq(access(tmp_path("x.png"), F_OK), 0, "no output after a failure");
+    snprintf(args, sizeof args, "render data/raw/fundus/12_h.jpg --size 64 -o '%s'", tmp_path("r.png"));
+    cr_assert_eq(run_cli(args, err, sizeof err), 0, "%s", err);
+    png_uint_32 w, h;
+    int depth;
+    size_t n;
+    free(decode_png(tmp_path("r.png"), &w, &h, &depth, &n));
+    cr_expect(w == 64 && h == 64 && depth == 8 && n == 64 * 64 * 3);
+    remove_tmpdir();
 }
