@@ -252,23 +252,31 @@ Test(meta_real, file_time_only_when_asked)
     remove_tmpdir();
 }
 
-/* What dcmdump prints for one element of a DICOM file ("" when absent). */
-static void dcmdump_value(const char *file, const char *tag, char *out, size_t cap)
+/* What dcmdump prints for the elements of a DICOM file, one call per file:
+ * lines like "(0008,0020) DA [20040826]   #   8, 1 StudyDate". vals[i] is ""
+ * when tags[i] is absent. */
+static void dcmdump_values(const char *file, const char *const *tags, int n, char vals[][80])
 {
-    char cmd[1400];
-    snprintf(cmd, sizeof cmd, "dcmdump +uc -q -M +P %s '%s' 2>/dev/null", tag, file);
+    char cmd[2048];
+    int k = snprintf(cmd, sizeof cmd, "dcmdump +uc -q -M");
+    for (int i = 0; i < n; i++) k += snprintf(cmd + k, sizeof cmd - (size_t)k, " +P %s", tags[i]);
+    snprintf(cmd + k, sizeof cmd - (size_t)k, " '%s' 2>/dev/null", file);
+    for (int i = 0; i < n; i++) vals[i][0] = 0;
     FILE *p = popen(cmd, "r");
     cr_assert_not_null(p);
     char line[512];
-    out[0] = 0;
     while (fgets(line, sizeof line, p)) {
-        char *a = strchr(line, '['), *b = a ? strchr(a, ']') : NULL;
-        if (a && b && !out[0]) {
-            size_t n = (size_t)(b - a - 1);
-            while (n && a[n] == ' ') n--;
-            if (n >= cap) n = cap - 1;
-            memcpy(out, a + 1, n);
-            out[n] = 0;
+        char *a = strchr(line, '['), *b = a ? strchr(a, ']') : NULL, *name = strrchr(line, ' ');
+        if (!a || !b || !name) continue;
+        name++;
+        name[strcspn(name, "\n")] = 0;
+        for (int i = 0; i < n; i++) {
+            if (strcmp(name, tags[i]) || vals[i][0]) continue;
+            size_t len = (size_t)(b - a - 1);
+            while (len && a[len] == ' ') len--;
+            if (len > 79) len = 79;
+            memcpy(vals[i], a + 1, len);
+            vals[i][len] = 0;
         }
     }
     pclose(p);
@@ -310,12 +318,10 @@ Test(meta_real, prepared_dicom_pngs_carry_the_dates_dcmdump_prints)
          "AcquisitionDate", "AcquisitionTime", META_SRC_DICOM_ACQUISITION},
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
-        char da[32], tm[32], tz[16], uid[80], want[160];
-        const char *dcm = src_path(t[i].dcm);
-        dcmdump_value(dcm, t[i].date, da, sizeof da);
-        dcmdump_value(dcm, t[i].time, tm, sizeof tm);
-        dcmdump_value(dcm, "TimezoneOffsetFromUTC", tz, sizeof tz);
-        dcmdump_value(dcm, "SOPInstanceUID", uid, sizeof uid);
+        char v[4][80], want[200];
+        const char *tags[4] = {t[i].date, t[i].time, "TimezoneOffsetFromUTC", "SOPInstanceUID"};
+        dcmdump_values(src_path(t[i].dcm), tags, 4, v);
+        const char *da = v[0], *tm = v[1], *tz = v[2], *uid = v[3];
         cr_assert(strlen(da) == 8, "%s: dcmdump gave date '%s'", t[i].dcm, da);
         expect_from_dicom(want, sizeof want, da, tm, tz, uid);
         meta_record m;
