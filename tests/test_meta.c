@@ -801,3 +801,33 @@ Test(meta_cli, exit_codes_messages_and_outputs)
     cr_expect(w == 64 && h == 64 && depth == 8 && n == 64 * 64 * 3);
     remove_tmpdir();
 }
+
+Test(meta_real, prepared_signed_ct_is_the_dicom_pixel_data_plus_32768)
+{
+    /* data/README.md: signed DICOM samples are stored as value + 32768 in the
+     * 16-bit PNG. GDCM's gdcmraw extracts the raw pixel data independently. */
+    if (system("command -v gdcmraw >/dev/null 2>&1") != 0) cr_skip_test("gdcmraw (libgdcm-tools) not installed");
+    make_tmpdir();
+    char cmd[1400];
+    snprintf(cmd, sizeof cmd, "gdcmraw -i '%s' -o '%s'", src_path("data/raw/ct/CT_small.dcm"), tmp_path("raw.bin"));
+    cr_assert_eq(system(cmd), 0);
+    FILE *f = fopen(tmp_path("raw.bin"), "rb");
+    cr_assert_not_null(f);
+    static unsigned char raw[128 * 128 * 2];
+    cr_assert_eq(fread(raw, 1, sizeof raw, f), sizeof raw);
+    fclose(f);
+    png_uint_32 w, h;
+    int depth;
+    size_t n;
+    unsigned char *p = decode_png(src_path("data/prepared/native/ct_small.png"), &w, &h, &depth, &n);
+    cr_assert(w == 128 && h == 128 && depth == 16 && n == sizeof raw);
+    int bad = 0;
+    for (size_t i = 0; i < 128 * 128; i++) {
+        int v = (int16_t)(raw[2 * i] | raw[2 * i + 1] << 8);          /* DICOM: little-endian, signed */
+        int q = p[2 * i] << 8 | p[2 * i + 1];                           /* PNG: big-endian, unsigned */
+        bad += q != v + 32768;
+    }
+    cr_expect_eq(bad, 0, "%d pixels differ", bad);
+    free(p);
+    remove_tmpdir();
+}
