@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -251,23 +252,31 @@ Test(meta_real, file_time_only_when_asked)
     remove_tmpdir();
 }
 
-/* What dcmdump prints for one element of a DICOM file ("" when absent). */
-static void dcmdump_value(const char *file, const char *tag, char *out, size_t cap)
+/* What dcmdump prints for the elements of a DICOM file, one call per file:
+ * lines like "(0008,0020) DA [20040826]   #   8, 1 StudyDate". vals[i] is ""
+ * when tags[i] is absent. */
+static void dcmdump_values(const char *file, const char *const *tags, int n, char vals[][80])
 {
-    char cmd[1400];
-    snprintf(cmd, sizeof cmd, "dcmdump +uc -q -M +P %s '%s' 2>/dev/null", tag, file);
+    char cmd[2048];
+    int k = snprintf(cmd, sizeof cmd, "dcmdump +uc -q -M");
+    for (int i = 0; i < n; i++) k += snprintf(cmd + k, sizeof cmd - (size_t)k, " +P %s", tags[i]);
+    snprintf(cmd + k, sizeof cmd - (size_t)k, " '%s' 2>/dev/null", file);
+    for (int i = 0; i < n; i++) vals[i][0] = 0;
     FILE *p = popen(cmd, "r");
     cr_assert_not_null(p);
     char line[512];
-    out[0] = 0;
     while (fgets(line, sizeof line, p)) {
-        char *a = strchr(line, '['), *b = a ? strchr(a, ']') : NULL;
-        if (a && b && !out[0]) {
-            size_t n = (size_t)(b - a - 1);
-            while (n && a[n] == ' ') n--;
-            if (n >= cap) n = cap - 1;
-            memcpy(out, a + 1, n);
-            out[n] = 0;
+        char *a = strchr(line, '['), *b = a ? strchr(a, ']') : NULL, *name = strrchr(line, ' ');
+        if (!a || !b || !name) continue;
+        name++;
+        name[strcspn(name, "\n")] = 0;
+        for (int i = 0; i < n; i++) {
+            if (strcmp(name, tags[i]) || vals[i][0]) continue;
+            size_t len = (size_t)(b - a - 1);
+            while (len && a[len] == ' ') len--;
+            if (len > 79) len = 79;
+            memcpy(vals[i], a + 1, len);
+            vals[i][len] = 0;
         }
     }
     pclose(p);
@@ -309,12 +318,10 @@ Test(meta_real, prepared_dicom_pngs_carry_the_dates_dcmdump_prints)
          "AcquisitionDate", "AcquisitionTime", META_SRC_DICOM_ACQUISITION},
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
-        char da[32], tm[32], tz[16], uid[80], want[160];
-        const char *dcm = src_path(t[i].dcm);
-        dcmdump_value(dcm, t[i].date, da, sizeof da);
-        dcmdump_value(dcm, t[i].time, tm, sizeof tm);
-        dcmdump_value(dcm, "TimezoneOffsetFromUTC", tz, sizeof tz);
-        dcmdump_value(dcm, "SOPInstanceUID", uid, sizeof uid);
+        char v[4][80], want[200];
+        const char *tags[4] = {t[i].date, t[i].time, "TimezoneOffsetFromUTC", "SOPInstanceUID"};
+        dcmdump_values(src_path(t[i].dcm), tags, 4, v);
+        const char *da = v[0], *tm = v[1], *tz = v[2], *uid = v[3];
         cr_assert(strlen(da) == 8, "%s: dcmdump gave date '%s'", t[i].dcm, da);
         expect_from_dicom(want, sizeof want, da, tm, tz, uid);
         meta_record m;
@@ -753,4 +760,74 @@ Test(meta_render, every_drawn_character_has_a_glyph)
     /* Digits must be pairwise distinct, or two dates could draw alike. */
     for (char x = '0'; x <= '9'; x++)
         for (char y = (char)(x + 1); y <= '9'; y++) cr_expect_neq(memcmp(meta_glyph(x), meta_glyph(y), 7), 0);
+}
+
+/* ---- the command line ---- */
+
+static int run_cli(const char *args, char *err, size_t cap)
+{
+    const char *b = getenv("MC_BUILDDIR");
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s/medchaos' meta %s 2>'%s/stderr' >/dev/null", getenv("MC_SRCDIR"),
+             b ? b : ".", args, tmpdir);
+    int st = system(cmd);
+    FILE *f = fopen(tmp_path("stderr"), "r");
+    size_t n = f ? fread(err, 1, cap - 1, f) : 0;
+    err[n] = 0;
+    if (f) fclose(f);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+Test(meta_cli, exit_codes_messages_and_outputs)
+{
+    if (!getenv("MC_BUILDDIR")) cr_skip_test("MC_BUILDDIR not set (run through make check)");
+    make_tmpdir();
+    char err[1024], args[1024];
+    cr_expect_eq(run_cli("show data/raw/fundus/01_h.jpg", err, sizeof err), 15, "MC_E_NOMETA exits 15");
+    cr_expect_not_null(strstr(err, "01_h.jpg: no acquisition date"), "%s", err);
+    cr_expect_not_null(strstr(err, "--datetime 'YYYY:MM:DD HH:MM:SS'"), "%s", err);
+    cr_expect_eq(run_cli("show data/raw/fundus/12_h.jpg --json", err, sizeof err), 0, "%s", err);
+    cr_expect_eq(run_cli("set data/raw/chest_xray/00000001_000.png", err, sizeof err), 2, "no -o is a usage error");
+    snprintf(args, sizeof args, "set data/raw/chest_xray/00000001_000.png --datetime '2007:02:30 00:00:00' -o '%s'",
+             tmp_path("x.png"));
+    cr_expect_eq(run_cli(args, err, sizeof err), 5, "MC_E_FORMAT exits 5: %s", err);
+    cr_expect_neq(access(tmp_path("x.png"), F_OK), 0, "no output after a failure");
+    snprintf(args, sizeof args, "render data/raw/fundus/12_h.jpg --size 64 -o '%s'", tmp_path("r.png"));
+    cr_assert_eq(run_cli(args, err, sizeof err), 0, "%s", err);
+    png_uint_32 w, h;
+    int depth;
+    size_t n;
+    free(decode_png(tmp_path("r.png"), &w, &h, &depth, &n));
+    cr_expect(w == 64 && h == 64 && depth == 8 && n == 64 * 64 * 3);
+    remove_tmpdir();
+}
+
+Test(meta_real, prepared_signed_ct_is_the_dicom_pixel_data_plus_32768)
+{
+    /* data/README.md: signed DICOM samples are stored as value + 32768 in the
+     * 16-bit PNG. GDCM's gdcmraw extracts the raw pixel data independently. */
+    if (system("command -v gdcmraw >/dev/null 2>&1") != 0) cr_skip_test("gdcmraw (libgdcm-tools) not installed");
+    make_tmpdir();
+    char cmd[1400];
+    snprintf(cmd, sizeof cmd, "gdcmraw -i '%s' -o '%s'", src_path("data/raw/ct/CT_small.dcm"), tmp_path("raw.bin"));
+    cr_assert_eq(system(cmd), 0);
+    FILE *f = fopen(tmp_path("raw.bin"), "rb");
+    cr_assert_not_null(f);
+    static unsigned char raw[128 * 128 * 2];
+    cr_assert_eq(fread(raw, 1, sizeof raw, f), sizeof raw);
+    fclose(f);
+    png_uint_32 w, h;
+    int depth;
+    size_t n;
+    unsigned char *p = decode_png(src_path("data/prepared/native/ct_small.png"), &w, &h, &depth, &n);
+    cr_assert(w == 128 && h == 128 && depth == 16 && n == sizeof raw);
+    int bad = 0;
+    for (size_t i = 0; i < 128 * 128; i++) {
+        int v = (int16_t)(raw[2 * i] | raw[2 * i + 1] << 8);          /* DICOM: little-endian, signed */
+        int q = p[2 * i] << 8 | p[2 * i + 1];                           /* PNG: big-endian, unsigned */
+        bad += q != v + 32768;
+    }
+    cr_expect_eq(bad, 0, "%d pixels differ", bad);
+    free(p);
+    remove_tmpdir();
 }

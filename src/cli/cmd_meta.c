@@ -13,7 +13,7 @@
 #define MAX_TEXTS 32
 
 static const char usage_text[] =
-    "usage: medchaos meta show FILE [--json] [--allow-file-time]\n"
+    "usage: medchaos meta show FILE [--json | --canonical] [--allow-file-time]\n"
     "       medchaos meta set FILE -o OUT.png [--datetime 'YYYY:MM:DD HH:MM:SS'] [--subsec DIGITS]\n"
     "                         [--offset +HH:MM] [--uid UID] [--text KEY=VALUE]... [--force]\n"
     "       medchaos meta render [FILE] -o OUT.png [--size S] [--datetime ...] [--subsec ...]\n"
@@ -46,6 +46,7 @@ static int parse_args(int argc, char **argv, const char *sub, meta_args *a)
         const char *o = argv[i];
         const char **slot = NULL;
         if (!strcmp(o, "--json")) { a->json = 1; continue; }
+        if (!strcmp(o, "--canonical")) { a->json = 2; continue; }
         if (!strcmp(o, "--force")) { a->force = 1; continue; }
         if (!strcmp(o, "--allow-file-time")) { a->mo.allow_file_time = 1; continue; }
         if (o[0] == '-' && o[1]) {
@@ -114,7 +115,9 @@ static int run_show(meta_args *a)
     }
     char canon[META_CANON_MAX] = "";
     if (!ce) meta_canonical(&m, canon, sizeof canon);
-    if (a->json) {
+    if (a->json == 2) {
+        if (!ce) printf("%s\n", canon);
+    } else if (a->json) {
         printf("{\"file\": ");
         json_string(a->file);
         printf(", \"format\": \"%s\", \"sources\": [", s->format);

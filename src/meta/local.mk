@@ -8,4 +8,4 @@ check_PROGRAMS += tests/test_meta
 TESTS += tests/test_meta
 tests_test_meta_SOURCES = tests/test_meta.c
 tests_test_meta_LDADD = $(TEST_LIBS) $(PNG_LIBS) $(EXIF_LIBS) $(JPEG_LIBS)
-EXTRA_DIST += docs/METADATA.md docs/img/meta_example.png scripts/prepare-data.sh data
+EXTRA_DIST += docs/METADATA.md docs/img/meta_example.png docs/img/meta_channels.png scripts/prepare-data.sh data
