@@ -9,6 +9,7 @@
 
 static const cli_command commands[] = {
     /* Keep sorted; one entry per src/cli/cmd_NAME.c. */
+    {"analyze", cmd_analyze, "compare a plain and a cipher image: NPCR, UACI, entropy, correlation, MSE, PSNR"},
     {"decrypt", cmd_decrypt, "restore images from cipher images and their envelopes"},
     {"encrypt", cmd_encrypt, "encrypt images; write cipher PNGs and key envelopes"},
     {"inspect", cmd_inspect, "print a key envelope's header"},
