@@ -15,13 +15,26 @@
 
 #define STREAM_BYTES 125000   /* 10^6 bits */
 
+/* P(fewer than lo·n of n streams pass at α = 0.01), the chance that one slot
+ * falls below the §4.2 range when the generator is ideal. */
+static double slot_failure_probability(size_t n, double lo)
+{
+    double q = 0;
+    for (size_t pass = 0; pass <= n; pass++) {
+        if ((double)pass / n >= lo) continue;
+        double logc = lgamma(n + 1.0) - lgamma(pass + 1.0) - lgamma(n - pass + 1.0);
+        q += exp(logc + pass * log(0.99) + (n - pass) * log(0.01));
+    }
+    return q;
+}
+
 void repro_nist(const repro_config *c, repro_variant *v)
 {
     static const char *const cols[] = {"map", "test", "P-values per stream", "streams",
-                                       "lowest proportion passing", "acceptable range", "lowest uniformity P",
-                                       "verdict"};
+                                       "lowest proportion passing", "acceptable range", "slots below range",
+                                       "lowest uniformity P", "verdict"};
     table t;
-    if (table_open(&t, c->out, "table8_nist", "NIST SP 800-22 rev. 1a on the keystreams", cols, 8)) exit(1);
+    if (table_open(&t, c->out, "table8_nist", "NIST SP 800-22 rev. 1a on the keystreams", cols, 9)) exit(1);
     int M = c->nist_streams;
     nist_report *rep = malloc((size_t)M * sizeof *rep);
     uint8_t *z = malloc(STREAM_BYTES);
@@ -51,8 +64,13 @@ void repro_nist(const repro_config *c, repro_variant *v)
             size_t slots = 0;
             for (int s = 0; s < M; s++)
                 if (rep[s].status[test] == MC_OK && rep[s].result[test].np > slots) slots = rep[s].result[test].np;
-            double worst = 1, lo = 0, hi = 1, unif = 1;
-            size_t count = 0;
+            /* One P-value slot fails when its proportion of passing streams is
+             * below the §4.2 range; under H0 that happens with probability q
+             * (exact binomial). Tests with many slots (148 templates) always
+             * have a few failing slots, so the verdict compares the number of
+             * failing slots with its binomial expectation n·q + 3·sd. */
+            double worst = 1, lo = 0, hi = 1, unif = 1, q = 0;
+            size_t count = 0, failing = 0;
             for (size_t k = 0; k < slots; k++) {
                 size_t n = 0;
                 for (int s = 0; s < M; s++)
@@ -60,13 +78,17 @@ void repro_nist(const repro_config *c, repro_variant *v)
                 nist_summary sm;
                 nist_summarize(pv, n, 0.01, &sm);
                 count = n;
+                failing += sm.proportion < sm.lo;
                 if (sm.proportion < worst) worst = sm.proportion, lo = sm.lo, hi = sm.hi;
                 if (sm.uniformity < unif) unif = sm.uniformity;
+                q = slot_failure_probability(n, sm.lo);
             }
-            const char *verdict = !count ? "not applicable" : worst >= lo ? "pass" : "FAIL";
+            double allowed = slots * q + 3 * sqrt(slots * q * (1 - q));
+            const char *verdict = !count ? "not applicable" : failing <= allowed ? "pass" : "FAIL";
             const char *row[] = {m ? "Lorenz" : "Logistic", nist_test_name((nist_test)test), cell("%zu", slots),
                                  cell("%zu", count), count ? cell("%.4f", worst) : "-",
                                  count ? cell("[%.4f, %.4f]", lo, hi) : "-",
+                                 count ? cell("%zu (%.1f expected)", failing, slots * q) : "-",
                                  count ? cell("%.4f", unif) : "-", verdict};
             table_row(&t, row);
         }
@@ -74,8 +96,9 @@ void repro_nist(const repro_config *c, repro_variant *v)
     char note[1024];
     snprintf(note, sizeof note,
              "%d streams of 10^6 bits per map (one per synthetic metadata record), parameters from the ResNet-18 "
-             "key network. A test passes when its lowest proportion over its P-value slots lies in the §4.2 range; "
-             "the uniformity P-value needs at least 55 streams to mean much (quick mode uses fewer). "
+             "key network. A P-value slot fails when its proportion of passing streams is below the §4.2 range; "
+             "a test with many P-value slots (148 templates) passes when the number of failing slots is within three "
+             "standard deviations of its binomial expectation; the uniformity P-value needs at least 55 streams to mean much (quick mode uses fewer). "
              "The paper's \"NIST\" figure, an entropy of 7.9864 bits, is a byte entropy, not an SP 800-22 result: "
              "%s.", M, entropy_note);
     table_close(&t, note);
