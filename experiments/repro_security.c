@@ -89,8 +89,12 @@ static void key_sensitivity(const repro_config *c, repro_variant *v, const repro
     }
     table_close(&t, "C is the cipher image under the network's parameters, C' the cipher under the changed key, "
                     "D' the original cipher decrypted with the changed key. An ideal cipher gives NPCR ≈ 99.61 % "
-                    "and UACI ≈ 33.46 % in every row. 'identical key' means the change did not change the "
-                    "parameters at all: the network maps both metadata to the same float outputs.");
+                    "and UACI ≈ 33.46 % in every row. 'identical key' means the change did not change the key "
+                    "material at all: either 1e-15 is below half an ulp of the parameter (it is lost when added), "
+                    "or the first floating-point step rounds both values to the same state (where the map "
+                    "contracts, e.g. the logistic map near x = 1/2, neighbouring doubles merge). Such pairs are "
+                    "equivalent keys: sensitivity to arbitrarily small changes, as chaos-based papers claim, does "
+                    "not survive floating-point arithmetic for every parameter.");
 }
 
 /* The encryption oracle the attacker may query. */
