@@ -65,7 +65,8 @@ void keynet_teacher_unit(keynet_teacher t, chaos_map map, const meta_record *m, 
 static const double LOGI_X0_LO = 0.05, LOGI_X0_HI = 0.95;
 static const double LOR_LO[3] = {-15.0, -20.0, 5.0}, LOR_HI[3] = {15.0, 20.0, 40.0};
 
-static double clamp01(double v) { return v < 0 ? 0 : v > 1 ? 1 : v; }
+/* A network can output anything, NaN included: NaN goes to the middle. */
+static double clamp01(double v) { return v != v ? 0.5 : v < 0 ? 0 : v > 1 ? 1 : v; }
 
 mc_err keynet_unit_params(chaos_map map, const double *u, chaos_params *p)
 {

@@ -1,0 +1,207 @@
+/* keynet: the teacher mappings, the map into the chaotic ranges, and training
+ * the key network: loss goes down, reruns are bit-identical, the same
+ * metadata always gives the same parameters, one second changes them. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "keynet/train.h"
+#include "nn/safetensors.h"
+#include "util/file.h"
+
+static meta_record at(const char *dt)
+{
+    meta_record m;
+    cr_assert_eq(meta_parse_datetime(dt, &m), MC_OK);
+    return m;
+}
+
+Test(teacher, hash_is_deterministic_in_range_and_sensitive_to_one_second)
+{
+    meta_record a = at("2007:02:19 12:51:57"), b = at("2007:02:19 12:51:58");
+    for (int map = CHAOS_LOGISTIC; map <= CHAOS_LORENZ; map++) {
+        double u1[3], u2[3], v[3];
+        keynet_teacher_unit(KEYNET_TEACHER_HASH, (chaos_map)map, &a, u1);
+        keynet_teacher_unit(KEYNET_TEACHER_HASH, (chaos_map)map, &a, u2);
+        keynet_teacher_unit(KEYNET_TEACHER_HASH, (chaos_map)map, &b, v);
+        for (int i = 0; i < keynet_outputs((chaos_map)map); i++) {
+            cr_assert(u1[i] > 0 && u1[i] < 1);
+            cr_assert_eq(memcmp(&u1[i], &u2[i], sizeof(double)), 0);
+            cr_assert_neq(u1[i], v[i], "one second must change output %d", i);
+        }
+    }
+    /* Domain separation: the two maps see different targets for one record. */
+    double l[3], z[3];
+    keynet_teacher_unit(KEYNET_TEACHER_HASH, CHAOS_LOGISTIC, &a, l);
+    keynet_teacher_unit(KEYNET_TEACHER_HASH, CHAOS_LORENZ, &a, z);
+    cr_assert_neq(l[0], z[0]);
+}
+
+Test(teacher, smooth_is_the_documented_calendar_fractions)
+{
+    /* docs/KEYGEN.md §2: 0.02 + 0.96·f with f = seconds/86400, (doy−1)/366. */
+    meta_record m = at("2000:03:01 06:00:00");   /* leap year: day 61 */
+    double u[3];
+    keynet_teacher_unit(KEYNET_TEACHER_SMOOTH, CHAOS_LORENZ, &m, u);
+    cr_assert_float_eq(u[0], 0.02 + 0.96 * 0.25, 1e-15);
+    cr_assert_float_eq(u[1], 0.02 + 0.96 * 60.0 / 366.0, 1e-15);
+    cr_assert_float_eq(u[2], 0.02 + 0.96 * 100.0 / 200.0, 1e-15);
+}
+
+Test(teacher, every_network_output_maps_to_valid_parameters)
+{
+    static const double probe[] = {-1e30, -1, 0, 1e-300, 0.25, 0.5, 0.77, 1 - 1e-16, 1, 2, 1e30, NAN, INFINITY};
+    size_t n = sizeof probe / sizeof *probe;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++) {
+            double u[3] = {probe[i], probe[j], probe[(i + j) % n]};
+            for (int map = CHAOS_LOGISTIC; map <= CHAOS_LORENZ; map++) {
+                chaos_params p;
+                cr_assert_eq(keynet_unit_params((chaos_map)map, u, &p), MC_OK, "u = %g, %g", u[0], u[1]);
+                cr_assert_eq(chaos_validate(&p), MC_OK);
+            }
+        }
+    /* r = 3.83 lies in the period-3 window, outside the band: the walk
+     * starts inside the band, so a raw r is never used. */
+    double u[2] = {0.5, 0.5};
+    chaos_params p;
+    cr_assert_eq(keynet_unit_params(CHAOS_LOGISTIC, u, &p), MC_OK);
+    cr_assert(p.v[0] >= CHAOS_R_MIN && p.v[0] < CHAOS_R_MAX);
+}
+
+Test(train, synthetic_records_are_valid_and_reproducible)
+{
+    for (uint64_t i = 0; i < 2000; i++) {
+        meta_record a, b;
+        keynet_synthetic_record(42, i, &a);
+        keynet_synthetic_record(42, i, &b);
+        cr_assert_eq(meta_validate(&a), MC_OK, "record %llu", (unsigned long long)i);
+        cr_assert(a.year >= 1990 && a.year <= 2030);
+        cr_assert_eq(memcmp(&a, &b, sizeof a), 0);
+    }
+}
+
+static keynet_train_cfg tiny(nn_arch arch, chaos_map map, keynet_teacher t)
+{
+    keynet_train_cfg c;
+    keynet_train_defaults(&c);
+    c.arch = arch;
+    c.map = map;
+    c.teacher = t;
+    c.size = 32;
+    c.epochs = 4;
+    c.batch = 8;
+    c.samples = 40;
+    c.val_frac = 0.2;
+    c.seed = 7;
+    return c;
+}
+
+static char dir[64];
+static void mkdir_tmp(void)
+{
+    strcpy(dir, "/tmp/mc_keynet_XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+}
+static void rm_tmp(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+/* Loss of epoch e from the CSV (columns epoch,train_loss,val_loss,...). */
+static void losses(const char *csv, double *train, double *val, int n)
+{
+    FILE *f = fopen(csv, "r");
+    cr_assert_not_null(f);
+    char line[256];
+    cr_assert_not_null(fgets(line, sizeof line, f));
+    for (int i = 0; i < n; i++) {
+        cr_assert_not_null(fgets(line, sizeof line, f), "loss curve has fewer than %d epochs", n);
+        int ep;
+        cr_assert_eq(sscanf(line, "%d,%lf,%lf", &ep, &train[i], &val[i]), 3);
+        cr_assert_eq(ep, i + 1);
+    }
+    fclose(f);
+}
+
+Test(train, loss_goes_down_rerun_is_bit_identical_and_inference_is_stable, .init = mkdir_tmp, .fini = rm_tmp,
+     .timeout = 600)
+{
+    keynet_train_cfg c = tiny(NN_RESNET18, CHAOS_LOGISTIC, KEYNET_TEACHER_SMOOTH);
+    char m1[128], m2[128], csv[128];
+    snprintf(m1, sizeof m1, "%s/a.safetensors", dir);
+    snprintf(m2, sizeof m2, "%s/b.safetensors", dir);
+    snprintf(csv, sizeof csv, "%s/loss.csv", dir);
+    c.csv_path = csv;
+    keynet_progress fin;
+    cr_assert_eq(keynet_train(&c, NULL, 0, m1, 0, NULL, NULL, &fin), MC_OK, "%s", mc_errmsg(MC_E_ARG));
+    double tr[4], va[4];
+    losses(csv, tr, va, 4);
+    cr_assert_lt(tr[3], tr[0], "training loss did not decrease: %g → %g", tr[0], tr[3]);
+    /* The smooth teacher is learnable: the held-out loss falls too. */
+    cr_assert_lt(va[3], va[0], "validation loss did not decrease: %g → %g", va[0], va[3]);
+    /* A rerun with the same seed (and thread count) writes the same bytes. */
+    c.csv_path = NULL;
+    cr_assert_eq(keynet_train(&c, NULL, 0, m2, 0, NULL, NULL, &fin), MC_OK);
+    unsigned char *a, *b;
+    size_t na, nb;
+    cr_assert_eq(mc_read_file(m1, 1 << 28, &a, &na), MC_OK);
+    cr_assert_eq(mc_read_file(m2, 1 << 28, &b, &nb), MC_OK);
+    cr_assert(na == nb && memcmp(a, b, na) == 0, "two runs with one seed gave different weights");
+    free(a);
+    free(b);
+    /* The file says what it is, and gives the same parameters every time. */
+    keynet k1, k2;
+    cr_assert_eq(keynet_load(&k1, m1), MC_OK, "%s", mc_errmsg(MC_E_FORMAT));
+    cr_assert_eq(keynet_load(&k2, m1), MC_OK);
+    cr_assert_eq(k1.map, CHAOS_LOGISTIC);
+    cr_assert_eq(k1.size, 32);
+    cr_assert_eq(k1.teacher, KEYNET_TEACHER_SMOOTH);
+    meta_record r = at("2007:02:19 12:51:57"), later = at("2007:02:19 14:51:57");
+    chaos_params p1, p2, p3, p4;
+    cr_assert_eq(keynet_params(&k1, &r, &p1), MC_OK);
+    cr_assert_eq(keynet_params(&k1, &r, &p2), MC_OK);
+    cr_assert_eq(keynet_params(&k2, &r, &p3), MC_OK);
+    cr_assert_eq(memcmp(&p1, &p2, sizeof p1), 0);
+    cr_assert_eq(memcmp(&p1, &p3, sizeof p1), 0);
+    cr_assert_eq(chaos_validate(&p1), MC_OK);
+    cr_assert_eq(keynet_params(&k1, &later, &p4), MC_OK);
+    cr_assert_neq(memcmp(&p1, &p4, sizeof p1), 0, "two hours apart gave the same parameters");
+    keynet_free(&k1);
+    keynet_free(&k2);
+}
+
+Test(train, hash_teacher_does_not_generalise, .init = mkdir_tmp, .fini = rm_tmp, .timeout = 600)
+{
+    /* docs/KEYGEN.md §2: on held-out dates a network can approach a smooth
+     * target but not a hash, whose best constant guess has MSE 1/12 per output
+     * (the variance of a uniform variable). */
+    char m[128], csv[128];
+    snprintf(m, sizeof m, "%s/s.safetensors", dir);
+    snprintf(csv, sizeof csv, "%s/s.csv", dir);
+    keynet_train_cfg c = tiny(NN_MOBILENETV2, CHAOS_LOGISTIC, KEYNET_TEACHER_HASH);
+    c.samples = 64;
+    c.csv_path = csv;
+    cr_assert_eq(keynet_train(&c, NULL, 0, m, 0, NULL, NULL, NULL), MC_OK);
+    double tr[4], va[4];
+    losses(csv, tr, va, 4);
+    cr_assert_gt(va[3], 1.0 / 12 * 0.5, "a network cannot predict SHA-256 on unseen dates (val %g)", va[3]);
+}
+
+Test(keynet, a_plain_network_file_is_not_a_key_network, .init = mkdir_tmp, .fini = rm_tmp)
+{
+    nn_model *net;
+    cr_assert_eq(nn_model_new(&net, NN_MOBILENETV2, 2, 1), MC_OK);
+    char p[128];
+    snprintf(p, sizeof p, "%s/plain.safetensors", dir);
+    cr_assert_eq(nn_model_save(net, p, 0), MC_OK);
+    nn_model_free(net);
+    keynet k;
+    cr_assert_eq(keynet_load(&k, p), MC_E_FORMAT);
+    cr_assert_eq(keynet_load(&k, "/nonexistent.safetensors"), MC_E_IO);
+}
