@@ -64,30 +64,30 @@ mc_err aes_init(aes_ctx *c, const uint8_t *key, size_t keylen)
 }
 
 /* The bitsliced code always works on four blocks; a single block rides in lane 0. */
-void aes_encrypt_block(const aes_ctx *c, uint8_t out[16], const uint8_t in[16])
+static void bitsliced_one_block(const aes_ctx *c, uint8_t out[16], const uint8_t in[16],
+                                void (*four)(const aes_ctx *, uint8_t *, const uint8_t *))
 {
-    if (c->impl == AES_IMPL_AESNI) {
-        aes_ni_encrypt_block(c, out, in);
-        return;
-    }
     uint8_t buf[64] = {0};
     memcpy(buf, in, 16);
-    aes_ct_encrypt4(c, buf, buf);
+    four(c, buf, buf);
     memcpy(out, buf, 16);
     mc_wipe(buf, sizeof buf);
 }
 
+void aes_encrypt_block(const aes_ctx *c, uint8_t out[16], const uint8_t in[16])
+{
+    if (c->impl == AES_IMPL_AESNI)
+        aes_ni_encrypt_block(c, out, in);
+    else
+        bitsliced_one_block(c, out, in, aes_ct_encrypt4);
+}
+
 void aes_decrypt_block(const aes_ctx *c, uint8_t out[16], const uint8_t in[16])
 {
-    if (c->impl == AES_IMPL_AESNI) {
+    if (c->impl == AES_IMPL_AESNI)
         aes_ni_decrypt_block(c, out, in);
-        return;
-    }
-    uint8_t buf[64] = {0};
-    memcpy(buf, in, 16);
-    aes_ct_decrypt4(c, buf, buf);
-    memcpy(out, buf, 16);
-    mc_wipe(buf, sizeof buf);
+    else
+        bitsliced_one_block(c, out, in, aes_ct_decrypt4);
 }
 
 static uint32_t load_be32(const uint8_t *p)
