@@ -1,7 +1,6 @@
 /* See crypto_vectors.h. Deliberately strict: an odd number of hex digits, a stray
  * character or an unknown line shape fails the load, so a damaged vector file cannot
  * silently test less. */
-#define _GNU_SOURCE
 #include "crypto_vectors.h"
 
 #include <ctype.h>

@@ -63,31 +63,31 @@ mc_err aes_init(aes_ctx *c, const uint8_t *key, size_t keylen)
     return aes_init_impl(c, key, keylen, AES_IMPL_AUTO);
 }
 
-/* The bitsliced code always works on four blocks; a single block rides in lane 0. */
-void aes_encrypt_block(const aes_ctx *c, uint8_t out[16], const uint8_t in[16])
+/* The bitsliced code always works on eight blocks; a single block rides in the first. */
+static void bitsliced_one_block(const aes_ctx *c, uint8_t out[16], const uint8_t in[16],
+                                void (*four)(const aes_ctx *, uint8_t *, const uint8_t *))
 {
-    if (c->impl == AES_IMPL_AESNI) {
-        aes_ni_encrypt_block(c, out, in);
-        return;
-    }
-    uint8_t buf[64] = {0};
+    uint8_t buf[128] = {0};
     memcpy(buf, in, 16);
-    aes_ct_encrypt4(c, buf, buf);
+    four(c, buf, buf);
     memcpy(out, buf, 16);
     mc_wipe(buf, sizeof buf);
 }
 
+void aes_encrypt_block(const aes_ctx *c, uint8_t out[16], const uint8_t in[16])
+{
+    if (c->impl == AES_IMPL_AESNI)
+        aes_ni_encrypt_block(c, out, in);
+    else
+        bitsliced_one_block(c, out, in, aes_ct_encrypt8);
+}
+
 void aes_decrypt_block(const aes_ctx *c, uint8_t out[16], const uint8_t in[16])
 {
-    if (c->impl == AES_IMPL_AESNI) {
+    if (c->impl == AES_IMPL_AESNI)
         aes_ni_decrypt_block(c, out, in);
-        return;
-    }
-    uint8_t buf[64] = {0};
-    memcpy(buf, in, 16);
-    aes_ct_decrypt4(c, buf, buf);
-    memcpy(out, buf, 16);
-    mc_wipe(buf, sizeof buf);
+    else
+        bitsliced_one_block(c, out, in, aes_ct_decrypt8);
 }
 
 static uint32_t load_be32(const uint8_t *p)
@@ -104,7 +104,7 @@ static void store_be32(uint8_t *p, uint32_t v)
 }
 
 /* Counter block i is ctr with its last word replaced by (n + i) mod 2^32: the inc32
- * function of SP 800-38D §6.2 applied i times. Four blocks per bitsliced call. */
+ * function of SP 800-38D §6.2 applied i times. Eight blocks per bitsliced call. */
 void aes_ctr_xor(const aes_ctx *c, uint8_t ctr[16], uint8_t *out, const uint8_t *in, size_t len)
 {
     if (c->impl == AES_IMPL_AESNI) {
@@ -112,14 +112,14 @@ void aes_ctr_xor(const aes_ctx *c, uint8_t ctr[16], uint8_t *out, const uint8_t 
         return;
     }
     uint32_t n = load_be32(ctr + 12);
-    uint8_t ks[64];
+    uint8_t ks[128];
     while (len > 0) {
-        for (int k = 0; k < 4; k++) {
+        for (int k = 0; k < 8; k++) {
             memcpy(ks + 16 * k, ctr, 12);
             store_be32(ks + 16 * k + 12, n + (uint32_t)k);
         }
-        aes_ct_encrypt4(c, ks, ks);
-        size_t take = len < 64 ? len : 64;
+        aes_ct_encrypt8(c, ks, ks);
+        size_t take = len < sizeof ks ? len : sizeof ks;
         for (size_t i = 0; i < take; i++) out[i] = in[i] ^ ks[i];
         n += (uint32_t)((take + 15) / 16);
         out += take;

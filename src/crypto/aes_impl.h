@@ -10,11 +10,11 @@
  * with SubWord supplied by the implementation (both are constant time). */
 void aes_key_expansion(uint32_t *w, const uint8_t *key, int nk, uint32_t (*sub_word)(uint32_t));
 
-/* Bitsliced (aes_ct.c). Four blocks at a time: in and out hold 4 x 16 bytes. */
+/* Bitsliced (aes_ct.c). Eight blocks at a time: in and out hold 8 x 16 bytes. */
 uint32_t aes_ct_sub_word(uint32_t w);
 void aes_ct_prepare(aes_ctx *c); /* c->rk and c->nr set; fills c->k.bs */
-void aes_ct_encrypt4(const aes_ctx *c, uint8_t out[64], const uint8_t in[64]);
-void aes_ct_decrypt4(const aes_ctx *c, uint8_t out[64], const uint8_t in[64]);
+void aes_ct_encrypt8(const aes_ctx *c, uint8_t out[128], const uint8_t in[128]);
+void aes_ct_decrypt8(const aes_ctx *c, uint8_t out[128], const uint8_t in[128]);
 
 /* AES-NI (aes_ni.c); callers check cpu_get().aesni first. */
 uint32_t aes_ni_sub_word(uint32_t w);
