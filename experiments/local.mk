@@ -14,3 +14,12 @@ reproduce-full: experiments/reproduce$(EXEEXT) medchaos$(EXEEXT)
 	./experiments/reproduce --full --data $(top_srcdir)/data/prepared --out results-full
 
 .PHONY: reproduce reproduce-full
+
+# Tests of the experiment code itself: metric validation and the attack.
+check_PROGRAMS += tests/test_validation tests/test_attack
+TESTS += tests/test_validation tests/test_attack
+tests_test_validation_SOURCES = tests/test_validation.c
+tests_test_validation_LDADD = $(TEST_LIBS)
+tests_test_attack_SOURCES = tests/test_attack.c experiments/attacks/cpa.c
+tests_test_attack_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/experiments
+tests_test_attack_LDADD = $(TEST_LIBS)
