@@ -277,6 +277,9 @@ def net_case(arch, H, W):
             out["run:" + name] = samples(b)
     import copy
     m_sgd, m_adam = copy.deepcopy(model), copy.deepcopy(model)
+    for m2 in (m_sgd, m_adam):  # deepcopy drops .grad
+        for p2, p in zip(m2.parameters(), model.parameters()):
+            p2.grad = p.grad.clone()
     torch.optim.SGD(m_sgd.parameters(), lr=0.01, momentum=0.9, weight_decay=1e-4).step()
     torch.optim.Adam(m_adam.parameters(), lr=1e-3, weight_decay=1e-4).step()
     for name, p in m_sgd.named_parameters():

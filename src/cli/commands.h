@@ -10,4 +10,5 @@ typedef struct {
 } cli_command;
 
 /* One line per command; keep sorted by name. */
+int cmd_nn(int, char **);
 #endif

@@ -9,6 +9,7 @@
 
 static const cli_command commands[] = {
     /* Keep sorted; one entry per src/cli/cmd_NAME.c. */
+    {"nn", cmd_nn, "run ResNet-18 / MobileNetV2 on a batch (nn forward)"},
     {NULL, NULL, NULL},
 };
 

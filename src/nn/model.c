@@ -237,6 +237,13 @@ const char *nn_model_tensor_name(const nn_model *m, int i)
     return i >= 0 && i < m->nt ? m->t[i].name : NULL;
 }
 
+int nn_model_tensor_shape(const nn_model *m, int i, int64_t shape[4])
+{
+    if (i < 0 || i >= m->nt) return -1;
+    for (int d = 0; d < 4; d++) shape[d] = d < m->t[i].ndim ? m->t[i].shape[d] : 1;
+    return m->t[i].ndim;
+}
+
 mc_err nn_model_tensor(nn_model *m, const char *name, float **data, float **grad, size_t *n)
 {
     const int i = nn_model_find(m, name);

@@ -50,7 +50,9 @@ void nn_model_set_dropout(nn_model *m, float p);
  * tools: its float data, gradient (NULL for buffers) and element count.
  * Returns MC_E_ARG when the name is unknown or names num_batches_tracked. */
 mc_err nn_model_tensor(nn_model *m, const char *name, float **data, float **grad, size_t *n);
-/* The i-th tensor's state_dict name in torchvision's order, NULL past the end. */
+/* The i-th tensor's state_dict name in torchvision's order, NULL past the end;
+ * nn_model_tensor_shape gives its rank (0 for num_batches_tracked) and shape. */
 const char *nn_model_tensor_name(const nn_model *m, int i);
+int nn_model_tensor_shape(const nn_model *m, int i, int64_t shape[4]);
 
 #endif
