@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages medchaos needs that are not yet installed.
-# Usage: scripts/deps.sh [--paper] [--torch] [--mpi]
+# Usage: scripts/deps.sh [--paper] [--torch] [--mpi] [--fuzz]
 #   --paper  TeX Live for `make paper`     --torch  PyTorch for regenerating test fixtures and NN benchmarks
-#   --mpi    Open MPI for --with-mpi
+#   --mpi    Open MPI for --with-mpi    --fuzz   clang and its libFuzzer runtime for `make fuzz-io`
 set -euo pipefail
 pkgs=(build-essential autoconf automake libtool pkg-config
       libopenblas-dev libpng-dev libgmp-dev libjpeg62-turbo-dev libexif-dev libcriterion-dev
@@ -10,8 +10,9 @@ pkgs=(build-essential autoconf automake libtool pkg-config
 for a in "$@"; do
   case "$a" in
     --paper) pkgs+=(texlive-latex-base texlive-latex-recommended texlive-latex-extra latexmk) ;;
-    --torch) pkgs+=(python3-torch python3-torchvision python3-safetensors) ;;
+    --torch) pkgs+=(python3-torch python3-torchvision) ;;
     --mpi)   pkgs+=(libopenmpi-dev openmpi-bin) ;;
+    --fuzz)  pkgs+=(clang libclang-rt-14-dev) ;;
     *) echo "deps.sh: unknown option $a" >&2; exit 2 ;;
   esac
 done
