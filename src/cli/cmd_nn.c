@@ -15,10 +15,11 @@ static void usage(FILE *out)
             "usage: medchaos nn forward --arch resnet18|mobilenetv2 --weights W.safetensors\n"
             "                           --input X.npy --output Y.npy [--train] [--force]\n"
             "\n"
-            "One forward pass of a batch X of shape (B,3,H,W), float32, H and W >= 32,\n"
-            "writing the network's outputs Y of shape (B,K) as float32 .npy. K comes from\n"
-            "the weights (fc.weight or classifier.1.weight); --arch must name the\n"
-            "network the weights belong to. Evaluation mode (running statistics) unless\n"
+            "One forward pass of a batch X of shape (B,3,H,W), float32 (224x224 in the\n"
+            "paper; at least 32x32 advised), writing the network's outputs Y of shape\n"
+            "(B,K) as float32 .npy. K comes from the weights (fc.weight or\n"
+            "classifier.1.weight); --arch must name the network the weights belong to.\n"
+            "Evaluation mode (running statistics) unless\n"
             "--train (batch statistics, as PyTorch's model.train()). An existing output\n"
             "is replaced only with --force.\n");
 }
@@ -72,9 +73,9 @@ static int forward(int argc, char **argv)
         nn_model_free(m);
         return cli_fail(input, e);
     }
-    if (ndim != 4 || shape[1] != 3 || shape[0] < 1 || shape[2] < 32 || shape[3] < 32 ||
+    if (ndim != 4 || shape[1] != 3 || shape[0] < 1 || shape[2] < 1 || shape[3] < 1 ||
         shape[0] > 65536 || shape[2] > 16384 || shape[3] > 16384) {
-        e = mc_fail(MC_E_FORMAT, "expected a (B,3,H,W) array with H, W >= 32, got %d dimensions "
+        e = mc_fail(MC_E_FORMAT, "expected a (B,3,H,W) image batch, got %d dimensions "
                                  "(%lld, %lld, ...)", ndim, (long long)(ndim > 0 ? shape[0] : 0),
                     (long long)(ndim > 1 ? shape[1] : 0));
         free(x), nn_model_free(m);

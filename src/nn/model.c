@@ -308,7 +308,7 @@ static mc_err plan(nn_model *m, int B, int H, int W, int train)
             break;
         }
         if (Ho < 1 || Wo < 1)
-            return mc_fail(MC_E_ARG, "input %dx%d too small for %s (needs at least 32x32)", H, W,
+            return mc_fail(MC_E_ARG, "input %dx%d too small for %s", H, W,
                            nn_arch_name(m->arch));
         if (op->y != op->x) {
             y->H = Ho, y->W = Wo, y->off = off;

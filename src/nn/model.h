@@ -31,7 +31,8 @@ int nn_model_outputs(const nn_model *m);
 const char *nn_arch_name(nn_arch a);   /* "resnet18", "mobilenetv2" */
 size_t nn_model_num_params(const nn_model *m);
 
-/* in: (B,3,H,W) float32, H and W ≥ 32; out: (B,K). train = 1 uses batch
+/* in: (B,3,H,W) float32, any H, W ≥ 1 (as torchvision; the paper uses 224,
+ * and ≥ 32 keeps every stage above 1×1); out: (B,K). train = 1 uses batch
  * statistics, updates the running statistics and draws dropout masks (as
  * model.train() in PyTorch); train = 0 is model.eval(). Work memory is planned
  * once per (B,H,W,train) and reused: a step allocates nothing. */
