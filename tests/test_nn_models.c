@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "nn/model.h"
+#include "nn/npy.h"
 #include "nn_fixture.h"
 
 /* The weight formula of gen_nn_fixtures.py (formula, weight_formula): an
@@ -372,5 +373,40 @@ Test(training, resnet18_learns_mean_colour_like_torch, .timeout = 120)
     cr_expect(ours_end < first / 4, "loss fell from %.4f to %.4f only", first, ours_end);
     cr_expect(ours_end <= 2 * torch_end + 0.01, "ours %.4f vs torch %.4f", ours_end, torch_end);
     nn_model_free(m);
+    nn_st_free(&f);
+}
+
+/* medchaos nn forward: the torch-written MobileNetV2 weights and the fixture's
+ * input give PyTorch's eval-mode output; a wrong --arch is refused without output. */
+Test(cli, nn_forward_matches_torch_and_checks_arch, .timeout = 60)
+{
+    const char *build = getenv("MC_BUILDDIR");
+    if (!build) build = ".";
+    nn_tensor_file f;
+    fx_open(&f, "mobilenetv2_case.safetensors");
+    const nn_named_tensor *x = nn_st_find(&f, "x");
+    char in[] = "/tmp/nn_cli_in_XXXXXX", out[64], cmd[8192];
+    const int fd = mkstemp(in);
+    cr_assert(fd >= 0);
+    close(fd);
+    snprintf(out, sizeof out, "%s.out.npy", in);
+    cr_assert_eq(nn_npy_save(in, x->data, 4, x->shape, 1), MC_OK);
+    char weights[4096];
+    snprintf(weights, sizeof weights, "%s", fx_path("mobilenetv2_weights.safetensors"));
+    snprintf(cmd, sizeof cmd, "%s/medchaos nn forward --arch resnet18 --weights %s --input %s --output %s 2>/dev/null",
+             build, weights, in, out);
+    cr_expect_neq(system(cmd), 0, "resnet18 weights expected, mobilenetv2 given");
+    cr_expect_neq(access(out, F_OK), 0, "no output after a refusal");
+    snprintf(cmd, sizeof cmd, "%s/medchaos nn forward --arch mobilenetv2 --weights %s --input %s --output %s",
+             build, weights, in, out);
+    cr_assert_eq(system(cmd), 0, "%s", cmd);
+    float *y;
+    int nd;
+    int64_t shape[8];
+    cr_assert_eq(nn_npy_load(out, &y, &nd, shape), MC_OK);
+    cr_expect(nd == 2 && shape[0] == 2 && shape[1] == 3);
+    fx_expect_close("medchaos nn forward (eval)", y, fx_f32(&f, "y_eval", NULL), 6, 1e-4);
+    free(y);
+    unlink(in), unlink(out);
     nn_st_free(&f);
 }
