@@ -3,13 +3,18 @@
  * backward, SGD momentum update), at 224×224 batch 8 and 64×64 batch 32, and the
  * peak resident memory; beside PyTorch measured in the same run by
  * bench/torch_peer.py (when /usr/bin/python3 has torch), as ratios.
- * Usage: bench_nn [THREADS] [quick]   (quick: one shape, one repetition) */
+ * Usage: bench_nn [THREADS] [quick]   (quick: one shape, one repetition)
+ * Unless OMP_WAIT_POLICY is set, the program re-executes itself with it set to
+ * passive (for the peer too): on a shared machine, OpenMP threads spinning
+ * between parallel loops steal the cores OpenBLAS's own threads need (measured
+ * here: 2-4x slower steps with the default policy under load). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "nn/model.h"
 
@@ -88,6 +93,13 @@ static int peer(const char *srcdir, const char *threads, int quick, double fig[2
 int main(int argc, char **argv)
 {
     const char *threads = argc > 1 ? argv[1] : "2";
+    if (!getenv("OMP_WAIT_POLICY")) {
+        /* Thread counts and wait policy are read when the libraries load. */
+        setenv("OMP_WAIT_POLICY", "passive", 1);
+        setenv("OMP_NUM_THREADS", threads, 0);
+        setenv("OPENBLAS_NUM_THREADS", threads, 0);
+        execv("/proc/self/exe", argv);  /* on failure, carry on as we are */
+    }
     const int quick = argc > 2 && !strcmp(argv[2], "quick");
     const char *src = getenv("MC_SRCDIR");
     static const int shapes[2][2] = {{224, 8}, {64, 32}};

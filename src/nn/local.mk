@@ -28,3 +28,4 @@ bench_bench_nn_SOURCES = bench/bench_nn.c
 bench_bench_nn_LDADD = libmedchaos.la -lm
 EXTRA_DIST += bench/torch_peer.py
 medchaos_SOURCES += src/cli/cmd_nn.c
+EXTRA_DIST += src/nn/README.md
