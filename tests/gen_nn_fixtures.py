@@ -181,21 +181,19 @@ def optim_cases():
             p.grad = g.clone()
             opt.step()
         out[name] = p.detach()
-    # schedules: lr at every epoch of 10
-    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
-    sch = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=10, eta_min=0.001)
-    lrs = []
-    for _ in range(11):
-        lrs.append(opt.param_groups[0]["lr"])
-        opt.step(); sch.step()
-    out["cosine"] = torch.tensor(lrs)
-    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
-    sch = torch.optim.lr_scheduler.StepLR(opt, step_size=3, gamma=0.5)
-    lrs = []
-    for _ in range(11):
-        lrs.append(opt.param_groups[0]["lr"])
-        opt.step(); sch.step()
-    out["steplr"] = torch.tensor(lrs)
+    # schedules: the learning rate at epochs 0..10, from lr0 = 0.1
+    def lrs_of(make_schedule):
+        opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+        sch = make_schedule(opt)
+        lrs = []
+        for _ in range(11):
+            lrs.append(opt.param_groups[0]["lr"])
+            opt.step()
+            sch.step()
+        return torch.tensor(lrs)
+
+    out["cosine"] = lrs_of(lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, T_max=10, eta_min=0.001))
+    out["steplr"] = lrs_of(lambda o: torch.optim.lr_scheduler.StepLR(o, step_size=3, gamma=0.5))
     save("optim.safetensors", out)
 
 
@@ -277,6 +275,9 @@ def net_case(arch, H, W):
             out["run:" + name] = samples(b)
     import copy
     m_sgd, m_adam = copy.deepcopy(model), copy.deepcopy(model)
+    for m2 in (m_sgd, m_adam):  # deepcopy drops .grad
+        for p2, p in zip(m2.parameters(), model.parameters()):
+            p2.grad = p.grad.clone()
     torch.optim.SGD(m_sgd.parameters(), lr=0.01, momentum=0.9, weight_decay=1e-4).step()
     torch.optim.Adam(m_adam.parameters(), lr=1e-3, weight_decay=1e-4).step()
     for name, p in m_sgd.named_parameters():

@@ -1,11 +1,15 @@
 /* Fixture access and tolerant comparison for the nn tests (see nn_fixture.h). */
 #include "nn_fixture.h"
 
+#include <cblas.h>
 #include <criterion/criterion.h>
 #include <criterion/logging.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 const char *fx_path(const char *name)
 {
@@ -13,6 +17,18 @@ const char *fx_path(const char *name)
     const char *src = getenv("MC_SRCDIR");
     snprintf(path, sizeof path, "%s/tests/fixtures/nn/%s", src ? src : ".", name);
     return path;
+}
+
+/* One thread, set before Criterion forks its workers (OpenBLAS ignores the
+ * setting when made in a forked child): the comparisons with PyTorch's
+ * single-threaded fixtures are then reproducible, and shared build machines
+ * are not oversubscribed by spinning worker threads. */
+__attribute__((constructor)) static void fx_single_thread(void)
+{
+    openblas_set_num_threads(1);
+#ifdef _OPENMP
+    omp_set_num_threads(1);
+#endif
 }
 
 void fx_open(nn_tensor_file *f, const char *name)

@@ -6,7 +6,8 @@
 #include <stddef.h>
 #include "nn/safetensors.h"
 
-/* Load tests/fixtures/nn/NAME (asserting success). */
+/* Load tests/fixtures/nn/NAME (asserting success). Linking nn_fixture.c also
+ * limits OpenBLAS and OpenMP to one thread (see fx_single_thread). */
 void fx_open(nn_tensor_file *f, const char *name);
 /* The float tensor NAME (asserting it exists); *n gets its element count when n is set. */
 float *fx_f32(const nn_tensor_file *f, const char *name, size_t *n);

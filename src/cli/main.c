@@ -16,6 +16,7 @@ static const cli_command commands[] = {
     {"keygen", cmd_keygen, "write an RSA key pair (PKCS#8 / SubjectPublicKeyInfo PEM)"},
     {"meta", cmd_meta, "show, set or render an image's metadata"},
     {"nist", cmd_nist, "run the NIST SP 800-22 tests on a binary file"},
+    {"nn", cmd_nn, "run a network on a batch (PyTorch-compatible weights and tensors)"},
     {"params", cmd_params, "print the chaotic parameters an image would get"},
     {"train", cmd_train, "train the key network (metadata image to chaotic parameters)"},
     {NULL, NULL, NULL},

@@ -10,9 +10,9 @@ noinst_HEADERS += src/nn/model_impl.h
 check_PROGRAMS += tests/test_nn_layers tests/test_nn_models
 TESTS += tests/test_nn_layers tests/test_nn_models
 tests_test_nn_layers_SOURCES = tests/test_nn_layers.c tests/nn_fixture.c tests/nn_fixture.h
-tests_test_nn_layers_LDADD = $(TEST_LIBS)
+tests_test_nn_layers_LDADD = $(TEST_LIBS) $(OPENBLAS_LIBS)
 tests_test_nn_models_SOURCES = tests/test_nn_models.c tests/nn_fixture.c tests/nn_fixture.h
-tests_test_nn_models_LDADD = $(TEST_LIBS)
+tests_test_nn_models_LDADD = $(TEST_LIBS) $(OPENBLAS_LIBS)
 EXTRA_DIST += tests/gen_nn_fixtures.py tests/fixtures/nn/layer_avgpool.safetensors \
 	tests/fixtures/nn/layer_batchnorm.safetensors tests/fixtures/nn/layer_conv_1x1.safetensors \
 	tests/fixtures/nn/layer_conv_1x1s2.safetensors tests/fixtures/nn/layer_conv_grouped.safetensors \
@@ -23,3 +23,9 @@ EXTRA_DIST += tests/gen_nn_fixtures.py tests/fixtures/nn/layer_avgpool.safetenso
 	tests/fixtures/nn/layer_relu6.safetensors tests/fixtures/nn/optim.safetensors \
 	tests/fixtures/nn/resnet18_case.safetensors tests/fixtures/nn/mobilenetv2_case.safetensors \
 	tests/fixtures/nn/mobilenetv2_weights.safetensors tests/fixtures/nn/toy_training.safetensors
+bench_programs += bench/bench_nn
+bench_bench_nn_SOURCES = bench/bench_nn.c
+bench_bench_nn_LDADD = libmedchaos.la -lm
+EXTRA_DIST += bench/torch_peer.py
+medchaos_SOURCES += src/cli/cmd_nn.c
+EXTRA_DIST += src/nn/README.md

@@ -237,6 +237,13 @@ const char *nn_model_tensor_name(const nn_model *m, int i)
     return i >= 0 && i < m->nt ? m->t[i].name : NULL;
 }
 
+int nn_model_tensor_shape(const nn_model *m, int i, int64_t shape[4])
+{
+    if (i < 0 || i >= m->nt) return -1;
+    for (int d = 0; d < 4; d++) shape[d] = d < m->t[i].ndim ? m->t[i].shape[d] : 1;
+    return m->t[i].ndim;
+}
+
 mc_err nn_model_tensor(nn_model *m, const char *name, float **data, float **grad, size_t *n)
 {
     const int i = nn_model_find(m, name);
@@ -301,7 +308,7 @@ static mc_err plan(nn_model *m, int B, int H, int W, int train)
             break;
         }
         if (Ho < 1 || Wo < 1)
-            return mc_fail(MC_E_ARG, "input %dx%d too small for %s (needs at least 32x32)", H, W,
+            return mc_fail(MC_E_ARG, "input %dx%d too small for %s", H, W,
                            nn_arch_name(m->arch));
         if (op->y != op->x) {
             y->H = Ho, y->W = Wo, y->off = off;

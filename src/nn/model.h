@@ -33,7 +33,8 @@ int nn_model_outputs(const nn_model *m);
 const char *nn_arch_name(nn_arch a);   /* "resnet18", "mobilenetv2" */
 size_t nn_model_num_params(const nn_model *m);
 
-/* in: (B,3,H,W) float32, H and W ≥ 32; out: (B,K). train = 1 uses batch
+/* in: (B,3,H,W) float32, any H, W ≥ 1 (as torchvision; the paper uses 224,
+ * and ≥ 32 keeps every stage above 1×1); out: (B,K). train = 1 uses batch
  * statistics, updates the running statistics and draws dropout masks (as
  * model.train() in PyTorch); train = 0 is model.eval(). Work memory is planned
  * once per (B,H,W,train) and reused: a step allocates nothing. */
@@ -52,7 +53,9 @@ void nn_model_set_dropout(nn_model *m, float p);
  * tools: its float data, gradient (NULL for buffers) and element count.
  * Returns MC_E_ARG when the name is unknown or names num_batches_tracked. */
 mc_err nn_model_tensor(nn_model *m, const char *name, float **data, float **grad, size_t *n);
-/* The i-th tensor's state_dict name in torchvision's order, NULL past the end. */
+/* The i-th tensor's state_dict name in torchvision's order, NULL past the end;
+ * nn_model_tensor_shape gives its rank (0 for num_batches_tracked) and shape. */
 const char *nn_model_tensor_name(const nn_model *m, int i);
+int nn_model_tensor_shape(const nn_model *m, int i, int64_t shape[4]);
 
 #endif
