@@ -1,7 +1,8 @@
 # chaos module: sources, tests and benchmarks (included by the top Makefile.am).
 libmedchaos_la_SOURCES += src/chaos/logistic.c src/chaos/lorenz.c src/chaos/argsort.c \
 	src/chaos/keys.c src/chaos/validate.c src/chaos/cipher.c
-nobase_medchaosinc_HEADERS += src/chaos/chaos.h src/chaos/logistic.h src/chaos/lorenz.h \
+medchaos_chaos_incdir = $(includedir)/medchaos/chaos
+medchaos_chaos_inc_HEADERS = src/chaos/chaos.h src/chaos/logistic.h src/chaos/lorenz.h \
 	src/chaos/cipher.h
 
 check_PROGRAMS += tests/test_chaos tests/test_cipher
