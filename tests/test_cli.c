@@ -274,7 +274,7 @@ Test(cli, round_trip_with_each_of_the_four_key_networks)
                         out, k % 2 ? "--compact" : ""), 0, "variant %d", k);
         cr_assert_eq(mc("decrypt --key %s/a2048.pem %s -o %s", keys, out, dec), 0);
         same_pixels("p.png", dec);
-        char key[64];
+        char key[80];
         snprintf(key, sizeof key, "%s.key", out);
         cr_assert_eq(mc("inspect %s", key), 0);
         char cmd[512];
