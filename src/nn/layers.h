@@ -20,13 +20,18 @@ typedef struct {
     int Cout, K, stride, pad;  /* weight (Cout, Cin/groups, K, K) */
     int groups;
     int Ho, Wo;                /* output (B,Cout,Ho,Wo) */
+    int batch_cols;            /* images are batched into one GEMM until it has
+                                * this many columns (default 2048; 1 = one image
+                                * per GEMM, as tests use to exercise both paths) */
 } nn_conv_geom;
 
 /* Fill g; Ho = (H + 2·pad − K)/stride + 1 (floor), likewise Wo. */
 void nn_conv_geom_init(nn_conv_geom *g, int B, int Cin, int H, int W, int Cout, int K,
                        int stride, int pad, int groups);
-/* Floats of scratch (the im2col matrix of one group of one image); 0 for a
- * 1×1 stride-1 unpadded convolution, which reads its input directly. */
+/* Floats of scratch: the im2col matrix of one group of a chunk of images and,
+ * when several images share a GEMM, their gathered outputs; 0 for a 1×1
+ * stride-1 unpadded convolution done one image at a time (it reads its input
+ * directly). */
 size_t nn_conv_col_floats(const nn_conv_geom *g);
 void nn_conv2d_forward(float *out, const float *in, const float *w, const float *bias,
                        const nn_conv_geom *g, float *col);
