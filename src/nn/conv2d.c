@@ -16,7 +16,7 @@ void nn_conv_geom_init(nn_conv_geom *g, int B, int Cin, int H, int W, int Cout, 
     g->Cout = Cout, g->K = K, g->stride = stride, g->pad = pad, g->groups = groups;
     g->Ho = (H + 2 * pad - K) / stride + 1;
     g->Wo = (W + 2 * pad - K) / stride + 1;
-    g->batch_cols = 2048;
+    g->batch_cols = 8192;
 }
 
 static int is_pointwise(const nn_conv_geom *g)

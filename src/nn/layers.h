@@ -21,7 +21,7 @@ typedef struct {
     int groups;
     int Ho, Wo;                /* output (B,Cout,Ho,Wo) */
     int batch_cols;            /* images are batched into one GEMM until it has
-                                * this many columns (default 2048; 1 = one image
+                                * this many columns (default 8192; 1 = one image
                                 * per GEMM, as tests use to exercise both paths) */
 } nn_conv_geom;
 
