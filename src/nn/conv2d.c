@@ -24,6 +24,15 @@ static int is_pointwise(const nn_conv_geom *g)
     return g->K == 1 && g->stride == 1 && g->pad == 0;
 }
 
+void nn_conv_tap_range(int kw, const nn_conv_geom *g, int *lo, int *hi)
+{
+    const int s = g->stride, a = g->pad - kw, b = g->W + g->pad - kw;
+    *lo = a <= 0 ? 0 : (a + s - 1) / s;
+    *hi = b <= 0 ? 0 : (b + s - 1) / s;
+    if (*hi > g->Wo) *hi = g->Wo;
+    if (*lo > *hi) *lo = *hi;
+}
+
 /* Images per GEMM: enough for batch_cols columns, at most the batch. */
 static int chunk_images(const nn_conv_geom *g)
 {
@@ -53,6 +62,8 @@ static void im2col(float *col, size_t ld, const float *in, int Cg, const nn_conv
         const int c = r / (K * K), kh = (r / K) % K, kw = r % K;
         const float *x = in + (size_t)c * H * W;
         float *row = col + (size_t)r * ld;
+        int lo, hi;
+        nn_conv_tap_range(kw, g, &lo, &hi);  /* columns inside the row: no test per pixel */
         for (int oh = 0; oh < Ho; oh++) {
             const int ih = oh * s - p + kh;
             float *dst = row + (size_t)oh * Wo;
@@ -60,10 +71,13 @@ static void im2col(float *col, size_t ld, const float *in, int Cg, const nn_conv
                 memset(dst, 0, sizeof(float) * Wo);
                 continue;
             }
-            for (int ow = 0; ow < Wo; ow++) {
-                const int iw = ow * s - p + kw;
-                dst[ow] = (iw >= 0 && iw < W) ? x[(size_t)ih * W + iw] : 0.0f;
-            }
+            const float *xr = x + (size_t)ih * W;
+            for (int ow = 0; ow < lo; ow++) dst[ow] = 0.0f;
+            if (s == 1 && hi > lo)
+                memcpy(dst + lo, xr + lo - p + kw, sizeof(float) * (size_t)(hi - lo));
+            else if (s != 1)
+                for (int ow = lo; ow < hi; ow++) dst[ow] = xr[ow * s - p + kw];
+            for (int ow = hi; ow < Wo; ow++) dst[ow] = 0.0f;
         }
     }
 }
@@ -81,13 +95,14 @@ static void col2im_add(float *din, const float *col, size_t ld, int Cg, const nn
         for (int kh = 0; kh < K; kh++)
             for (int kw = 0; kw < K; kw++) {
                 const float *row = col + ((size_t)(c * K + kh) * K + kw) * ld;
+                int lo, hi;
+                nn_conv_tap_range(kw, g, &lo, &hi);
                 for (int oh = 0; oh < Ho; oh++) {
                     const int ih = oh * s - p + kh;
                     if (ih < 0 || ih >= H) continue;
-                    for (int ow = 0; ow < Wo; ow++) {
-                        const int iw = ow * s - p + kw;
-                        if (iw >= 0 && iw < W) x[(size_t)ih * W + iw] += row[(size_t)oh * Wo + ow];
-                    }
+                    float *xr = x + (size_t)ih * W;
+                    const float *src = row + (size_t)oh * Wo;
+                    for (int ow = lo; ow < hi; ow++) xr[ow * s - p + kw] += src[ow];
                 }
             }
     }

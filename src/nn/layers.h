@@ -37,6 +37,9 @@ void nn_conv2d_forward(float *out, const float *in, const float *w, const float 
                        const nn_conv_geom *g, float *col);
 void nn_conv2d_backward(float *din, float *dw, float *dbias, const float *dout,
                         const float *in, const float *w, const nn_conv_geom *g, float *col);
+/* The output columns [lo, hi) whose kernel tap kw lands inside the input row,
+ * 0 ≤ ow·stride − pad + kw < W (shared by the im2col and depthwise loops). */
+void nn_conv_tap_range(int kw, const nn_conv_geom *g, int *lo, int *hi);
 /* The textbook six-loop convolution, for tests only: the im2col path must agree. */
 void nn_conv2d_forward_naive(float *out, const float *in, const float *w, const float *bias,
                              const nn_conv_geom *g);
