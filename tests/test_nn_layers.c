@@ -349,8 +349,11 @@ static void fd_conv(int B, int Cin, int H, int W, int Cout, int K, int s, int p,
     C.col = zeros(nn_conv_col_floats(&C.g));
     fill(C.x, nx, &r, 1), fill(C.w, nw, &r, 0.5), fill(C.r, ny, &r, 1);
     if (C.b) fill(C.b, Cout, &r, 0.5);
-    float *dx = zeros(nx), *dwt = zeros(nw), *db = zeros(Cout);
+    float *dx = zeros(nx), *dwt = zeros(nw), *db = zeros(Cout), *yref = zeros(ny);
     conv_loss();
+    nn_conv2d_forward_naive(yref, C.x, C.w, C.b, &C.g);
+    fx_expect_close("conv forward vs naive loops", C.y, yref, ny, FWD_TOL);
+    free(yref);
     if (dw)
         nn_dwconv_backward(dx, dwt, C.r, C.x, C.w, &C.g);
     else
@@ -364,6 +367,9 @@ static void fd_conv(int B, int Cin, int H, int W, int Cout, int K, int s, int p,
 
 Test(finite_differences, conv2d_grouped_strided) { fd_conv(2, 4, 6, 7, 6, 3, 2, 1, 2, 2048); }
 Test(finite_differences, conv2d_grouped_strided_one_image_per_gemm) { fd_conv(2, 4, 6, 7, 6, 3, 2, 1, 2, 1); }
+/* batch 3 in GEMMs of 2 images: a full chunk then a partial one */
+Test(finite_differences, conv2d_partial_last_chunk) { fd_conv(3, 4, 6, 7, 6, 3, 2, 1, 1, 24); }
+Test(finite_differences, conv2d_pointwise_partial_last_chunk) { fd_conv(3, 3, 4, 5, 4, 1, 1, 0, 1, 40); }
 Test(finite_differences, conv2d_pointwise) { fd_conv(2, 3, 4, 5, 4, 1, 1, 0, 1, 2048); }
 Test(finite_differences, conv2d_pointwise_one_image_per_gemm) { fd_conv(2, 3, 4, 5, 4, 1, 1, 0, 1, 1); }
 Test(finite_differences, dwconv_stride2) { fd_conv(2, 3, 7, 6, 3, 3, 2, 1, 3, 2048); }
