@@ -5,4 +5,4 @@ medchaos_keynet_inc_HEADERS = src/keynet/keynet.h src/keynet/train.h
 check_PROGRAMS += tests/test_keynet
 TESTS += tests/test_keynet
 tests_test_keynet_SOURCES = tests/test_keynet.c
-tests_test_keynet_LDADD = $(TEST_LIBS)
+tests_test_keynet_LDADD = $(TEST_LIBS) $(OPENBLAS_LIBS)
