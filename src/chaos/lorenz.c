@@ -69,26 +69,30 @@ LORENZ_INLINE void lorenz_rk4(double s[3], const double prm[3], double h)
 
 void chaos_lorenz_rk4(double s[3], const double prm[3], double h) { lorenz_rk4(s, prm, h); }
 
+/* One later stage on the pair: a = s + c·k, b = d + c·m, then the slopes
+ * f(a) and J(a)·b into k' and m'. */
+LORENZ_INLINE void lorenz_tangent_stage(double kn[3], double mn[3], const double s[3], const double d[3],
+                                        double c, const double k[3], const double m[3],
+                                        const double prm[3])
+{
+    double a[3], b[3];
+    lorenz_axpy(a, s, c, k);
+    lorenz_axpy(b, d, c, m);
+    lorenz_field(kn, a, prm);
+    lorenz_jacobian_times(mn, a, b, prm);
+}
+
 /* The same four stages on the pair (s, d): each stage's tangent slope uses the
  * Jacobian at that stage's state, which is RK4 for the 6-dimensional system. */
 LORENZ_INLINE void lorenz_rk4_tangent(double s[3], double d[3], const double prm[3], double h)
 {
     const double h2 = 0.5 * h, h6 = h / 6.0;
-    double k1[3], k2[3], k3[3], k4[3], m1[3], m2[3], m3[3], m4[3], a[3], b[3];
+    double k1[3], k2[3], k3[3], k4[3], m1[3], m2[3], m3[3], m4[3];
     lorenz_field(k1, s, prm);
     lorenz_jacobian_times(m1, s, d, prm);
-    lorenz_axpy(a, s, h2, k1);
-    lorenz_axpy(b, d, h2, m1);
-    lorenz_field(k2, a, prm);
-    lorenz_jacobian_times(m2, a, b, prm);
-    lorenz_axpy(a, s, h2, k2);
-    lorenz_axpy(b, d, h2, m2);
-    lorenz_field(k3, a, prm);
-    lorenz_jacobian_times(m3, a, b, prm);
-    lorenz_axpy(a, s, h, k3);
-    lorenz_axpy(b, d, h, m3);
-    lorenz_field(k4, a, prm);
-    lorenz_jacobian_times(m4, a, b, prm);
+    lorenz_tangent_stage(k2, m2, s, d, h2, k1, m1, prm);
+    lorenz_tangent_stage(k3, m3, s, d, h2, k2, m2, prm);
+    lorenz_tangent_stage(k4, m4, s, d, h, k3, m3, prm);
     lorenz_combine(s, h6, k1, k2, k3, k4);
     lorenz_combine(d, h6, m1, m2, m3, m4);
 }
