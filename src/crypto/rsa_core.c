@@ -12,7 +12,11 @@
  * and look-ups in the small invert_limb / binvert_limb tables indexed by the top
  * 9 and low 8 bits of p or q. Cache-line granularity bounds that to a few bits of
  * each prime, far below what factoring with partial knowledge needs (about half);
- * avoiding it would mean exponentiating mod n without the CRT, 3-4 times slower. */
+ * avoiding it would mean exponentiating mod n without the CRT, 3-4 times slower.
+ * Cost: the two half-size mpn_sec_powm calls are 92% of a private operation
+ * (callgrind, RSA-2048), the fault check 3.5%, blinding and the rest under 5%;
+ * OpenSSL 3 is faster at 2048 bits on AVX-512 IFMA CPUs (its RSAZ code runs
+ * both halves at once in vector registers), about as fast as this without it. */
 #include "crypto/random.h"
 #include "crypto/rsa_impl.h"
 #include "util/secure.h"
