@@ -16,7 +16,8 @@
  * Cost: the two half-size mpn_sec_powm calls are 92% of a private operation
  * (callgrind, RSA-2048), the fault check 3.5%, blinding and the rest under 5%;
  * OpenSSL 3 is faster at 2048 bits on AVX-512 IFMA CPUs (its RSAZ code runs
- * both halves at once in vector registers), about as fast as this without it. */
+ * both halves at once in vector registers; with that path masked off by
+ * OPENSSL_ia32cap it does about 1560 signs/s here, within 20% of this code). */
 #include "crypto/random.h"
 #include "crypto/rsa_impl.h"
 #include "util/secure.h"
