@@ -287,3 +287,23 @@ Test(cli, round_trip_with_each_of_the_four_key_networks)
         cr_assert(!exists("x.png"));
     }
 }
+
+Test(cli, a_full_disk_is_an_io_error_and_leaves_nothing)
+{
+    /* A file-size limit makes every write past 8 KiB fail (EFBIG, with SIGXFSZ
+     * ignored), as a full disk does: exit 4 and no output, cipher or key. */
+    write_image("big.png", 300, 300, 3, 8);
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && bash -c \"trap '' XFSZ; ulimit -f 8; exec '%s' encrypt --teacher " DT
+             " --pubkey %s/a2048.pub.pem big.png -o c.png\" >out 2>err",
+             dir, bin, keys);
+    int st = system(cmd);
+    cr_assert(WIFEXITED(st));
+    cr_assert_eq(WEXITSTATUS(st), 4, "exit %d", WEXITSTATUS(st));
+    cr_assert(!exists("c.png") && !exists("c.png.key"));
+    snprintf(cmd, sizeof cmd, "ls -a '%s' | grep -q '^\\.[^.]'", dir);
+    cr_assert_neq(system(cmd), 0, "a temporary file was left behind");
+    snprintf(cmd, sizeof cmd, "grep -q 'c.png' '%s/err'", dir);
+    cr_assert_eq(system(cmd), 0, "the message must name the file");
+}
