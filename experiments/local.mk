@@ -9,9 +9,11 @@ experiments_reproduce_LDADD = libmedchaos.la -lm
 
 reproduce: experiments/reproduce$(EXEEXT) medchaos$(EXEEXT)
 	./experiments/reproduce --quick --data $(top_srcdir)/data/prepared --out results
+	$(SHELL) $(top_srcdir)/experiments/dieharder.sh ./medchaos results
 
 reproduce-full: experiments/reproduce$(EXEEXT) medchaos$(EXEEXT)
 	./experiments/reproduce --full --data $(top_srcdir)/data/prepared --out results-full
+	$(SHELL) $(top_srcdir)/experiments/dieharder.sh ./medchaos results-full
 
 .PHONY: reproduce reproduce-full
 
@@ -23,3 +25,4 @@ tests_test_validation_LDADD = $(TEST_LIBS)
 tests_test_attack_SOURCES = tests/test_attack.c experiments/attacks/cpa.c
 tests_test_attack_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/experiments
 tests_test_attack_LDADD = $(TEST_LIBS)
+EXTRA_DIST += experiments/dieharder.sh

@@ -32,7 +32,8 @@ static void usage(void)
            "  --streams M   number of sequences (default: all that fit)\n"
            "  --json        machine-readable output on stdout\n"
            "  --keystream MAP:PARAMS  test the cipher's keystream for these parameters instead of\n"
-           "                a file, e.g. logistic:3.99,0.3 or lorenz:1,1,20 (M streams of N bits, one orbit)\n");
+           "                a file, e.g. logistic:3.99,0.3 or lorenz:1,1,20 (M streams of N bits, one orbit)\n"
+           "  --write FILE  with --keystream: write the M×N keystream bits to FILE instead of testing\n");
 }
 
 /* Print s as a JSON string literal. */
@@ -98,7 +99,7 @@ int cmd_nist(int argc, char **argv)
         usage();
         return 0;
     }
-    const char *path = NULL, *keystream = NULL;
+    const char *path = NULL, *keystream = NULL, *write_to = NULL;
     size_t nbits = 1000000, streams = 0;
     int json = 0;
     for (int i = 1; i < argc; i++) {
@@ -110,6 +111,8 @@ int cmd_nist(int argc, char **argv)
             json = 1;
         } else if (!strcmp(argv[i], "--keystream") && i + 1 < argc) {
             keystream = argv[++i];
+        } else if (!strcmp(argv[i], "--write") && i + 1 < argc) {
+            write_to = argv[++i];
         } else if (argv[i][0] == '-' && argv[i][1]) {
             return cli_usage_error("nist", "unknown or incomplete option '%s'", argv[i]);
         } else if (!path) {
@@ -143,6 +146,12 @@ int cmd_nist(int argc, char **argv)
         if ((err = chaos_keys(&p, 1, 1, len, &xi, &yi, data))) {
             free(data);
             return cli_fail(keystream, err);
+        }
+        if (write_to) {
+            /* Raw keystream bytes for other batteries (dieharder -g 201 -f FILE). */
+            err = mc_write_file(write_to, data, len, 0644, 1);
+            free(data);
+            return err ? cli_fail(write_to, err) : 0;
         }
     } else if ((err = mc_read_file(path, NIST_FILE_MAX, &data, &len))) {
         return cli_fail(path, err);
