@@ -1,6 +1,8 @@
 /* See train.h. One epoch: shuffle (seeded by seed and epoch, so a resumed run
  * sees the same order), render each batch's metadata images, forward in
- * training mode, MSE against the teacher's targets, backward, optimiser step. */
+ * training mode, MSE against the teacher's targets, backward, optimiser step.
+ * A batch may be split into shards whose gradients are accumulated; with
+ * cfg->par the shards are spread over processes (src/mpi, docs/MPI.md). */
 #include "keynet/train.h"
 
 #include <math.h>
