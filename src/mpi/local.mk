@@ -1,7 +1,7 @@
 # mpi: medchaos-mpi, the encrypt/decrypt/train commands over MPI ranks (docs/MPI.md).
 # Built only with ./configure --with-mpi; MPI's flags reach these files alone,
 # never libmedchaos or medchaos. The commands themselves are src/cli's.
-EXTRA_DIST += docs/MPI.md scripts/slurm-example.sh
+EXTRA_DIST += docs/MPI.md scripts/slurm-example.sh bench/mpi.sh
 if WITH_MPI
 bin_PROGRAMS += medchaos-mpi
 medchaos_mpi_SOURCES = src/mpi/mpi_main.c src/mpi/mpi_gate.h src/mpi/mpi_batch.c src/mpi/mpi_train.c \
