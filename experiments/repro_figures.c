@@ -117,11 +117,11 @@ void repro_figures(const repro_config *c, repro_variant *v, const repro_image *i
         fprintf(gp, "unset multiplot\nset size nosquare\nset autoscale\n");
         if (tex)
             fprintf(tex, "\\begin{figure}[H]\\centering\n\\includegraphics[width=\\textwidth]{grid_%s.png}\\\\\n"
-                         "\\IfFileExists{%s/figures/hist_%s.png}{\\includegraphics[width=.49\\textwidth]{hist_%s.png}}{}\n"
-                         "\\IfFileExists{%s/figures/corr_%s.png}{\\includegraphics[width=.49\\textwidth]{corr_%s.png}}{}\n"
+                         "\\IfFileExists{\\RESULTS/figures/hist_%s.png}{\\includegraphics[width=.49\\textwidth]{hist_%s.png}}{}\n"
+                         "\\IfFileExists{\\RESULTS/figures/corr_%s.png}{\\includegraphics[width=.49\\textwidth]{corr_%s.png}}{}\n"
                          "\\caption{\\detokenize{%s}: plain, cipher (Logistic+ResNet-18) and decrypted; histograms; adjacent pairs.}\n"
                          "\\end{figure}\n",
-                    im[i].name, c->out, im[i].name, im[i].name, c->out, im[i].name, im[i].name, im[i].name);
+                    im[i].name, im[i].name, im[i].name, im[i].name, im[i].name, im[i].name);
         img_free(&C);
         img_free(&D);
     }

@@ -185,6 +185,7 @@ static void train_variants(const repro_config *c, repro_variant *v, const repro_
 int main(int argc, char **argv)
 {
     repro_config c = {.out = "results", .data = "data/prepared", .seed = 20240501};
+    setvbuf(stdout, NULL, _IOLBF, 0);   /* progress lines appear as they happen, also through make */
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--full")) c.full = 1;
         else if (!strcmp(argv[i], "--quick")) c.full = 0;

@@ -162,6 +162,9 @@ def main():
     write_orbit(outdir, "orbit_lorenz.txt", LORENZ, 8)
     write_keys(outdir, "keys_logistic.txt", LOGISTIC, 7, 5, 7 * 5 * 3)    # RGB, 8-bit
     write_keys(outdir, "keys_lorenz.txt", LORENZ, 5, 7, 5 * 7 * 2)        # gray, 16-bit: 70 bytes, not a multiple of 6
+    # 4205 steps after the transient: past the 4096 states the C code takes from
+    # its Lyapunov check, into the first chunk it integrates itself (src/chaos/keys.c).
+    write_keys(outdir, "keys_lorenz_long.txt", LORENZ, 3, 2, 6 * 4200 - 1)
     # The 4x3 worked example: 3 rows of 4 gray pixels, 8-bit and (as 16-bit big-endian) 16-bit.
     gray8 = bytes([10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120])
     gray16 = b"".join((1000 * (k + 1)).to_bytes(2, "big") for k in range(12))

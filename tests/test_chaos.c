@@ -74,6 +74,10 @@ static void check_keys(const char *file)
 
 Test(chaos_vectors, logistic_keys_match_python) { check_keys("keys_logistic.txt"); }
 Test(chaos_vectors, lorenz_keys_match_python_with_partial_last_step) { check_keys("keys_lorenz.txt"); }
+Test(chaos_vectors, lorenz_keys_match_python_past_the_check_steps)
+{
+    check_keys("keys_lorenz_long.txt");
+}
 Test(chaos_vectors, worked_example_keys_match_python)
 {
     check_keys("example_logistic.txt");

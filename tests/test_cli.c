@@ -14,6 +14,7 @@
 #include "crypto/random.h"
 #include "crypto/sha256.h"
 #include "image/io.h"
+#include "keynet/train.h"
 #include "pipeline/bytes.h"
 #include "pipeline/pipeline.h"
 #include "util/file.h"
@@ -248,4 +249,41 @@ Test(cli, openssl_unwraps_the_envelope_key)
     free(plain);
     free(key);
     free(env);
+}
+
+Test(cli, round_trip_with_each_of_the_four_key_networks)
+{
+    /* Tiny seeded networks stand in for trained ones: the command must read the
+     * architecture and map from the weights, record them in the envelope, and
+     * decrypt without the network. */
+    static const struct { nn_arch arch; chaos_map map; const char *name; } v[4] = {
+        {NN_RESNET18, CHAOS_LOGISTIC, "resnet18"}, {NN_MOBILENETV2, CHAOS_LOGISTIC, "mobilenetv2"},
+        {NN_RESNET18, CHAOS_LORENZ, "resnet18"},   {NN_MOBILENETV2, CHAOS_LORENZ, "mobilenetv2"}};
+    write_image("p.png", 33, 17, 3, 8);
+    for (int k = 0; k < 4; k++) {
+        nn_model *m;
+        char model[64], out[64], dec[64];
+        snprintf(model, sizeof model, "net%d.safetensors", k);
+        cr_assert_eq(nn_model_new(&m, v[k].arch, keynet_outputs(v[k].map), 11 + k), MC_OK);
+        cr_assert_eq(keynet_save(m, v[k].map, KEYNET_TEACHER_HASH, 32, 0, path(model), 0), MC_OK);
+        nn_model_free(m);
+        const char *map = v[k].map == CHAOS_LOGISTIC ? "logistic" : "lorenz";
+        snprintf(out, sizeof out, "c%d.png", k);
+        snprintf(dec, sizeof dec, "d%d.png", k);
+        cr_assert_eq(mc("encrypt --model %s --map %s " DT " --pubkey %s/a2048.pub.pem p.png -o %s %s", model, map, keys,
+                        out, k % 2 ? "--compact" : ""), 0, "variant %d", k);
+        cr_assert_eq(mc("decrypt --key %s/a2048.pem %s -o %s", keys, out, dec), 0);
+        same_pixels("p.png", dec);
+        char key[80];
+        snprintf(key, sizeof key, "%s.key", out);
+        cr_assert_eq(mc("inspect %s", key), 0);
+        char cmd[512];
+        snprintf(cmd, sizeof cmd, "grep -q 'model:      %s' '%s/out'", v[k].name, dir);
+        cr_assert_eq(system(cmd), 0, "inspect does not name the network %s", v[k].name);
+        cr_assert_eq(mc("params --model %s " DT " p.png", model), 0);
+        /* The wrong map for the network is refused (exit 14, inputs that do not belong together). */
+        cr_assert_eq(mc("encrypt --model %s --map %s " DT " --pubkey %s/a2048.pub.pem p.png -o x.png", model,
+                        v[k].map == CHAOS_LOGISTIC ? "lorenz" : "logistic", keys), 14);
+        cr_assert(!exists("x.png"));
+    }
 }

@@ -19,7 +19,7 @@ static float *zeros(size_t n) { return calloc(n ? n : 1, sizeof(float)); }
 
 /* ---------------------------------------------------------------- vs PyTorch */
 
-static void conv_case(const char *file)
+static void conv_case_cols(const char *file, int batch_cols)
 {
     nn_tensor_file f;
     fx_open(&f, file);
@@ -29,6 +29,8 @@ static void conv_case(const char *file)
     nn_conv_geom g;
     nn_conv_geom_init(&g, (int)x->shape[0], (int)x->shape[1], (int)x->shape[2], (int)x->shape[3],
                       (int)w->shape[0], K, s, p, groups);
+    g.batch_cols = batch_cols;
+    cr_log_info("%s, %s", file, batch_cols == 1 ? "one image per GEMM" : "images batched in one GEMM");
     const nn_named_tensor *bt = nn_st_find(&f, "b");
     const float *b = bt ? bt->data : NULL;
     size_t ny, nx = x->nbytes / 4, nw = w->nbytes / 4;
@@ -51,6 +53,13 @@ static void conv_case(const char *file)
     if (b) fx_expect_close("db", db, fx_f32(&f, "db", NULL), g.Cout, GRAD_TOL);
     free(y), free(y2), free(dx), free(dw), free(db), free(col);
     nn_st_free(&f);
+}
+
+/* Both GEMM layouts: one image per product, and the batch side by side. */
+static void conv_case(const char *file)
+{
+    conv_case_cols(file, 1);
+    conv_case_cols(file, 2048);
 }
 
 Test(conv2d, k3_stride2_pad1_bias_matches_torch) { conv_case("layer_conv_k3s2p1.safetensors"); }
@@ -326,11 +335,13 @@ static double conv_loss(void)
     return dot(C.y, C.r, (size_t)C.g.B * C.g.Cout * C.g.Ho * C.g.Wo);
 }
 
-static void fd_conv(int B, int Cin, int H, int W, int Cout, int K, int s, int p, int groups)
+static void fd_conv(int B, int Cin, int H, int W, int Cout, int K, int s, int p, int groups,
+                    int batch_cols)
 {
     nn_rng r;
     nn_rng_seed(&r, 1);
     nn_conv_geom_init(&C.g, B, Cin, H, W, Cout, K, s, p, groups);
+    C.g.batch_cols = batch_cols;
     const size_t nx = (size_t)B * Cin * H * W, nw = (size_t)Cout * (Cin / groups) * K * K;
     const size_t ny = (size_t)B * Cout * C.g.Ho * C.g.Wo;
     const int dw = groups == Cin && Cin == Cout && groups > 1;
@@ -338,8 +349,11 @@ static void fd_conv(int B, int Cin, int H, int W, int Cout, int K, int s, int p,
     C.col = zeros(nn_conv_col_floats(&C.g));
     fill(C.x, nx, &r, 1), fill(C.w, nw, &r, 0.5), fill(C.r, ny, &r, 1);
     if (C.b) fill(C.b, Cout, &r, 0.5);
-    float *dx = zeros(nx), *dwt = zeros(nw), *db = zeros(Cout);
+    float *dx = zeros(nx), *dwt = zeros(nw), *db = zeros(Cout), *yref = zeros(ny);
     conv_loss();
+    nn_conv2d_forward_naive(yref, C.x, C.w, C.b, &C.g);
+    fx_expect_close("conv forward vs naive loops", C.y, yref, ny, FWD_TOL);
+    free(yref);
     if (dw)
         nn_dwconv_backward(dx, dwt, C.r, C.x, C.w, &C.g);
     else
@@ -351,9 +365,14 @@ static void fd_conv(int B, int Cin, int H, int W, int Cout, int K, int s, int p,
     free(C.x), free(C.w), free(C.b), free(C.y), free(C.r), free(C.col), free(dx), free(dwt), free(db);
 }
 
-Test(finite_differences, conv2d_grouped_strided) { fd_conv(2, 4, 6, 7, 6, 3, 2, 1, 2); }
-Test(finite_differences, conv2d_pointwise) { fd_conv(2, 3, 4, 5, 4, 1, 1, 0, 1); }
-Test(finite_differences, dwconv_stride2) { fd_conv(2, 3, 7, 6, 3, 3, 2, 1, 3); }
+Test(finite_differences, conv2d_grouped_strided) { fd_conv(2, 4, 6, 7, 6, 3, 2, 1, 2, 2048); }
+Test(finite_differences, conv2d_grouped_strided_one_image_per_gemm) { fd_conv(2, 4, 6, 7, 6, 3, 2, 1, 2, 1); }
+/* batch 3 in GEMMs of 2 images: a full chunk then a partial one */
+Test(finite_differences, conv2d_partial_last_chunk) { fd_conv(3, 4, 6, 7, 6, 3, 2, 1, 1, 24); }
+Test(finite_differences, conv2d_pointwise_partial_last_chunk) { fd_conv(3, 3, 4, 5, 4, 1, 1, 0, 1, 40); }
+Test(finite_differences, conv2d_pointwise) { fd_conv(2, 3, 4, 5, 4, 1, 1, 0, 1, 2048); }
+Test(finite_differences, conv2d_pointwise_one_image_per_gemm) { fd_conv(2, 3, 4, 5, 4, 1, 1, 0, 1, 1); }
+Test(finite_differences, dwconv_stride2) { fd_conv(2, 3, 7, 6, 3, 3, 2, 1, 3, 2048); }
 
 static struct {
     nn_bn_geom g;

@@ -122,8 +122,10 @@ static void forward_train_backward(nn_model *m, const nn_tensor_file *f, float *
 /* grad_tol: 1e-3 for ResNet-18. MobileNetV2 in training mode at batch 2 is
  * ill-conditioned at float precision (BN over 8 values per channel in its last
  * stages): torch's own float32 gradients differ from its float64 ones by up to
- * 1.5e-3 on this very case, so we allow 5e-3 there. */
-static void whole_network(nn_arch arch, const char *file, double grad_tol)
+ * 1.5e-3 on this very case, so we allow 5e-3 there. adam_min_grad: Adam's
+ * step is compared where torch's gradient is larger than this (its sign is
+ * then the same in both), i.e. the gradient's own tolerance. */
+static void whole_network(nn_arch arch, const char *file, double grad_tol, double adam_min_grad)
 {
     nn_tensor_file f;
     fx_open(&f, file);
@@ -146,19 +148,19 @@ static void whole_network(nn_arch arch, const char *file, double grad_tol)
     const nn_optim_cfg adam = {.kind = NN_OPT_ADAM, .lr = 1e-3f, .beta1 = 0.9f, .beta2 = 0.999f,
                                .eps = 1e-8f, .weight_decay = 1e-4f};
     cr_assert_eq(nn_model_step(m, &adam), MC_OK);
-    compare_samples(m, &f, "adam", 0, 1e-4, 1e-2);
+    compare_samples(m, &f, "adam", 0, 1e-4, adam_min_grad);
     nn_model_free(m);
     nn_st_free(&f);
 }
 
 Test(resnet18, forward_gradients_sgd_adam_match_torch, .timeout = 120)
 {
-    whole_network(NN_RESNET18, "resnet18_case.safetensors", 1e-3);
+    whole_network(NN_RESNET18, "resnet18_case.safetensors", 1e-3, 1e-6);
 }
 
 Test(mobilenetv2, forward_gradients_sgd_adam_match_torch, .timeout = 120)
 {
-    whole_network(NN_MOBILENETV2, "mobilenetv2_case.safetensors", 5e-3);
+    whole_network(NN_MOBILENETV2, "mobilenetv2_case.safetensors", 5e-3, 2e-3);
 }
 
 /* Our tensor table must be torchvision's state_dict: same names, order and shapes. */

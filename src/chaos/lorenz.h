@@ -25,9 +25,18 @@ static inline uint64_t chaos_lorenz_digits(double v)
 /* Growth of a tangent vector started at (1, 1, 1) after `transient` steps
  * from s0, over n further steps: |d_n|_max = *mant · 2^*exp2, *mant in [0.5, 1)
  * (max-norm, renormalised by exact powers of two: deterministic). Returns 0,
- * or -1 when the orbit leaves |v| < CHAOS_LORENZ_BOUND or is not finite. */
+ * or -1 when the orbit leaves |v| < CHAOS_LORENZ_BOUND or is not finite.
+ * When rec is not NULL it receives the state after each of the n steps
+ * (3·n doubles): the orbit the keys are drawn from, so chaos_keys need not
+ * integrate those steps, nor the transient, a second time. */
 int chaos_lorenz_growth(const double s0[3], const double prm[3], double h, uint32_t transient,
-                        uint64_t n, int64_t *exp2, double *mant);
+                        uint64_t n, int64_t *exp2, double *mant, double *rec);
+
+/* n RK4 steps from s (updated in place), the state after each written to out
+ * (3·n doubles, x y z per step; out may be NULL): the same steps as n calls of chaos_lorenz_rk4,
+ * with the state kept in registers between steps. Returns 0, or -1 as soon as
+ * a coordinate leaves |v| < CHAOS_LORENZ_BOUND (or is NaN). */
+int chaos_lorenz_run(double s[3], const double prm[3], double h, uint64_t n, double *out);
 
 /* Largest Lyapunov exponent estimate (natural log, per time unit) over n steps
  * of size h after `transient` steps: ln(|d_n| / |d_0|) / (n·h) (Euclidean norms).

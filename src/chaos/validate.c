@@ -6,11 +6,9 @@
 #include <math.h>
 #include <string.h>
 
+#include "chaos/check.h"
 #include "chaos/logistic.h"
 #include "chaos/lorenz.h"
-
-/* Steps over which the exponent is measured, after the transient. */
-#define LORENZ_CHECK_N 4096u
 /* Margin around the excluded points (0, 1, fixed points and their preimages). */
 #define LOGISTIC_X_MARGIN 1e-6
 #define LORENZ_X_MARGIN 1e-3
@@ -60,7 +58,7 @@ static mc_err validate_logistic(const chaos_params *p)
     return MC_OK;
 }
 
-static mc_err validate_lorenz(const chaos_params *p)
+mc_err chaos_lorenz_check_start(const chaos_params *p)
 {
     for (int i = 0; i < 6; i++)
         if (!(p->v[i] >= lorenz_box[i].lo && p->v[i] <= lorenz_box[i].hi))
@@ -77,15 +75,28 @@ static mc_err validate_lorenz(const chaos_params *p)
             fabs(z - (rho - 1.0)) < LORENZ_X_MARGIN)
             return mc_fail(MC_E_RANGE, "lorenz initial point within %g of the equilibrium C%c",
                            LORENZ_X_MARGIN, sg > 0 ? '+' : '-');
-    int64_t e2;
-    double m;
-    const double t = LORENZ_CHECK_N * CHAOS_LORENZ_H;
-    if (chaos_lorenz_growth(p->v, &p->v[3], CHAOS_LORENZ_H, CHAOS_LORENZ_TRANSIENT, LORENZ_CHECK_N, &e2, &m))
-        return mc_fail(MC_E_RANGE, "lorenz orbit diverges");
+    return MC_OK;
+}
+
+mc_err chaos_lorenz_check_growth(int rc, int64_t e2)
+{
+    const double t = CHAOS_LORENZ_CHECK_N * CHAOS_LORENZ_H;
+    if (rc) return mc_fail(MC_E_RANGE, "lorenz orbit diverges");
     if (!growth_enough(e2, t, CHAOS_LORENZ_LAMBDA_MIN))
         return mc_fail(MC_E_RANGE, "lorenz orbit not chaotic (largest Lyapunov exponent about %.3f < %g)",
                        (double)e2 * M_LN2 / t, CHAOS_LORENZ_LAMBDA_MIN);
     return MC_OK;
+}
+
+static mc_err validate_lorenz(const chaos_params *p)
+{
+    mc_err e = chaos_lorenz_check_start(p);
+    if (e) return e;
+    int64_t e2 = 0;
+    double m;
+    int rc = chaos_lorenz_growth(p->v, &p->v[3], CHAOS_LORENZ_H, CHAOS_LORENZ_TRANSIENT,
+                                 CHAOS_LORENZ_CHECK_N, &e2, &m, NULL);
+    return chaos_lorenz_check_growth(rc, e2);
 }
 
 mc_err chaos_validate(const chaos_params *p)

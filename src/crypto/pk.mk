@@ -5,7 +5,7 @@ libmedchaos_la_SOURCES += src/crypto/sha256.c src/crypto/sha256_ni.c src/crypto/
 	src/crypto/hmac.c src/crypto/random.c \
 	src/crypto/rsa_key.c src/crypto/rsa_keygen.c src/crypto/rsa_core.c src/crypto/rsa_impl.h src/crypto/ct.h \
 	src/crypto/oaep.c src/crypto/der.c src/crypto/base64.c src/crypto/rsa_der.c src/crypto/pem.c
-nobase_medchaosinc_HEADERS += src/crypto/sha256.h src/crypto/hmac.h src/crypto/random.h \
+medchaos_crypto_inc_HEADERS += src/crypto/sha256.h src/crypto/hmac.h src/crypto/random.h \
 	src/crypto/rsa.h src/crypto/pem.h src/crypto/der.h src/crypto/base64.h src/crypto/rsa_der.h
 
 medchaos_SOURCES += src/cli/cmd_keygen.c

@@ -1,7 +1,8 @@
 # crypto, symmetric half: AES (bitsliced and AES-NI), AES-CTR, AES-GCM (portable and PCLMULQDQ).
 libmedchaos_la_SOURCES += src/crypto/cpu.c src/crypto/aes.c src/crypto/aes_ct.c \
 	src/crypto/gcm.c src/crypto/gcm_ghash.c
-nobase_medchaosinc_HEADERS += src/crypto/aes.h src/crypto/gcm.h src/crypto/cpu.h
+medchaos_crypto_incdir = $(includedir)/medchaos/crypto
+medchaos_crypto_inc_HEADERS = src/crypto/aes.h src/crypto/gcm.h src/crypto/cpu.h
 noinst_HEADERS += src/crypto/aes_impl.h src/crypto/aes_ni.h src/crypto/gcm_ghash.h
 
 # The AES-NI and PCLMULQDQ code needs -maes -msse4.1 -mpclmul, but only in these two

@@ -4,7 +4,8 @@
 libmedchaos_la_SOURCES += src/metrics/special.c src/metrics/rng.c src/metrics/differential.c \
 	src/metrics/fidelity.c src/metrics/entropy.c src/metrics/local_entropy.c \
 	src/metrics/correlation.c src/metrics/keyspace.c src/metrics/sample.h
-nobase_medchaosinc_HEADERS += src/metrics/metrics.h
+medchaos_metrics_incdir = $(includedir)/medchaos/metrics
+medchaos_metrics_inc_HEADERS = src/metrics/metrics.h
 check_PROGRAMS += tests/test_metrics
 TESTS += tests/test_metrics
 tests_test_metrics_SOURCES = tests/test_metrics.c

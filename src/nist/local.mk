@@ -4,7 +4,8 @@ libmedchaos_la_SOURCES += src/nist/seq.c src/nist/special.c src/nist/fft.c \
 	src/nist/template_nonoverlap.c src/nist/template_overlap.c src/nist/universal.c \
 	src/nist/linear_complexity.c src/nist/serial.c src/nist/walk.c src/nist/report.c \
 	src/nist/nist_internal.h
-nobase_medchaosinc_HEADERS += src/nist/nist.h
+medchaos_nist_incdir = $(includedir)/medchaos/nist
+medchaos_nist_inc_HEADERS = src/nist/nist.h
 check_PROGRAMS += tests/test_nist
 TESTS += tests/test_nist
 tests_test_nist_SOURCES = tests/test_nist.c tests/gen_e_bits.c tests/gen_e_bits.h

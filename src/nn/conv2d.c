@@ -1,6 +1,9 @@
-/* 2-D convolution, NCHW float32, as im2col + one matrix product per group and
- * image (cblas_sgemm). Matches torch.nn.Conv2d with zero padding, dilation 1
- * and any groups. Depthwise convolutions use the direct loops of dwconv.c. */
+/* 2-D convolution, NCHW float32, as im2col + one matrix product (cblas_sgemm)
+ * per group and chunk of images. Matches torch.nn.Conv2d with zero padding,
+ * dilation 1 and any groups. Depthwise convolutions use the direct loops of
+ * dwconv.c. Large images get one GEMM each; small ones (the late stages, or
+ * 64×64 inputs) are batched side by side so the GEMM stays wide enough to be
+ * efficient, at the price of gathering and scattering the outputs. */
 #include "nn/layers.h"
 
 #include <cblas.h>
@@ -13,6 +16,7 @@ void nn_conv_geom_init(nn_conv_geom *g, int B, int Cin, int H, int W, int Cout, 
     g->Cout = Cout, g->K = K, g->stride = stride, g->pad = pad, g->groups = groups;
     g->Ho = (H + 2 * pad - K) / stride + 1;
     g->Wo = (W + 2 * pad - K) / stride + 1;
+    g->batch_cols = 8192;
 }
 
 static int is_pointwise(const nn_conv_geom *g)
@@ -20,16 +24,36 @@ static int is_pointwise(const nn_conv_geom *g)
     return g->K == 1 && g->stride == 1 && g->pad == 0;
 }
 
-size_t nn_conv_col_floats(const nn_conv_geom *g)
+void nn_conv_tap_range(int kw, const nn_conv_geom *g, int *lo, int *hi)
 {
-    if (is_pointwise(g)) return 0;
-    return (size_t)(g->Cin / g->groups) * g->K * g->K * g->Ho * g->Wo;
+    const int s = g->stride, a = g->pad - kw, b = g->W + g->pad - kw;
+    *lo = a <= 0 ? 0 : (a + s - 1) / s;
+    *hi = b <= 0 ? 0 : (b + s - 1) / s;
+    if (*hi > g->Wo) *hi = g->Wo;
+    if (*lo > *hi) *lo = *hi;
 }
 
-/* col (Cg·K·K, Ho·Wo): row (c,kh,kw), column (oh,ow) holds the input pixel
- * under kernel tap (kh,kw) when the kernel sits at output (oh,ow), or 0 in the
- * padding. Then out_g (Coutg, Ho·Wo) = W_g (Coutg, Cg·K·K) · col. */
-static void im2col(float *col, const float *in, int Cg, const nn_conv_geom *g)
+/* Images per GEMM: enough for batch_cols columns, at most the batch. */
+static int chunk_images(const nn_conv_geom *g)
+{
+    const int N = g->Ho * g->Wo;
+    int nb = N > 0 ? (g->batch_cols + N - 1) / N : 1;
+    return nb < 1 ? 1 : nb > g->B ? g->B : nb;
+}
+
+size_t nn_conv_col_floats(const nn_conv_geom *g)
+{
+    const int nb = chunk_images(g);
+    const size_t N = (size_t)g->Ho * g->Wo, Kg = (size_t)(g->Cin / g->groups) * g->K * g->K;
+    if (nb == 1) return is_pointwise(g) ? 0 : Kg * N;
+    return (Kg + (size_t)(g->Cout / g->groups)) * nb * N;
+}
+
+/* col (Cg·K·K, Ho·Wo), rows ld floats apart: row (c,kh,kw), column (oh,ow)
+ * holds the input pixel under kernel tap (kh,kw) when the kernel sits at output
+ * (oh,ow), or 0 in the padding. Then out_g (Coutg, Ho·Wo) = W_g (Coutg, Cg·K·K) · col.
+ * A 1×1 stride-1 convolution's col is its input; gathering it is a copy. */
+static void im2col(float *col, size_t ld, const float *in, int Cg, const nn_conv_geom *g)
 {
     const int K = g->K, s = g->stride, p = g->pad, H = g->H, W = g->W;
     const int Ho = g->Ho, Wo = g->Wo;
@@ -37,7 +61,9 @@ static void im2col(float *col, const float *in, int Cg, const nn_conv_geom *g)
     for (int r = 0; r < Cg * K * K; r++) {
         const int c = r / (K * K), kh = (r / K) % K, kw = r % K;
         const float *x = in + (size_t)c * H * W;
-        float *row = col + (size_t)r * Ho * Wo;
+        float *row = col + (size_t)r * ld;
+        int lo, hi;
+        nn_conv_tap_range(kw, g, &lo, &hi);  /* columns inside the row: no test per pixel */
         for (int oh = 0; oh < Ho; oh++) {
             const int ih = oh * s - p + kh;
             float *dst = row + (size_t)oh * Wo;
@@ -45,17 +71,20 @@ static void im2col(float *col, const float *in, int Cg, const nn_conv_geom *g)
                 memset(dst, 0, sizeof(float) * Wo);
                 continue;
             }
-            for (int ow = 0; ow < Wo; ow++) {
-                const int iw = ow * s - p + kw;
-                dst[ow] = (iw >= 0 && iw < W) ? x[(size_t)ih * W + iw] : 0.0f;
-            }
+            const float *xr = x + (size_t)ih * W;
+            for (int ow = 0; ow < lo; ow++) dst[ow] = 0.0f;
+            if (s == 1 && hi > lo)
+                memcpy(dst + lo, xr + lo - p + kw, sizeof(float) * (size_t)(hi - lo));
+            else if (s != 1)
+                for (int ow = lo; ow < hi; ow++) dst[ow] = xr[ow * s - p + kw];
+            for (int ow = hi; ow < Wo; ow++) dst[ow] = 0.0f;
         }
     }
 }
 
 /* The adjoint of im2col: every column entry is added back to the pixel it was
  * copied from (pixels under several taps collect several contributions). */
-static void col2im_add(float *din, const float *col, int Cg, const nn_conv_geom *g)
+static void col2im_add(float *din, const float *col, size_t ld, int Cg, const nn_conv_geom *g)
 {
     const int K = g->K, s = g->stride, p = g->pad, H = g->H, W = g->W;
     const int Ho = g->Ho, Wo = g->Wo;
@@ -65,14 +94,15 @@ static void col2im_add(float *din, const float *col, int Cg, const nn_conv_geom 
         float *x = din + (size_t)c * H * W;
         for (int kh = 0; kh < K; kh++)
             for (int kw = 0; kw < K; kw++) {
-                const float *row = col + ((size_t)(c * K + kh) * K + kw) * Ho * Wo;
+                const float *row = col + ((size_t)(c * K + kh) * K + kw) * ld;
+                int lo, hi;
+                nn_conv_tap_range(kw, g, &lo, &hi);
                 for (int oh = 0; oh < Ho; oh++) {
                     const int ih = oh * s - p + kh;
                     if (ih < 0 || ih >= H) continue;
-                    for (int ow = 0; ow < Wo; ow++) {
-                        const int iw = ow * s - p + kw;
-                        if (iw >= 0 && iw < W) x[(size_t)ih * W + iw] += row[(size_t)oh * Wo + ow];
-                    }
+                    float *xr = x + (size_t)ih * W;
+                    const float *src = row + (size_t)oh * Wo;
+                    for (int ow = lo; ow < hi; ow++) xr[ow * s - p + kw] += src[ow];
                 }
             }
     }
@@ -83,20 +113,40 @@ static void col2im_add(float *din, const float *col, int Cg, const nn_conv_geom 
 void nn_conv2d_forward(float *out, const float *in, const float *w, const float *bias,
                        const nn_conv_geom *g, float *col)
 {
-    const int Cg = g->Cin / g->groups, Og = g->Cout / g->groups;
+    const int Cg = g->Cin / g->groups, Og = g->Cout / g->groups, nb = chunk_images(g);
     const int Kg = Cg * g->K * g->K, N = g->Ho * g->Wo;
-    for (int b = 0; b < g->B; b++)
+    const size_t HW = (size_t)g->H * g->W;
+    for (int b0 = 0; b0 < g->B; b0 += nb) {
+        const int n = g->B - b0 < nb ? g->B - b0 : nb;
+        const size_t L = (size_t)n * N;  /* GEMM columns: n images side by side */
+        float *tmp = col + (size_t)Kg * L;
         for (int gi = 0; gi < g->groups; gi++) {
-            const float *x = in + ((size_t)b * g->Cin + (size_t)gi * Cg) * g->H * g->W;
-            float *y = out + ((size_t)b * g->Cout + (size_t)gi * Og) * N;
-            const float *cm = x;
-            if (!is_pointwise(g)) {
-                im2col(col, x, Cg, g);
-                cm = col;
+            const float *wg = w + (size_t)gi * Og * Kg;
+            if (nb == 1) {
+                const float *x = in + ((size_t)b0 * g->Cin + (size_t)gi * Cg) * HW;
+                float *y = out + ((size_t)b0 * g->Cout + (size_t)gi * Og) * N;
+                const float *cm = x;
+                if (!is_pointwise(g)) im2col(col, N, x, Cg, g), cm = col;
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Og, N, Kg, 1.0f, wg, Kg,
+                            cm, N, 0.0f, y, N);
+                continue;
             }
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Og, N, Kg, 1.0f,
-                        w + (size_t)gi * Og * Kg, Kg, cm, N, 0.0f, y, N);
+            for (int j = 0; j < n; j++) {
+                const float *x = in + ((size_t)(b0 + j) * g->Cin + (size_t)gi * Cg) * HW;
+                if (is_pointwise(g))
+                    for (int c = 0; c < Cg; c++)
+                        memcpy(col + c * L + (size_t)j * N, x + c * HW, sizeof(float) * N);
+                else
+                    im2col(col + (size_t)j * N, L, x, Cg, g);
+            }
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Og, (int)L, Kg, 1.0f, wg, Kg,
+                        col, L, 0.0f, tmp, L);
+            for (int j = 0; j < n; j++)
+                for (int o = 0; o < Og; o++)
+                    memcpy(out + ((size_t)(b0 + j) * g->Cout + (size_t)gi * Og + o) * N,
+                           tmp + o * L + (size_t)j * N, sizeof(float) * N);
         }
+    }
     if (bias)
         for (int b = 0; b < g->B; b++)
             for (int o = 0; o < g->Cout; o++) {
@@ -105,7 +155,8 @@ void nn_conv2d_forward(float *out, const float *in, const float *w, const float 
             }
 }
 
-/* With dout = ∂L/∂out (B,Cout,Ho,Wo), per image and group:
+/* With dout = ∂L/∂out (B,Cout,Ho,Wo), per group and chunk of images (their
+ * dout_g and col side by side):
  *   dW_g  += dout_g · col^T            (Coutg, Cg·K·K)
  *   dcol   = W_g^T · dout_g, din_g += col2im(dcol)
  *   dbias += Σ_{b,oh,ow} dout
@@ -113,32 +164,67 @@ void nn_conv2d_forward(float *out, const float *in, const float *w, const float 
 void nn_conv2d_backward(float *din, float *dw, float *dbias, const float *dout,
                         const float *in, const float *w, const nn_conv_geom *g, float *col)
 {
-    const int Cg = g->Cin / g->groups, Og = g->Cout / g->groups;
+    const int Cg = g->Cin / g->groups, Og = g->Cout / g->groups, nb = chunk_images(g);
     const int Kg = Cg * g->K * g->K, N = g->Ho * g->Wo;
     const size_t HW = (size_t)g->H * g->W;
-    for (int b = 0; b < g->B; b++)
+    for (int b0 = 0; b0 < g->B; b0 += nb) {
+        const int n = g->B - b0 < nb ? g->B - b0 : nb;
+        const size_t L = (size_t)n * N;
+        float *dyc = col + (size_t)Kg * L;  /* the chunk's dout, gathered (Og, L) */
         for (int gi = 0; gi < g->groups; gi++) {
-            const float *x = in + ((size_t)b * g->Cin + (size_t)gi * Cg) * HW;
-            const float *dy = dout + ((size_t)b * g->Cout + (size_t)gi * Og) * N;
             const float *wg = w + (size_t)gi * Og * Kg;
-            float *dx = din ? din + ((size_t)b * g->Cin + (size_t)gi * Cg) * HW : NULL;
-            if (is_pointwise(g)) {
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Og, Kg, N, 1.0f, dy, N,
-                            x, N, 1.0f, dw + (size_t)gi * Og * Kg, Kg);
-                if (dx)
-                    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Kg, N, Og, 1.0f, wg,
-                                Kg, dy, N, 1.0f, dx, N);
+            float *dwg = dw + (size_t)gi * Og * Kg;
+            if (nb == 1) {
+                const float *x = in + ((size_t)b0 * g->Cin + (size_t)gi * Cg) * HW;
+                const float *dy = dout + ((size_t)b0 * g->Cout + (size_t)gi * Og) * N;
+                float *dx = din ? din + ((size_t)b0 * g->Cin + (size_t)gi * Cg) * HW : NULL;
+                if (is_pointwise(g)) {
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Og, Kg, N, 1.0f, dy, N,
+                                x, N, 1.0f, dwg, Kg);
+                    if (dx)
+                        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Kg, N, Og, 1.0f, wg,
+                                    Kg, dy, N, 1.0f, dx, N);
+                    continue;
+                }
+                im2col(col, N, x, Cg, g);
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Og, Kg, N, 1.0f, dy, N, col,
+                            N, 1.0f, dwg, Kg);
+                if (dx) {
+                    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Kg, N, Og, 1.0f, wg, Kg,
+                                dy, N, 0.0f, col, N);
+                    col2im_add(dx, col, N, Cg, g);
+                }
                 continue;
             }
-            im2col(col, x, Cg, g);
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Og, Kg, N, 1.0f, dy, N, col, N,
-                        1.0f, dw + (size_t)gi * Og * Kg, Kg);
-            if (dx) {
-                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Kg, N, Og, 1.0f, wg, Kg, dy,
-                            N, 0.0f, col, N);
-                col2im_add(dx, col, Cg, g);
+            for (int j = 0; j < n; j++) {
+                const float *x = in + ((size_t)(b0 + j) * g->Cin + (size_t)gi * Cg) * HW;
+                if (is_pointwise(g))
+                    for (int c = 0; c < Cg; c++)
+                        memcpy(col + c * L + (size_t)j * N, x + c * HW, sizeof(float) * N);
+                else
+                    im2col(col + (size_t)j * N, L, x, Cg, g);
+                for (int o = 0; o < Og; o++)
+                    memcpy(dyc + o * L + (size_t)j * N,
+                           dout + ((size_t)(b0 + j) * g->Cout + (size_t)gi * Og + o) * N,
+                           sizeof(float) * N);
+            }
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Og, Kg, (int)L, 1.0f, dyc, L, col,
+                        L, 1.0f, dwg, Kg);
+            if (!din) continue;
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Kg, (int)L, Og, 1.0f, wg, Kg, dyc,
+                        L, 0.0f, col, L);
+            for (int j = 0; j < n; j++) {
+                float *dx = din + ((size_t)(b0 + j) * g->Cin + (size_t)gi * Cg) * HW;
+                const float *dcol = col + (size_t)j * N;
+                if (is_pointwise(g)) {
+                    for (int c = 0; c < Cg; c++)
+                        for (int i = 0; i < N; i++) dx[c * HW + i] += dcol[c * L + i];
+                } else {
+                    col2im_add(dx, dcol, L, Cg, g);
+                }
             }
         }
+    }
     if (dbias)
         for (int b = 0; b < g->B; b++)
             for (int o = 0; o < g->Cout; o++) {

@@ -5,15 +5,6 @@
 
 #include <string.h>
 
-/* Output columns ow whose tap kw lands inside the row: 0 ≤ ow·s − p + kw < W. */
-static void tap_range(int kw, const nn_conv_geom *g, int *lo, int *hi)
-{
-    const int s = g->stride, a = g->pad - kw, b = g->W + g->pad - kw;
-    *lo = a <= 0 ? 0 : (a + s - 1) / s;
-    *hi = b <= 0 ? 0 : (b + s - 1) / s;
-    if (*hi > g->Wo) *hi = g->Wo;
-}
-
 /* out[b,c,oh,ow] = Σ_{kh,kw} w[c,0,kh,kw] · in[b,c,oh·s−p+kh, ow·s−p+kw]
  * in (B,C,H,W), w (C,1,K,K), out (B,C,Ho,Wo). The innermost loop runs along a row
  * with one weight, so for stride 1 it is a vectorisable axpy. */
@@ -34,7 +25,7 @@ void nn_dwconv_forward(float *out, const float *in, const float *w, const nn_con
                 float *yr = y + (size_t)oh * g->Wo;
                 for (int kw = 0; kw < K; kw++) {
                     int lo, hi;
-                    tap_range(kw, g, &lo, &hi);
+                    nn_conv_tap_range(kw, g, &lo, &hi);
                     const float wv = wc[kh * K + kw];
                     for (int ow = lo; ow < hi; ow++) yr[ow] += wv * xr[ow * s + kw - p];
                 }
@@ -60,7 +51,7 @@ void nn_dwconv_backward(float *din, float *dw, const float *dout, const float *i
             for (int kh = 0; kh < K; kh++)
                 for (int kw = 0; kw < K; kw++) {
                     int lo, hi;
-                    tap_range(kw, g, &lo, &hi);
+                    nn_conv_tap_range(kw, g, &lo, &hi);
                     const float wv = wc[kh * K + kw];
                     float acc = 0.0f;
                     for (int oh = 0; oh < g->Ho; oh++) {

@@ -1,7 +1,7 @@
 # nn tensor files: safetensors and NumPy .npy readers/writers over a small strict JSON parser
 # (included by the top Makefile.am after src/nn/local.mk).
 libmedchaos_la_SOURCES += src/nn/json.c src/nn/json_write.c src/nn/safetensors.c src/nn/safetensors_write.c src/nn/npy.c
-nobase_medchaosinc_HEADERS += src/nn/json.h src/nn/safetensors.h src/nn/npy.h
+medchaos_nn_inc_HEADERS += src/nn/json.h src/nn/safetensors.h src/nn/npy.h
 libmedchaos_la_SOURCES += src/nn/io_bytes.c
 noinst_HEADERS += src/nn/io_bytes.h
 check_PROGRAMS += tests/test_nn_io

@@ -20,18 +20,26 @@ typedef struct {
     int Cout, K, stride, pad;  /* weight (Cout, Cin/groups, K, K) */
     int groups;
     int Ho, Wo;                /* output (B,Cout,Ho,Wo) */
+    int batch_cols;            /* images are batched into one GEMM until it has
+                                * this many columns (default 8192; 1 = one image
+                                * per GEMM, as tests use to exercise both paths) */
 } nn_conv_geom;
 
 /* Fill g; Ho = (H + 2·pad − K)/stride + 1 (floor), likewise Wo. */
 void nn_conv_geom_init(nn_conv_geom *g, int B, int Cin, int H, int W, int Cout, int K,
                        int stride, int pad, int groups);
-/* Floats of scratch (the im2col matrix of one group of one image); 0 for a
- * 1×1 stride-1 unpadded convolution, which reads its input directly. */
+/* Floats of scratch: the im2col matrix of one group of a chunk of images and,
+ * when several images share a GEMM, their gathered outputs; 0 for a 1×1
+ * stride-1 unpadded convolution done one image at a time (it reads its input
+ * directly). */
 size_t nn_conv_col_floats(const nn_conv_geom *g);
 void nn_conv2d_forward(float *out, const float *in, const float *w, const float *bias,
                        const nn_conv_geom *g, float *col);
 void nn_conv2d_backward(float *din, float *dw, float *dbias, const float *dout,
                         const float *in, const float *w, const nn_conv_geom *g, float *col);
+/* The output columns [lo, hi) whose kernel tap kw lands inside the input row,
+ * 0 ≤ ow·stride − pad + kw < W (shared by the im2col and depthwise loops). */
+void nn_conv_tap_range(int kw, const nn_conv_geom *g, int *lo, int *hi);
 /* The textbook six-loop convolution, for tests only: the im2col path must agree. */
 void nn_conv2d_forward_naive(float *out, const float *in, const float *w, const float *bias,
                              const nn_conv_geom *g);
