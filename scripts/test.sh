@@ -19,7 +19,7 @@ for log in tests/*.log; do
     f=$(sed -n 's/.*Failing: \([0-9]*\).*/\1/p' <<<"$line")
     c=$(sed -n 's/.*Crashing: \([0-9]*\).*/\1/p' <<<"$line")
     passed=$((passed + p)); failed=$((failed + f + c))
-  elif ! grep -q "^SKIP\|^PASS" "${log%.log}.trs" 2>/dev/null; then
+  elif ! grep -q "^:global-test-result: \(SKIP\|PASS\)" "${log%.log}.trs" 2>/dev/null; then
     failed=$((failed + 1))   # a test program that died before Criterion's summary
   fi
 done

@@ -1,4 +1,5 @@
-/* See batch.h. */
+/* See batch.h: building the list of inputs and outputs, and progress lines.
+ * Running the items is batch_local.c (threads) or src/mpi/mpi_batch.c (ranks). */
 #include "cli/batch.h"
 
 #include <dirent.h>
@@ -10,9 +11,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 static int has_ext(const char *name, const char *ext)
 {
@@ -119,16 +117,16 @@ void batch_free(batch_list *b)
     memset(b, 0, sizeof *b);
 }
 
-static double now(void)
+double batch_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-static void progress(size_t done, size_t n, double t0, int tty, const char *verb, const char *item)
+void batch_progress(size_t done, size_t n, double t0, int tty, const char *verb, const char *item)
 {
-    double el = now() - t0, rate = el > 0 ? done / el : 0, eta = rate > 0 ? (n - done) / rate : 0;
+    double el = batch_now() - t0, rate = el > 0 ? done / el : 0, eta = rate > 0 ? (n - done) / rate : 0;
     if (tty) {
         int width = 30, fill = (int)(width * done / (n ? n : 1));
         fprintf(stderr, "\r%s [%.*s%*s] %zu/%zu  %.1f img/s  ETA %.0fs ", verb, fill,
@@ -137,41 +135,4 @@ static void progress(size_t done, size_t n, double t0, int tty, const char *verb
     } else {
         fprintf(stderr, "%s %zu/%zu %s (%.1f img/s, ETA %.0fs)\n", verb, done, n, item, rate, eta);
     }
-}
-
-int batch_run(const batch_list *b, int jobs, int (*fn)(size_t i, void *ctx), void *ctx, const char *verb)
-{
-    int *codes = calloc(b->n, sizeof *codes);
-    if (!codes) {
-        fprintf(stderr, "medchaos: out of memory\n");
-        return (int)MC_E_NOMEM + 1;
-    }
-    int tty = isatty(STDERR_FILENO) && b->n > 1, quiet = b->n == 1;
-    size_t done = 0;
-    double t0 = now();
-#ifdef _OPENMP
-    if (jobs <= 0) jobs = omp_get_num_procs();
-#pragma omp parallel for schedule(dynamic, 1) num_threads(jobs)
-#endif
-    for (size_t i = 0; i < b->n; i++) {
-        codes[i] = fn(i, ctx);
-#ifdef _OPENMP
-#pragma omp critical(batch_progress)
-#endif
-        {
-            done++;
-            if (!quiet) progress(done, b->n, t0, tty, verb, b->in[i]);
-        }
-    }
-    (void)jobs;
-    int rc = 0;
-    size_t failed = 0;
-    for (size_t i = 0; i < b->n; i++)
-        if (codes[i]) {
-            failed++;
-            if (!rc) rc = codes[i];
-        }
-    if (!quiet && failed) fprintf(stderr, "medchaos: %zu of %zu images failed\n", failed, b->n);
-    free(codes);
-    return rc;
 }

@@ -20,6 +20,8 @@ static const char usage_text[] =
     "\n"
     "  --size S         metadata image side (default 224, the paper's input)\n"
     "  --epochs N       (default 10)        --batch B     (default 16)\n"
+    "  --shards N       N micro-batches of B per step, gradients accumulated: a global batch of\n"
+    "                   N·B, the step N data-parallel processes take (medchaos-mpi; default 1)\n"
     "  --samples N      real plus synthetic records (default 512)\n"
     "  --val F          validation share (default 0.2)\n"
     "  --optim adam|adamw|sgd  (default adam)   --lr X (default 1e-3)   --no-cosine\n"
@@ -106,7 +108,7 @@ static mc_err gather(const char *data, meta_record **out, size_t *n)
 int cmd_train(int argc, char **argv)
 {
     enum { O_ARCH = 256, O_MAP, O_DATA, O_SIZE, O_EPOCHS, O_BATCH, O_SAMPLES, O_VAL, O_OPTIM, O_LR,
-           O_NOCOS, O_TEACHER, O_SEED, O_CSV, O_CKPT, O_FORCE };
+           O_NOCOS, O_TEACHER, O_SEED, O_CSV, O_CKPT, O_FORCE, O_SHARDS };
     static const struct option opts[] = {
         {"arch", required_argument, 0, O_ARCH},       {"map", required_argument, 0, O_MAP},
         {"data", required_argument, 0, O_DATA},       {"size", required_argument, 0, O_SIZE},
@@ -116,7 +118,8 @@ int cmd_train(int argc, char **argv)
         {"no-cosine", no_argument, 0, O_NOCOS},       {"teacher", required_argument, 0, O_TEACHER},
         {"seed", required_argument, 0, O_SEED},       {"csv", required_argument, 0, O_CSV},
         {"checkpoint", required_argument, 0, O_CKPT}, {"force", no_argument, 0, O_FORCE},
-        {"help", no_argument, 0, 'h'},                {0, 0, 0, 0}};
+        {"shards", required_argument, 0, O_SHARDS},   {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
     keynet_train_cfg cfg;
     keynet_train_defaults(&cfg);
     const char *data = NULL, *out = NULL;
@@ -137,6 +140,7 @@ int cmd_train(int argc, char **argv)
         case O_SIZE: cfg.size = atoi(optarg); break;
         case O_EPOCHS: cfg.epochs = atoi(optarg); break;
         case O_BATCH: cfg.batch = atoi(optarg); break;
+        case O_SHARDS: cfg.shards = atoi(optarg); break;
         case O_SAMPLES: cfg.samples = atoi(optarg); break;
         case O_VAL: cfg.val_frac = atof(optarg); break;
         case O_OPTIM:
@@ -160,9 +164,11 @@ int cmd_train(int argc, char **argv)
         }
     }
     if (!have_arch || !out || optind != argc) return cli_usage_error("train", "needs --arch and -o MODEL");
+    mc_err e = batch_train_setup(&cfg);
+    if (e) return cli_fail(NULL, e);
     meta_record *recs;
     size_t nrec;
-    mc_err e = gather(data, &recs, &nrec);
+    e = gather(data, &recs, &nrec);
     if (e) return cli_fail(data, e);
     fprintf(stderr, "medchaos train: %s, %s map, %s teacher, %d×%d input, %zu real + %zu synthetic records, %d epochs\n",
             nn_arch_name(cfg.arch), chaos_map_name(cfg.map), keynet_teacher_name(cfg.teacher), cfg.size, cfg.size,

@@ -1,6 +1,8 @@
 /* See train.h. One epoch: shuffle (seeded by seed and epoch, so a resumed run
  * sees the same order), render each batch's metadata images, forward in
- * training mode, MSE against the teacher's targets, backward, optimiser step. */
+ * training mode, MSE against the teacher's targets, backward, optimiser step.
+ * A batch may be split into shards whose gradients are accumulated; with
+ * cfg->par the shards are spread over processes (src/mpi, docs/MPI.md). */
 #include "keynet/train.h"
 
 #include <math.h>
@@ -22,6 +24,7 @@ void keynet_train_defaults(keynet_train_cfg *c)
     c->size = 224;
     c->epochs = 10;
     c->batch = 16;
+    c->shards = 1;
     c->samples = 512;
     c->val_frac = 0.2;
     c->opt = (nn_optim_cfg){.kind = NN_OPT_ADAM, .lr = 1e-3f, .beta1 = 0.9f, .beta2 = 0.999f, .eps = 1e-8f};
@@ -123,8 +126,13 @@ mc_err keynet_train(const keynet_train_cfg *cfg, const meta_record *real, size_t
 {
     if (cfg->size < 32 || cfg->epochs < 1 || cfg->batch < 2 || cfg->val_frac < 0 || cfg->val_frac >= 1)
         return mc_fail(MC_E_ARG, "training needs size >= 32, epochs >= 1, batch >= 2, val_frac in [0,1)");
+    const keynet_parallel *par = cfg->par;
+    if (cfg->shards < 1 || (par && cfg->shards < par->size))
+        return mc_fail(MC_E_ARG, "training needs at least one shard per process");
+    const int writer = !par || par->rank == 0;   /* the one process that reports and writes */
     if (!force && access(out_path, F_OK) == 0) return mc_fail(MC_E_EXISTS, "output exists (use --force to overwrite)");
     const int K = keynet_outputs(cfg->map), S = cfg->size, B = cfg->batch;
+    const size_t G = (size_t)B * cfg->shards;   /* the global batch */
     size_t n = nreal > (size_t)cfg->samples ? nreal : (size_t)cfg->samples;
     dataset d = {calloc(n, sizeof *d.rec), malloc(sizeof(float) * n * K), n};
     size_t *order = malloc(n * sizeof *order);
@@ -154,8 +162,8 @@ mc_err keynet_train(const keynet_train_cfg *cfg, const meta_record *real, size_t
         order[j] = t;
     }
     size_t nval = (size_t)(cfg->val_frac * n), ntrain = n - nval;
-    if (ntrain < (size_t)B) {
-        e = mc_fail(MC_E_ARG, "%zu training samples is fewer than one batch of %d", ntrain, B);
+    if (ntrain < G) {
+        e = mc_fail(MC_E_ARG, "%zu training samples is fewer than one batch of %zu", ntrain, G);
         goto done;
     }
     size_t *val = order + ntrain;
@@ -171,7 +179,7 @@ mc_err keynet_train(const keynet_train_cfg *cfg, const meta_record *real, size_t
     } else if ((e = nn_model_new(&net, cfg->arch, K, cfg->seed))) {
         goto done;
     }
-    if (cfg->csv_path) {
+    if (cfg->csv_path && writer) {
         csv = fopen(cfg->csv_path, first_epoch > 1 ? "a" : "w");
         if (!csv) {
             e = mc_fail(MC_E_IO, "%s: cannot write the loss curve", cfg->csv_path);
@@ -179,7 +187,7 @@ mc_err keynet_train(const keynet_train_cfg *cfg, const meta_record *real, size_t
         }
         if (first_epoch == 1) fprintf(csv, "epoch,train_loss,val_loss,lr,seconds\n");
     }
-    size_t steps = ntrain / B;   /* drop the last partial batch: BN needs B >= 2 */
+    size_t steps = ntrain / G;   /* drop the last partial batch: BN needs B >= 2 */
     double t0 = now();
     keynet_progress pr = {0};
     for (int ep = first_epoch; ep <= cfg->epochs; ep++) {
@@ -194,26 +202,36 @@ mc_err keynet_train(const keynet_train_cfg *cfg, const meta_record *real, size_t
         for (size_t st = 0; st < steps; st++) {
             long gstep = (long)(ep - 1) * (long)steps + (long)st;
             if (cfg->cosine) oc.lr = nn_lr_cosine(cfg->opt.lr, 0.0f, gstep, (long)cfg->epochs * (long)steps);
-            if ((e = load_batch(&d, order + st * B, B, S, K, x, y))) goto done;
-            if ((e = nn_model_forward(net, x, B, S, S, out, 1))) goto done;
-            sum += nn_mse_loss(out, y, B * K, dout);
+            /* The mean over the global batch is the mean of the shards' means, so
+             * each shard's ∂L/∂out is scaled by 1/shards and the gradients add up. */
             nn_model_zero_grad(net);
-            if ((e = nn_model_backward(net, dout)) || (e = nn_model_step(net, &oc))) goto done;
+            double loss = 0;
+            for (int sh = par ? par->rank : 0; sh < cfg->shards; sh += par ? par->size : 1) {
+                if ((e = load_batch(&d, order + st * G + (size_t)sh * B, B, S, K, x, y))) goto done;
+                if ((e = nn_model_forward(net, x, B, S, S, out, 1))) goto done;
+                loss += nn_mse_loss(out, y, B * K, dout);
+                for (int k = 0; k < B * K; k++) dout[k] /= (float)cfg->shards;
+                if ((e = nn_model_backward(net, dout))) goto done;
+            }
+            if (par && (e = par->reduce(par->ctx, net, &loss))) goto done;
+            if ((e = nn_model_step(net, &oc))) goto done;
+            sum += loss / cfg->shards;
             double el = now() - te;
             pr = (keynet_progress){ep, cfg->epochs, st + 1, steps, sum / (st + 1), pr.val_loss,
-                                   (st + 1) * B / el,
+                                   (st + 1) * G / el,
                                    el / (st + 1) * ((double)(cfg->epochs - ep) * steps + (steps - st - 1))};
-            if (cb) cb(ctx, &pr, 0);
+            if (cb && writer) cb(ctx, &pr, 0);
         }
+        if (par && (e = par->agree(par->ctx, net))) goto done;
         if ((e = evaluate(net, &d, val, nval, B, S, K, x, y, out, &pr.val_loss))) goto done;
         if (csv) {
             fprintf(csv, "%d,%.9g,%.9g,%.6g,%.3f\n", ep, pr.train_loss, pr.val_loss, oc.lr, now() - t0);
             fflush(csv);
         }
-        if (cb) cb(ctx, &pr, 1);
-        if (cfg->ckpt_path && (e = keynet_save(net, cfg->map, cfg->teacher, S, ep, cfg->ckpt_path, 1))) goto done;
+        if (cb && writer) cb(ctx, &pr, 1);
+        if (cfg->ckpt_path && writer && (e = keynet_save(net, cfg->map, cfg->teacher, S, ep, cfg->ckpt_path, 1))) goto done;
     }
-    e = keynet_save(net, cfg->map, cfg->teacher, S, cfg->epochs, out_path, force);
+    if (writer) e = keynet_save(net, cfg->map, cfg->teacher, S, cfg->epochs, out_path, force);
     if (final) *final = pr;
 done:
     if (csv) fclose(csv);

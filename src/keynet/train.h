@@ -9,12 +9,29 @@
 #include "keynet/keynet.h"
 #include "nn/optim.h"
 
+/* Data parallelism across processes (src/mpi fills it in): process `rank` of
+ * `size` computes every size-th shard of each global batch; reduce() then sums
+ * the gradients (and the loss) over all processes and averages the batch-norm
+ * running statistics, so every process takes the same optimiser step. agree()
+ * checks at the end of each epoch that every process holds the same weights.
+ * Only rank 0 reports progress and writes files. */
+typedef struct {
+    int rank, size;
+    mc_err (*reduce)(void *ctx, nn_model *net, double *loss);
+    mc_err (*agree)(void *ctx, nn_model *net);
+    void *ctx;
+} keynet_parallel;
+
 typedef struct {
     nn_arch arch;
     chaos_map map;
     keynet_teacher teacher;
     int size;             /* metadata image side S (paper: 224) */
     int epochs, batch;
+    int shards;           /* micro-batches of `batch` per step (default 1): a global batch of
+                           * shards·batch whose gradients are accumulated, which is exactly
+                           * what `shards` data-parallel processes compute together */
+    const keynet_parallel *par;  /* NULL: this process computes every shard */
     int samples;          /* real records plus synthetic ones up to this count */
     double val_frac;      /* share held out for validation */
     nn_optim_cfg opt;
