@@ -8,11 +8,9 @@
 #include "pipeline/bytes.h"
 #include "util/secure.h"
 
-mc_err keymat_derive(keymat *k, const chaos_params *p, uint32_t h, uint32_t w, size_t zlen)
+/* Room for the sequences of an h×w image of zlen bytes; k is wiped on failure. */
+static mc_err keymat_alloc(keymat *k, const chaos_params *p, uint32_t h, uint32_t w, size_t zlen)
 {
-    memset(k, 0, sizeof *k);
-    mc_err e = chaos_validate(p);
-    if (e) return e;
     k->params = *p;
     k->h = h;
     k->w = w;
@@ -24,6 +22,15 @@ mc_err keymat_derive(keymat *k, const chaos_params *p, uint32_t h, uint32_t w, s
         keymat_free(k);
         return mc_fail(MC_E_NOMEM, "cannot allocate key material for %ux%u", h, w);
     }
+    return MC_OK;
+}
+
+mc_err keymat_derive(keymat *k, const chaos_params *p, uint32_t h, uint32_t w, size_t zlen)
+{
+    memset(k, 0, sizeof *k);
+    mc_err e = chaos_validate(p);
+    if (e) return e;
+    if ((e = keymat_alloc(k, p, h, w, zlen))) return e;
     e = chaos_keys(p, h, w, zlen, k->xindex, k->yindex, k->zkey);
     if (e) keymat_free(k);
     return e;
@@ -87,22 +94,13 @@ mc_err keymat_read(keymat *k, keymat_mode mode, const uint8_t *buf, size_t len,
     }
     size_t want = PARAMS_BYTES + 4 * ((size_t)h + w) + zlen;
     if (len != want) return mc_fail(MC_E_FORMAT, "key material has %zu bytes, expected %zu for %ux%u", len, want, h, w);
-    k->params = p;
-    k->h = h;
-    k->w = w;
-    k->zlen = zlen;
-    k->xindex = malloc((size_t)h * sizeof *k->xindex);
-    k->yindex = malloc((size_t)w * sizeof *k->yindex);
-    k->zkey = malloc(zlen ? zlen : 1);
-    if (!k->xindex || !k->yindex || !k->zkey) {
-        keymat_free(k);
-        return mc_fail(MC_E_NOMEM, "cannot allocate key material");
-    }
+    mc_err e = keymat_alloc(k, &p, h, w, zlen);
+    if (e) return e;
     const uint8_t *q = buf + PARAMS_BYTES;
     for (uint32_t i = 0; i < h; i++, q += 4) k->xindex[i] = be32_get(q);
     for (uint32_t j = 0; j < w; j++, q += 4) k->yindex[j] = be32_get(q);
     memcpy(k->zkey, q, zlen);
-    mc_err e = cipher_check_perm(k->xindex, h);
+    e = cipher_check_perm(k->xindex, h);
     if (!e) e = cipher_check_perm(k->yindex, w);
     if (e) keymat_free(k);
     return e;
