@@ -3,9 +3,10 @@
 # warnings as errors, run the whole Criterion suite, print the totals.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh || exit 1
+scripts/deps.sh --mpi || exit 1
 if [ ! -x configure ]; then autoreconf -fi || exit 1; fi
-if [ ! -f Makefile ]; then ./configure --enable-werror || exit 1; fi
+# MPI is part of the tested build (src/mpi, tests/test_mpi under mpirun -np 2).
+if [ ! -f Makefile ]; then ./configure --enable-werror --with-mpi || exit 1; fi
 make -j"$(nproc)" || exit 1
 make -j"$(nproc)" check
 status=$?
