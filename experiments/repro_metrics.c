@@ -138,7 +138,8 @@ void repro_metrics(const repro_config *c, repro_variant *v, const repro_image *i
                                 cell("%+.4f", pc.npcr.all - 99.62), cell("%.4f", pc.uaci.all),
                                 cell("%+.4f", pc.uaci.all - 39.4),
                                 cell("%.4f", ep.bits.all), cell("%.4f", ec.bits.all),
-                                le_ok ? cell("%.4f (%s)", le.mean.all, le.pass[0][0] ? "pass" : "FAIL") : "n/a (16-bit)",
+                                le_ok ? cell("%.4f (%s)", le.mean.all, le.pass[0][0] ? "pass" : "FAIL")
+                                      : P->depth == 16 ? "n/a (16-bit)" : "n/a (fewer than 30 tiles)",
                                 cell("%.3g", chi.p.all)};
             table_row(&t1, r1);
             const char *r2[] = {rows[r].label, im[i].name,
