@@ -6,9 +6,17 @@
 #include "pipeline/hardened.h"
 #include "pipeline/keymat.h"
 
-void repro_metrics(const repro_config *c, repro_variant *v, const repro_image *im, size_t nim);
+/* What the security part measured, for the summary table. */
+typedef struct {
+    int attack_fixed_exact;     /* the attack decrypted a fixed-key target bit for bit */
+    int attack_fixed_queries;   /* chosen images it needed */
+    int attack_hardened_exact;  /* ... and against the hardened variant */
+} repro_findings;
+
+void repro_metrics(const repro_config *c, repro_variant *v, const repro_image *im, size_t nim,
+                   const repro_findings *f);
 void repro_timing(const repro_config *c, repro_variant *v, const repro_image *im, size_t nim);
-void repro_security(const repro_config *c, repro_variant *v, const repro_image *im, size_t nim);
+void repro_security(const repro_config *c, repro_variant *v, const repro_image *im, size_t nim, repro_findings *f);
 void repro_nist(const repro_config *c, repro_variant *v);
 void repro_figures(const repro_config *c, repro_variant *v, const repro_image *im, size_t nim);
 

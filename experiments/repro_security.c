@@ -123,8 +123,9 @@ static mc_err oracle(void *vctx, const img_image *plain, img_image *cipher)
     return e ? e : repro_encrypt(plain, &p, o->var, cipher, NULL);
 }
 
-static void attack_row(table *t, const char *scenario, oracle_ctx *o, const repro_image *tg, const chaos_params *target_p,
-                       cipher_variant var)
+/* Runs one scenario; returns 1 when the target was recovered bit for bit. */
+static int attack_row(table *t, const char *scenario, oracle_ctx *o, const repro_image *tg, const chaos_params *target_p,
+                      cipher_variant var, int *queries)
 {
     img_image C, R;
     if (repro_encrypt(&tg->im, target_p, var, &C, NULL)) exit(1);
@@ -139,12 +140,14 @@ static void attack_row(table *t, const char *scenario, oracle_ctx *o, const repr
     const char *row[] = {scenario, cell("%d", key.queries), cell("%.2f %%", 100.0 * ok / n),
                          ok == n ? "yes" : "no", cell("%.2f", t1 - t0)};
     table_row(t, row);
+    if (queries) *queries = key.queries;
     cpa_key_free(&key);
     img_free(&C);
     img_free(&R);
+    return ok == n;
 }
 
-static void attack(const repro_config *c, repro_variant *v, const repro_image *tg)
+static void attack(const repro_config *c, repro_variant *v, const repro_image *tg, repro_findings *f)
 {
     static const char *const cols[] = {"scenario", "chosen images", "target bytes recovered", "bit-exact",
                                        "attack time s"};
@@ -155,15 +158,18 @@ static void attack(const repro_config *c, repro_variant *v, const repro_image *t
     chaos_params p;
     if (keynet_params(&v[0].net, &tg->meta, &p)) exit(1);
     oracle_ctx o = {&v[0], tg->meta, 0, 0, VARIANT_PAPER};
-    attack_row(&t, "fixed key (the oracle encrypts under the target's key)", &o, tg, &p, VARIANT_PAPER);
+    f->attack_fixed_exact =
+        attack_row(&t, "fixed key (the oracle encrypts under the target's key)", &o, tg, &p, VARIANT_PAPER,
+                   &f->attack_fixed_queries);
     o = (oracle_ctx){&v[0], tg->meta, 0, 0, VARIANT_PAPER};
-    attack_row(&t, "two images sharing a timestamp (e.g. slices of one series)", &o, tg, &p, VARIANT_PAPER);
+    attack_row(&t, "two images sharing a timestamp (e.g. slices of one series)", &o, tg, &p, VARIANT_PAPER, NULL);
     o = (oracle_ctx){&v[0], tg->meta, 3600 * 25 + 7, 0, VARIANT_PAPER};
-    attack_row(&t, "per-image metadata keys, queries a day or more apart", &o, tg, &p, VARIANT_PAPER);
+    attack_row(&t, "per-image metadata keys, queries a day or more apart", &o, tg, &p, VARIANT_PAPER, NULL);
     o = (oracle_ctx){&v[0], tg->meta, 1, 0, VARIANT_PAPER};
-    attack_row(&t, "per-image metadata keys, queries one second apart", &o, tg, &p, VARIANT_PAPER);
+    attack_row(&t, "per-image metadata keys, queries one second apart", &o, tg, &p, VARIANT_PAPER, NULL);
     o = (oracle_ctx){&v[0], tg->meta, 0, 0, VARIANT_HARDENED};
-    attack_row(&t, "hardened variant, same metadata for every query", &o, tg, &p, VARIANT_HARDENED);
+    f->attack_hardened_exact =
+        attack_row(&t, "hardened variant, same metadata for every query", &o, tg, &p, VARIANT_HARDENED, NULL);
     table_close(&t, "The attacker asks for the encryption of an all-zero image (its cipher is the keystream) and of "
                     "images whose samples spell their own row or column index, one base-2^depth digit per image, "
                     "then decrypts the target without the key. 'Recovered' counts target bytes equal to the "
@@ -171,9 +177,9 @@ static void attack(const repro_config *c, repro_variant *v, const repro_image *t
                     "permutation-only case by ⌈log_L(MN)⌉ images.");
 }
 
-void repro_security(const repro_config *c, repro_variant *v, const repro_image *im, size_t nim)
+void repro_security(const repro_config *c, repro_variant *v, const repro_image *im, size_t nim, repro_findings *f)
 {
     const repro_image *tg = target_image(im, nim);
     key_sensitivity(c, v, tg);
-    attack(c, v, tg);
+    attack(c, v, tg, f);
 }

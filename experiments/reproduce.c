@@ -225,12 +225,13 @@ int main(int argc, char **argv)
     };
     printf("[2/7] key networks\n");
     train_variants(&c, v, im, nim);
-    printf("[3/7] cipher metrics, differential test, ablations\n");
-    repro_metrics(&c, v, im, nim);
-    printf("[4/7] timing\n");
+    repro_findings found = {0};
+    printf("[3/7] key sensitivity and the chosen-plaintext attack\n");
+    repro_security(&c, v, im, nim, &found);
+    printf("[4/7] cipher metrics, differential test, ablations, summary\n");
+    repro_metrics(&c, v, im, nim, &found);
+    printf("[5/7] timing\n");
     repro_timing(&c, v, im, nim);
-    printf("[5/7] key sensitivity and the chosen-plaintext attack\n");
-    repro_security(&c, v, im, nim);
     printf("[6/7] NIST SP 800-22 on the keystreams\n");
     repro_nist(&c, v);
     printf("[7/7] figures\n");

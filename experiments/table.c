@@ -112,7 +112,7 @@ void table_close(table *t, const char *notes)
 
 const char *cell(const char *fmt, ...)
 {
-    static _Thread_local char bufs[64][96];
+    static _Thread_local char bufs[64][192];
     static _Thread_local int k;
     k = (k + 1) % 64;
     va_list ap;
