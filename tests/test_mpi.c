@@ -1,7 +1,8 @@
 /* medchaos-mpi under `mpirun -np 2` against the single-process medchaos: a batch
  * encrypted over two ranks gives the same cipher PNG bytes and decrypts to the
  * originals; two ranks of batch B train the same weights as one process with a
- * global batch of 2·B (two accumulated shards of B). Skipped when the build has
+ * global batch of 2·B (two accumulated shards of B); analyze writes the same CSV
+ * bytes with one rank and two, with the NPCR src/metrics computes. Skipped when the build has
  * no MPI (./configure --with-mpi) or mpirun is missing. */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -15,10 +16,11 @@
 
 #include "crypto/random.h"
 #include "image/io.h"
+#include "metrics/metrics.h"
 #include "nn/model.h"
 #include "util/file.h"
 
-static char dir[64], keys[1024], bin[1024], mpibin[1024];
+static char dir[64], keys[1024], bin[1024], mpibin[1024], mpibin1[1024];
 
 /* Why the tests cannot run here, or NULL. */
 static const char *mpi_missing(void)
@@ -56,6 +58,8 @@ static void setup(void)
      * allocations (in plugins unloaded at exit, so no suppression can name them);
      * memory errors are still caught, and our code's leaks by the medchaos runs. */
     snprintf(mpibin, sizeof mpibin, "ASAN_OPTIONS=detect_leaks=0 %s --oversubscribe --allow-run-as-root -np 2 %s/medchaos-mpi",
+             MC_MPIRUN, build);
+    snprintf(mpibin1, sizeof mpibin1, "ASAN_OPTIONS=detect_leaks=0 %s --oversubscribe --allow-run-as-root -np 1 %s/medchaos-mpi",
              MC_MPIRUN, build);
     strcpy(dir, "/tmp/mc_mpi_XXXXXX");
     cr_assert_not_null(mkdtemp(dir));
@@ -216,4 +220,85 @@ Test(mpi, two_ranks_train_the_weights_of_one_process_with_twice_the_batch)
     cr_assert(moved > 1e-3, "training moved the weights (max %g)", moved);
     cr_assert(d < 1e-5, "2 ranks × batch 2 vs 1 process × 2 shards of 2: max |Δw| = %g", d);
     cr_assert(other > 1e-3, "a different global batch gives different weights (max %g)", other);
+}
+
+/* The CSV field `col` (0 = name) of the row whose name is `name`, as a double. */
+static double csv_field(const char *file, const char *name, int col)
+{
+    unsigned char *buf;
+    size_t n;
+    cr_assert_eq(mc_read_file(path(file), 1 << 20, &buf, &n), MC_OK, "%s", file);
+    char *text = realloc(buf, n + 1);
+    cr_assert_not_null(text);
+    text[n] = 0;
+    size_t len = strlen(name);
+    char *line = text;
+    while (line && !(strncmp(line, name, len) == 0 && line[len] == ',')) {
+        line = strchr(line, '\n');
+        if (line) line++;
+    }
+    cr_assert_not_null(line, "%s has no row %s", file, name);
+    for (int k = 0; k < col; k++) {
+        line = strchr(line, ',');
+        cr_assert_not_null(line);
+        line++;
+    }
+    double v = strtod(line, NULL);
+    free(text);
+    return v;
+}
+
+static size_t count_lines(const char *file)
+{
+    unsigned char *buf;
+    size_t n, lines = 0;
+    cr_assert_eq(mc_read_file(path(file), 1 << 20, &buf, &n), MC_OK, "%s", file);
+    for (size_t i = 0; i < n; i++) lines += buf[i] == '\n';
+    free(buf);
+    return lines;
+}
+
+Test(mpi, analyze_gives_the_same_csv_on_one_and_two_ranks_with_metrics_npcr)
+{
+    cr_assert_eq(mkdir(path("plain"), 0700), 0);
+    cr_assert_eq(mkdir(path("cipher"), 0700), 0);
+    /* Random "cipher" images stand in for encrypted ones: the metrics do not care. */
+    write_image("plain/a.png", 64, 48, 1, 8);
+    write_image("cipher/a.png", 64, 48, 1, 8);
+    write_image("plain/b.png", 120, 90, 3, 8);
+    write_image("cipher/b.png", 120, 90, 3, 8);
+    write_image("plain/c.png", 17, 9, 1, 16);
+    write_image("cipher/c.png", 17, 9, 1, 16);
+    write_image("plain/d.png", 32, 32, 1, 8);   /* geometry differs: reported, left out */
+    write_image("cipher/d.png", 32, 31, 1, 8);
+    write_image("plain/e.png", 8, 8, 1, 8);     /* no cipher image: reported, left out */
+
+    cr_assert_neq(run(mpibin1, "analyze plain cipher -o one.csv"), 0, "failed pairs make the status nonzero");
+    cr_assert(err_says("2 of 5 pairs failed"), "rank 0 reports the failed pairs");
+    cr_assert(err_says("failed: plain/d.png plain/e.png"), "and names them");
+    cr_assert_neq(run(mpibin, "analyze plain cipher -o two.csv --seed 1"), 0);
+    cr_assert(err_says("2 of 5 pairs failed"));
+    same_bytes("one.csv", "two.csv");
+    cr_assert_eq(count_lines("two.csv"), 4, "header and the three good pairs");
+    cr_assert_neq(run(mpibin, "analyze plain cipher -o two.csv"), 0, "an existing output needs --force");
+    cr_assert(err_says("two.csv"));
+
+    /* Column 5 is NPCR over all samples; %.17g gives the double back exactly. */
+    static const char *const names[] = {"a", "b", "c"};
+    for (int k = 0; k < 3; k++) {
+        char p[32], c[32], row[16];
+        snprintf(p, sizeof p, "plain/%s.png", names[k]);
+        snprintf(c, sizeof c, "cipher/%s.png", names[k]);
+        snprintf(row, sizeof row, "%s.png", names[k]);
+        img_image x, y;
+        metric_diff d;
+        cr_assert_eq(img_read(path(p), &x), MC_OK);
+        cr_assert_eq(img_read(path(c), &y), MC_OK);
+        cr_assert_eq(metric_npcr_uaci(&x, &y, &d), MC_OK);
+        cr_assert(d.npcr.all > 90, "random pairs differ almost everywhere (%g)", d.npcr.all);
+        cr_assert_eq(csv_field("two.csv", row, 5), d.npcr.all, "%s: NPCR %.17g", row, d.npcr.all);
+        cr_assert_eq(csv_field("two.csv", row, 6), d.uaci.all, "%s: UACI %.17g", row, d.uaci.all);
+        img_free(&x);
+        img_free(&y);
+    }
 }

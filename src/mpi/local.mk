@@ -1,10 +1,12 @@
-# mpi: medchaos-mpi, the encrypt/decrypt/train commands over MPI ranks (docs/MPI.md).
+# mpi: medchaos-mpi, the encrypt/decrypt/train/analyze commands over MPI ranks (docs/MPI.md).
 # Built only with ./configure --with-mpi; MPI's flags reach these files alone,
-# never libmedchaos or medchaos. The commands themselves are src/cli's.
+# never libmedchaos or medchaos. The commands themselves are src/cli's, but
+# analyze (src/mpi/mpi_analyze.c: a data set to one CSV).
 EXTRA_DIST += docs/MPI.md scripts/slurm-example.sh bench/mpi.sh
 if WITH_MPI
 bin_PROGRAMS += medchaos-mpi
-medchaos_mpi_SOURCES = src/mpi/mpi_main.c src/mpi/mpi_gate.h src/mpi/mpi_batch.c src/mpi/mpi_train.c \
+medchaos_mpi_SOURCES = src/mpi/mpi_main.c src/mpi/mpi_gate.h src/mpi/mpi_share.h src/mpi/mpi_batch.c \
+	src/mpi/mpi_analyze.c src/mpi/mpi_train.c \
 	src/cli/cli.c src/cli/batch.c src/cli/cmd_encrypt.c src/cli/cmd_decrypt.c src/cli/cmd_train.c
 medchaos_mpi_CFLAGS = $(AM_CFLAGS) $(MPI_CFLAGS)
 medchaos_mpi_LDADD = libmedchaos.la $(MPI_LIBS)

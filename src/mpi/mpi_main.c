@@ -1,5 +1,6 @@
 /* medchaos-mpi: the encrypt, decrypt and train commands of medchaos spread over
- * MPI ranks (docs/MPI.md). The commands are src/cli's own; this program links
+ * MPI ranks (docs/MPI.md), and analyze over a data set (mpi_analyze.c). The
+ * other commands are src/cli's own; this program links
  * mpi_batch.c and mpi_train.c where medchaos links src/cli/batch_local.c, so
  * options, outputs and error messages are those of medchaos. */
 #include <mpi.h>
@@ -26,6 +27,7 @@ static const struct {
     int (*run)(int, char **);
     const char *summary;
 } commands[] = {
+    {"analyze", cmd_analyze, "metrics of plain/cipher pairs to one CSV; pairs handed out one at a time"},
     {"decrypt", cmd_decrypt, "restore images; rank 0 hands them out one at a time"},
     {"encrypt", cmd_encrypt, "encrypt images; rank 0 hands them out one at a time"},
     {"train", cmd_train, "train the key network, data-parallel (one shard of each batch per rank)"},
@@ -33,7 +35,7 @@ static const struct {
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: mpirun -np N medchaos-mpi COMMAND [ARGS...]\n\ncommands (options as in medchaos):\n");
+    fprintf(out, "usage: mpirun -np N medchaos-mpi COMMAND [ARGS...]\n\ncommands (options as in medchaos; analyze: see analyze --help):\n");
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
         fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
 }
