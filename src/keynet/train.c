@@ -14,6 +14,7 @@
 
 #include "meta/render.h"
 #include "nn/safetensors.h"
+#include "util/xoshiro.h"
 
 void keynet_train_defaults(keynet_train_cfg *c)
 {
@@ -30,14 +31,6 @@ void keynet_train_defaults(keynet_train_cfg *c)
     c->opt = (nn_optim_cfg){.kind = NN_OPT_ADAM, .lr = 1e-3f, .beta1 = 0.9f, .beta2 = 0.999f, .eps = 1e-8f};
     c->cosine = 1;
     c->seed = 1;
-}
-
-static uint64_t splitmix64(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
 }
 
 /* Civil date from days since 1970-01-01 (proleptic Gregorian; H. Hinnant's algorithm). */
@@ -60,7 +53,7 @@ void keynet_synthetic_record(uint64_t seed, uint64_t i, meta_record *m)
     uint64_t s = seed ^ (0xD1B54A32D192ED03ull * (i + 1));
     /* 1990-01-01 is day 7305 after the epoch; 2030-12-31 is day 22279. */
     const uint64_t first = 7305ull * 86400, span = (22279ull - 7305 + 1) * 86400;
-    uint64_t t = first + splitmix64(&s) % span;
+    uint64_t t = first + mc_splitmix64(&s) % span;
     civil_from_days((int64_t)(t / 86400), &m->year, &m->month, &m->day);
     m->hour = (int)(t % 86400 / 3600);
     m->minute = (int)(t % 3600 / 60);
@@ -157,7 +150,7 @@ mc_err keynet_train(const keynet_train_cfg *cfg, const meta_record *real, size_t
     uint64_t s = cfg->seed ^ 0x5EED5EEDull;
     for (size_t i = 0; i < n; i++) order[i] = i;
     for (size_t i = n - 1; i > 0; i--) {
-        size_t j = splitmix64(&s) % (i + 1), t = order[i];
+        size_t j = mc_splitmix64(&s) % (i + 1), t = order[i];
         order[i] = order[j];
         order[j] = t;
     }
@@ -193,7 +186,7 @@ mc_err keynet_train(const keynet_train_cfg *cfg, const meta_record *real, size_t
     for (int ep = first_epoch; ep <= cfg->epochs; ep++) {
         uint64_t es = cfg->seed * 0x9E3779B97F4A7C15ull + (uint64_t)ep;
         for (size_t i = ntrain - 1; i > 0; i--) {
-            size_t j = splitmix64(&es) % (i + 1), t = order[i];
+            size_t j = mc_splitmix64(&es) % (i + 1), t = order[i];
             order[i] = order[j];
             order[j] = t;
         }
