@@ -5,7 +5,7 @@
 #   --mpi    Open MPI for --with-mpi    --fuzz   clang and its libFuzzer runtime for `make fuzz-io`
 set -euo pipefail
 pkgs=(build-essential autoconf automake libtool pkg-config
-      libopenblas-dev libpng-dev libgmp-dev libjpeg62-turbo-dev libexif-dev libcriterion-dev
+      libopenblas-dev libopenblas-openmp-dev libpng-dev libgmp-dev libjpeg62-turbo-dev libexif-dev libcriterion-dev
       openssl valgrind python3 python3-numpy gnuplot-nox dcmtk libgdcm-tools dieharder
       libjpeg-turbo-progs netpbm nifti-bin)
 for a in "$@"; do
