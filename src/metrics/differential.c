@@ -7,6 +7,8 @@
 
 #include "metrics/sample.h"
 
+const double metric_alpha[METRIC_N_ALPHA] = {0.05, 0.01, 0.001};
+
 mc_err metric_check_image(const img_image *im)
 {
     if (!im || !im->data) return mc_fail(MC_E_ARG, "image has no pixel data");
@@ -87,8 +89,8 @@ mc_err metric_wu_critical_values(uint64_t n, unsigned depth, metric_wu_critical 
     out->uaci_mean = 100 * (F + 2) / (3 * F + 3);
     out->uaci_sigma = 100 * sqrt(var_u);
     for (int k = 0; k < METRIC_N_ALPHA; k++) {
-        double z1 = metric_normal_quantile(1 - metric_alpha[k]);
-        double z2 = metric_normal_quantile(1 - metric_alpha[k] / 2);
+        double z1 = mc_normal_quantile(1 - metric_alpha[k]);
+        double z2 = mc_normal_quantile(1 - metric_alpha[k] / 2);
         out->npcr_min[k] = 100 * (F - z1 * sqrt(F / N)) / (F + 1);
         out->uaci_lo[k] = out->uaci_mean - z2 * out->uaci_sigma;
         out->uaci_hi[k] = out->uaci_mean + z2 * out->uaci_sigma;

@@ -91,7 +91,7 @@ mc_err metric_chi_square(const img_image *im, metric_chi2_result *out)
     if (e) return e;
     out->dof = levels - 1;
     out->p = metric_value_nan();
-    for (unsigned c = 0; c < im->channels; c++) out->p.ch[c] = metric_igamc(out->dof / 2.0, out->chi2.ch[c] / 2);
-    out->p.all = metric_igamc(out->dof / 2.0, out->chi2.all / 2);
+    for (unsigned c = 0; c < im->channels; c++) out->p.ch[c] = mc_igamc(out->dof / 2.0, out->chi2.ch[c] / 2);
+    out->p.all = mc_igamc(out->dof / 2.0, out->chi2.all / 2);
     return MC_OK;
 }

@@ -1,7 +1,7 @@
 # metrics module: sources, tests and benchmarks (included by the top Makefile.am).
 # NPCR/UACI with Wu 2011 critical values, entropy (global, local), correlation,
-# MSE/PSNR, chi-square, key space; special functions and the sampling PRNG.
-libmedchaos_la_SOURCES += src/metrics/special.c src/metrics/rng.c src/metrics/differential.c \
+# MSE/PSNR, chi-square, key space, the sampling PRNG (special functions: src/util/special.c).
+libmedchaos_la_SOURCES += src/metrics/rng.c src/metrics/differential.c \
 	src/metrics/fidelity.c src/metrics/entropy.c src/metrics/local_entropy.c \
 	src/metrics/correlation.c src/metrics/keyspace.c src/metrics/sample.h
 medchaos_metrics_incdir = $(includedir)/medchaos/metrics

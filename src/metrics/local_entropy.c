@@ -121,7 +121,7 @@ mc_err metric_local_entropy(const img_image *im, unsigned k, unsigned side, uint
     out->mean.all = total / ((double)k * ch);
     out->has_published = k == 30 && side == 44;
     for (int a = 0; a < METRIC_N_ALPHA; a++) {
-        double half = metric_normal_quantile(1 - metric_alpha[a] / 2) * out->sigma / sqrt((double)k);
+        double half = mc_normal_quantile(1 - metric_alpha[a] / 2) * out->sigma / sqrt((double)k);
         out->lo[a] = out->mu - half;
         out->hi[a] = out->mu + half;
         out->published_lo[a] = out->has_published ? published_lo[a] : NAN;

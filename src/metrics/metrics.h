@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include "image/image.h"
 #include "util/err.h"
+#include "util/special.h"
 
 #define METRIC_MAX_CHANNELS 4
 #define METRIC_N_ALPHA 3
@@ -31,18 +32,6 @@ typedef struct {
     double all;
 } metric_value;
 
-/* ---- special functions (special.c) ---- */
-
-/* Standard normal CDF Φ(z) = erfc(-z/√2)/2. */
-double metric_normal_cdf(double z);
-/* Φ^-1(p) for 0 < p < 1, to about 1e-15 relative: Acklam's rational
- * approximation refined by one Halley step on erfc. 0 or 1 give ∓inf. */
-double metric_normal_quantile(double p);
-/* Regularized incomplete gamma functions P(a,x) and Q(a,x) = 1 - P(a,x),
- * for a > 0, x >= 0 (NaN otherwise). Q(k/2, χ²/2) is the chi-square upper
- * tail with k degrees of freedom. */
-double metric_igam(double a, double x);
-double metric_igamc(double a, double x);
 
 /* ---- NPCR and UACI (differential.c) ---- */
 

@@ -34,6 +34,6 @@ mc_err nist_block_frequency(const nist_seq *s, size_t M, nist_result *r)
     }
     nist_result_init(r, 1);
     r->stat[0] = 4.0 * (double)M * sum;
-    r->p[0] = nist_igamc((double)N / 2.0, r->stat[0] / 2.0);
+    r->p[0] = mc_igamc((double)N / 2.0, r->stat[0] / 2.0);
     return MC_OK;
 }

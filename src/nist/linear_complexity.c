@@ -104,7 +104,7 @@ mc_err nist_linear_complexity(const nist_seq *s, size_t M, nist_result *r)
     }
     nist_result_init(r, 1);
     r->stat[0] = nist_chi2(nu, pi, 6, (double)N);
-    r->p[0] = nist_igamc(3.0, r->stat[0] / 2.0);
+    r->p[0] = mc_igamc(3.0, r->stat[0] / 2.0);
     for (int i = 0; i < 7; i++) r->aux[i] = nu[i];
     return MC_OK;
 }

@@ -1,5 +1,5 @@
 # nist module: NIST SP 800-22 rev. 1a statistical tests (included by the top Makefile.am).
-libmedchaos_la_SOURCES += src/nist/seq.c src/nist/special.c src/nist/fft.c \
+libmedchaos_la_SOURCES += src/nist/seq.c src/nist/fft.c \
 	src/nist/frequency.c src/nist/runs.c src/nist/rank.c src/nist/spectral.c \
 	src/nist/template_nonoverlap.c src/nist/template_overlap.c src/nist/universal.c \
 	src/nist/linear_complexity.c src/nist/serial.c src/nist/walk.c src/nist/report.c \

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "util/err.h"
+#include "util/special.h"
 
 /* ---- the sequence under test ---- */
 typedef struct {
@@ -92,11 +93,6 @@ mc_err nist_random_excursions(const nist_seq *s, nist_result *r);
 /* §2.15 Random excursions variant: x = −9..−1, +1..+9. stat = ξ(x); aux[0] = J. */
 mc_err nist_random_excursions_variant(const nist_seq *s, nist_result *r);
 
-/* ---- special functions (special.c) ---- */
-/* Regularized upper incomplete gamma Q(a, x) = Γ(a, x)/Γ(a), a > 0, x ≥ 0. */
-double nist_igamc(double a, double x);
-/* Standard normal cumulative distribution Φ(x). */
-double nist_normal_cdf(double x);
 
 /* ---- discrete Fourier transform (fft.c) ---- */
 /* Exact n-point DFT X_k = Σ_j x_j e^{−2πijk/n} of real x, any n ≥ 1, in

@@ -126,5 +126,5 @@ void nist_summarize(const double *pvalues, size_t count, double alpha, nist_summ
     if (count == 0) return;
     double expect = (double)count / 10.0, chi2 = 0.0;
     for (int b = 0; b < 10; b++) chi2 += ((double)out->bins[b] - expect) * ((double)out->bins[b] - expect) / expect;
-    out->uniformity = nist_igamc(4.5, chi2 / 2.0);
+    out->uniformity = mc_igamc(4.5, chi2 / 2.0);
 }

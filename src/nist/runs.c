@@ -112,7 +112,7 @@ mc_err nist_longest_run(const nist_seq *s, nist_result *r)
     }
     nist_result_init(r, 1);
     r->stat[0] = nist_chi2(nu, pi, K, (double)N);
-    r->p[0] = nist_igamc(K / 2.0, r->stat[0] / 2.0);
+    r->p[0] = mc_igamc(K / 2.0, r->stat[0] / 2.0);
     for (int i = 0; i <= K; i++) r->aux[i] = nu[i];
     r->aux[19] = (double)M;
     return MC_OK;

@@ -59,8 +59,8 @@ mc_err nist_serial(const nist_seq *s, int m, nist_result *r)
     nist_result_init(r, 2);
     r->stat[0] = psi[0] - psi[1];
     r->stat[1] = psi[0] - 2.0 * psi[1] + psi[2];
-    r->p[0] = nist_igamc(ldexp(1.0, m - 2), r->stat[0] / 2.0);
-    r->p[1] = nist_igamc(ldexp(1.0, m - 3), r->stat[1] / 2.0);
+    r->p[0] = mc_igamc(ldexp(1.0, m - 2), r->stat[0] / 2.0);
+    r->p[1] = mc_igamc(ldexp(1.0, m - 3), r->stat[1] / 2.0);
     return MC_OK;
 }
 
@@ -92,7 +92,7 @@ mc_err nist_approximate_entropy(const nist_seq *s, int m, nist_result *r)
     double apen = phi_m - phi_m1;
     nist_result_init(r, 1);
     r->stat[0] = 2.0 * (double)s->n * (log(2.0) - apen);
-    r->p[0] = nist_igamc(ldexp(1.0, m - 1), r->stat[0] / 2.0);
+    r->p[0] = mc_igamc(ldexp(1.0, m - 1), r->stat[0] / 2.0);
     r->aux[0] = apen;
     return MC_OK;
 }

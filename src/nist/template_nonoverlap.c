@@ -96,7 +96,7 @@ mc_err nist_nonoverlapping_template(const nist_seq *s, int m, size_t N,
         double chi2 = 0.0;
         for (size_t j = 0; j < N; j++) chi2 += (W[t * N + j] - mu) * (W[t * N + j] - mu) / sigma2;
         r->stat[t] = chi2;
-        r->p[t] = nist_igamc((double)N / 2.0, chi2 / 2.0);
+        r->p[t] = mc_igamc((double)N / 2.0, chi2 / 2.0);
     }
     free(W);
     free(hist);

@@ -73,7 +73,7 @@ mc_err nist_overlapping_template(const nist_seq *s, int m, size_t M, nist_result
     }
     nist_result_init(r, 1);
     r->stat[0] = nist_chi2(nu, pi, OVERLAP_K, (double)N);
-    r->p[0] = nist_igamc(OVERLAP_K / 2.0, r->stat[0] / 2.0);
+    r->p[0] = mc_igamc(OVERLAP_K / 2.0, r->stat[0] / 2.0);
     for (int i = 0; i <= OVERLAP_K; i++) {
         r->aux[i] = nu[i];
         r->aux[6 + i] = pi[i];

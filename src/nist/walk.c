@@ -17,9 +17,9 @@ static double cusum_pvalue(long z, long n)
     double sq = sqrt((double)n), dz = (double)z, sum1 = 0.0, sum2 = 0.0;
     long nz = n / z, hi = (nz - 1) / 4;
     for (long k = (-nz + 1) / 4; k <= hi; k++)
-        sum1 += nist_normal_cdf((4 * k + 1) * dz / sq) - nist_normal_cdf((4 * k - 1) * dz / sq);
+        sum1 += mc_normal_cdf((4 * k + 1) * dz / sq) - mc_normal_cdf((4 * k - 1) * dz / sq);
     for (long k = (-nz - 3) / 4; k <= hi; k++)
-        sum2 += nist_normal_cdf((4 * k + 3) * dz / sq) - nist_normal_cdf((4 * k + 1) * dz / sq);
+        sum2 += mc_normal_cdf((4 * k + 3) * dz / sq) - mc_normal_cdf((4 * k + 1) * dz / sq);
     return 1.0 - sum1 + sum2;
 }
 
@@ -113,7 +113,7 @@ mc_err nist_random_excursions(const nist_seq *s, nist_result *r)
         double pi[6];
         excursion_pi(excursion_states[i], pi);
         r->stat[i] = nist_chi2(c.nu[i], pi, 5, (double)J);
-        r->p[i] = nist_igamc(2.5, r->stat[i] / 2.0);
+        r->p[i] = mc_igamc(2.5, r->stat[i] / 2.0);
     }
     r->aux[0] = (double)J;
     return MC_OK;

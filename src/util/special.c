@@ -1,13 +1,13 @@
-/* Special functions behind the tests' p-values and critical values: the
- * normal CDF and its inverse, and the regularized incomplete gamma functions
- * (chi-square tails). Written from the textbook definitions cited below. */
+/* Special functions behind every p-value and critical value in the project
+ * (Wu's NPCR/UACI tests, local entropy, chi-square, the 15 SP 800-22 tests):
+ * the normal CDF and its inverse, and the regularized incomplete gamma
+ * functions (SP 800-22 section 5.5.3 "igamc", the chi-square tails). Written
+ * from the textbook definitions cited below. */
+#include "util/special.h"
+
 #include <math.h>
 
-#include "metrics/metrics.h"
-
-const double metric_alpha[METRIC_N_ALPHA] = {0.05, 0.01, 0.001};
-
-double metric_normal_cdf(double z) { return 0.5 * erfc(-z / M_SQRT2); }
+double mc_normal_cdf(double z) { return 0.5 * erfc(-z / M_SQRT2); }
 
 /* Φ^-1(p) for 0 < p <= 1/2 (x <= 0), where Φ(x) = erfc(-x/√2)/2 is computed
  * without cancellation. P. J. Acklam's rational approximation (relative
@@ -36,12 +36,12 @@ static double quantile_lower(double p)
             (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
     }
     /* Halley: x -= u / (1 + x u / 2), u = (Φ(x) - p) / φ(x). */
-    double e = metric_normal_cdf(x) - p;
+    double e = mc_normal_cdf(x) - p;
     double u = e * sqrt(2 * M_PI) * exp(x * x / 2);
     return x - u / (1 + x * u / 2);
 }
 
-double metric_normal_quantile(double p)
+double mc_normal_quantile(double p)
 {
     if (isnan(p) || p < 0 || p > 1) return NAN;
     if (p == 0) return -INFINITY;
@@ -60,6 +60,8 @@ double metric_normal_quantile(double p)
 #define IGAM_TINY 1e-300
 #define IGAM_MAX_ITER 1000000
 
+/* The prefactor x^a e^-x / Γ(a) is formed in logs: for the serial test a
+ * reaches 2^15 and each factor alone overflows. */
 static double igam_prefactor(double a, double x) { return exp(-x + a * log(x) - lgamma(a)); }
 
 static double igam_series(double a, double x)
@@ -92,7 +94,7 @@ static double igamc_fraction(double a, double x)
     return igam_prefactor(a, x) * h;
 }
 
-double metric_igam(double a, double x)
+double mc_igam(double a, double x)
 {
     if (!(a > 0) || !(x >= 0)) return NAN;
     if (x == 0) return 0;
@@ -100,7 +102,7 @@ double metric_igam(double a, double x)
     return x < a + 1 ? igam_series(a, x) : 1 - igamc_fraction(a, x);
 }
 
-double metric_igamc(double a, double x)
+double mc_igamc(double a, double x)
 {
     if (!(a > 0) || !(x >= 0)) return NAN;
     if (x == 0) return 1;
