@@ -19,7 +19,9 @@
 #include "pipeline/pipeline.h"
 #include "util/file.h"
 
-static char dir[64], keys[1024], bin[1024];
+#include "scratch.h"
+
+static char keys[1024], bin[1024];
 
 static void setup(void)
 {
@@ -27,16 +29,10 @@ static void setup(void)
     cr_assert(src && build, "MC_SRCDIR and MC_BUILDDIR must be set");
     snprintf(keys, sizeof keys, "%s/tests/data/keys", src);
     snprintf(bin, sizeof bin, "%s/medchaos", build);
-    strcpy(dir, "/tmp/mc_cli_XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
+    scratch_make("cli");
 }
 
-static void teardown(void)
-{
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
-}
+static void teardown(void) { scratch_remove(); }
 
 TestSuite(cli, .init = setup, .fini = teardown, .timeout = 120);
 
@@ -48,42 +44,19 @@ static int mc(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(args, sizeof args, fmt, ap);
     va_end(ap);
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s >out 2>err", dir, bin, args);
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s >out 2>err", scratch_dir, bin, args);
     int st = system(cmd);
     cr_assert(WIFEXITED(st), "medchaos %s did not exit normally", args);
     return WEXITSTATUS(st);
 }
 
-static int exists(const char *name)
-{
-    char p[256];
-    snprintf(p, sizeof p, "%s/%s", dir, name);
-    return access(p, F_OK) == 0;
-}
-
-static char *path(const char *name)
-{
-    static char p[4][256];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
-    return p[k];
-}
-
-static void write_image(const char *name, uint32_t w, uint32_t h, uint8_t c, uint8_t d)
-{
-    img_image im;
-    cr_assert_eq(img_new(&im, w, h, c, d), MC_OK);
-    cr_assert_eq(rand_bytes(im.data, img_size_bytes(&im)), MC_OK);
-    cr_assert_eq(img_write_png(path(name), &im, 1), MC_OK);
-    img_free(&im);
-}
+static int exists(const char *name) { return access(scratch_path(name), F_OK) == 0; }
 
 static void same_pixels(const char *a, const char *b)
 {
     img_image x, y;
-    cr_assert_eq(img_read(path(a), &x), MC_OK);
-    cr_assert_eq(img_read(path(b), &y), MC_OK);
+    cr_assert_eq(img_read(scratch_path(a), &x), MC_OK);
+    cr_assert_eq(img_read(scratch_path(b), &y), MC_OK);
     cr_assert(x.width == y.width && x.height == y.height && x.channels == y.channels && x.depth == y.depth);
     cr_assert_eq(memcmp(x.data, y.data, img_size_bytes(&x)), 0, "%s and %s differ", a, b);
     img_free(&x);
@@ -94,7 +67,7 @@ static void file_hash(const char *name, uint8_t out[32])
 {
     unsigned char *buf;
     size_t n;
-    cr_assert_eq(mc_read_file(path(name), 1 << 28, &buf, &n), MC_OK);
+    cr_assert_eq(mc_read_file(scratch_path(name), 1 << 28, &buf, &n), MC_OK);
     sha256(buf, n, out);
     free(buf);
 }
@@ -112,12 +85,12 @@ Test(cli, help_and_version)
 
 Test(cli, encrypt_decrypt_round_trip_teacher_and_manual)
 {
-    write_image("p.png", 37, 29, 3, 8);
-    write_image("q.png", 20, 11, 1, 16);
+    scratch_random_png("p.png", 37, 29, 3, 8);
+    scratch_random_png("q.png", 20, 11, 1, 16);
     cr_assert_eq(mc("encrypt --teacher --map logistic " DT " --pubkey %s/a2048.pub.pem p.png -o c.png", keys), 0);
     cr_assert(exists("c.png") && exists("c.png.key"));
     struct stat st;
-    cr_assert_eq(stat(path("c.png.key"), &st), 0);
+    cr_assert_eq(stat(scratch_path("c.png.key"), &st), 0);
     cr_assert_eq(st.st_mode & 0777, 0600, "envelope must be private");
     cr_assert_eq(mc("decrypt --key %s/a2048.pem c.png -o d.png", keys), 0);
     same_pixels("p.png", "d.png");
@@ -132,12 +105,12 @@ Test(cli, encrypt_decrypt_round_trip_teacher_and_manual)
 
 Test(cli, batch_directory)
 {
-    cr_assert_eq(mkdir(path("in"), 0755), 0);
-    write_image("in/a.png", 10, 12, 1, 8);
-    write_image("in/b.png", 7, 3, 4, 16);
-    write_image("in/c.png", 1, 1, 2, 8);
-    cr_assert_eq(mkdir(path("enc"), 0755), 0);
-    cr_assert_eq(mkdir(path("dec"), 0755), 0);
+    cr_assert_eq(mkdir(scratch_path("in"), 0755), 0);
+    scratch_random_png("in/a.png", 10, 12, 1, 8);
+    scratch_random_png("in/b.png", 7, 3, 4, 16);
+    scratch_random_png("in/c.png", 1, 1, 2, 8);
+    cr_assert_eq(mkdir(scratch_path("enc"), 0755), 0);
+    cr_assert_eq(mkdir(scratch_path("dec"), 0755), 0);
     cr_assert_eq(mc("encrypt --teacher " DT " --pubkey %s/a2048.pub.pem in -O enc -j 2", keys), 0);
     cr_assert_eq(mc("decrypt --key %s/a2048.pem enc -O dec", keys), 0);
     same_pixels("in/a.png", "dec/a.png");
@@ -147,7 +120,7 @@ Test(cli, batch_directory)
 
 Test(cli, failures_have_their_exit_codes_and_leave_no_output)
 {
-    write_image("p.png", 16, 16, 1, 8);
+    scratch_random_png("p.png", 16, 16, 1, 8);
     uint8_t before[32], after[32];
     file_hash("p.png", before);
     cr_assert_eq(mc("encrypt --teacher " DT " --pubkey %s/a2048.pub.pem p.png -o c.png", keys), 0);
@@ -155,7 +128,7 @@ Test(cli, failures_have_their_exit_codes_and_leave_no_output)
     cr_assert_eq(mc("encrypt --teacher " DT " --pubkey %s/a2048.pub.pem nope.png -o x.png", keys), 4);
     cr_assert(!exists("x.png") && !exists("x.png.key"));
     /* not an image: malformed (5) */
-    FILE *f = fopen(path("text.png"), "w");
+    FILE *f = fopen(scratch_path("text.png"), "w");
     fputs("hello, not a png\n", f);
     fclose(f);
     cr_assert_eq(mc("encrypt --teacher " DT " --pubkey %s/a2048.pub.pem text.png -o x.png", keys), 5);
@@ -178,36 +151,36 @@ Test(cli, failures_have_their_exit_codes_and_leave_no_output)
     /* truncated envelope: 6 */
     unsigned char *env;
     size_t n;
-    cr_assert_eq(mc_read_file(path("c.png.key"), 1 << 20, &env, &n), MC_OK);
-    cr_assert_eq(mc_write_file(path("t.png.key"), env, n - 10, 0600, 1), MC_OK);
+    cr_assert_eq(mc_read_file(scratch_path("c.png.key"), 1 << 20, &env, &n), MC_OK);
+    cr_assert_eq(mc_write_file(scratch_path("t.png.key"), env, n - 10, 0600, 1), MC_OK);
     char cmd[512];
-    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", path("c.png"), path("t.png"));
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", scratch_path("c.png"), scratch_path("t.png"));
     cr_assert_eq(system(cmd), 0);
     cr_assert_eq(mc("decrypt --key %s/a2048.pem t.png -o d.png", keys), 6);
     cr_assert(!exists("d.png"));
     /* unknown version: 13 */
     env[9] = 9;
-    cr_assert_eq(mc_write_file(path("t.png.key"), env, n, 0600, 1), MC_OK);
+    cr_assert_eq(mc_write_file(scratch_path("t.png.key"), env, n, 0600, 1), MC_OK);
     cr_assert_eq(mc("decrypt --key %s/a2048.pem t.png -o d.png", keys), 13);
     env[9] = 1;
     /* tampered cipher image: authentication (9) */
     img_image c;
-    cr_assert_eq(img_read(path("c.png"), &c), MC_OK);
+    cr_assert_eq(img_read(scratch_path("c.png"), &c), MC_OK);
     c.data[7] ^= 0x40;
-    cr_assert_eq(img_write_png(path("t.png"), &c, 1), MC_OK);
+    cr_assert_eq(img_write_png(scratch_path("t.png"), &c, 1), MC_OK);
     img_free(&c);
-    cr_assert_eq(mc_write_file(path("t.png.key"), env, n, 0600, 1), MC_OK);
+    cr_assert_eq(mc_write_file(scratch_path("t.png.key"), env, n, 0600, 1), MC_OK);
     cr_assert_eq(mc("decrypt --key %s/a2048.pem t.png -o d.png", keys), 9);
     cr_assert(!exists("d.png"));
     /* image and envelope of different geometry: 14 */
-    write_image("other.png", 8, 8, 1, 8);
+    scratch_random_png("other.png", 8, 8, 1, 8);
     cr_assert_eq(mc("decrypt --key %s/a2048.pem --envelope c.png.key other.png -o d.png", keys), 14);
     cr_assert(!exists("d.png"));
     free(env);
     /* the input was never modified, and no temporary file was left anywhere */
     file_hash("p.png", after);
     cr_assert_eq(memcmp(before, after, 32), 0);
-    snprintf(cmd, sizeof cmd, "ls -a '%s' | grep -q '^\\.[^.]'", dir);
+    snprintf(cmd, sizeof cmd, "ls -a '%s' | grep -q '^\\.[^.]'", scratch_dir);
     cr_assert_neq(system(cmd), 0, "a temporary file was left behind");
 }
 
@@ -215,30 +188,30 @@ Test(cli, openssl_unwraps_the_envelope_key)
 {
     const char *openssl = getenv("OPENSSL");
     if (!openssl || !*openssl) cr_skip_test("openssl command not installed");
-    write_image("p.png", 9, 9, 1, 8);
+    scratch_random_png("p.png", 9, 9, 1, 8);
     cr_assert_eq(mc("encrypt --teacher " DT " --pubkey %s/a2048.pub.pem p.png -o c.png", keys), 0);
     unsigned char *env;
     size_t n;
-    cr_assert_eq(mc_read_file(path("c.png.key"), 1 << 20, &env, &n), MC_OK);
+    cr_assert_eq(mc_read_file(scratch_path("c.png.key"), 1 << 20, &env, &n), MC_OK);
     /* docs/FORMAT.md §1: header, then the wrapped key, IV, length, ciphertext, tag. */
     size_t off = 12 + be16_get(env + 10), wl = be16_get(env + off);
     cr_assert_eq(wl, 256);
-    cr_assert_eq(mc_write_file(path("wrapped.bin"), env + off + 2, wl, 0600, 1), MC_OK);
+    cr_assert_eq(mc_write_file(scratch_path("wrapped.bin"), env + off + 2, wl, 0600, 1), MC_OK);
     char cmd[2048];
     snprintf(cmd, sizeof cmd,
              "'%s' pkeyutl -decrypt -inkey '%s/a2048.pem' -in '%s' -out '%s' -pkeyopt rsa_padding_mode:oaep "
              "-pkeyopt rsa_oaep_md:sha256 -pkeyopt rsa_mgf1_md:sha256 2>/dev/null",
-             openssl, keys, path("wrapped.bin"), path("aes.key"));
+             openssl, keys, scratch_path("wrapped.bin"), scratch_path("aes.key"));
     cr_assert_eq(system(cmd), 0, "openssl could not unwrap the AES key");
     unsigned char *key;
     size_t klen;
-    cr_assert_eq(mc_read_file(path("aes.key"), 64, &key, &klen), MC_OK);
+    cr_assert_eq(mc_read_file(scratch_path("aes.key"), 64, &key, &klen), MC_OK);
     cr_assert_eq(klen, 16, "AES-128 by default");
     /* The key OpenSSL recovered must open the GCM part (§4 associated data). */
     const uint8_t *iv = env + off + 2 + wl;
     size_t prefix = off + 2 + wl + 12 + 8, pl = (size_t)be64_get(iv + 12);
     img_image c;
-    cr_assert_eq(img_read(path("c.png"), &c), MC_OK);
+    cr_assert_eq(img_read(scratch_path("c.png"), &c), MC_OK);
     uint8_t *aad = malloc(prefix + 32), *plain = malloc(pl);
     memcpy(aad, env, prefix);
     pipe_image_hash(&c, aad + prefix);
@@ -259,13 +232,13 @@ Test(cli, round_trip_with_each_of_the_four_key_networks)
     static const struct { nn_arch arch; chaos_map map; const char *name; } v[4] = {
         {NN_RESNET18, CHAOS_LOGISTIC, "resnet18"}, {NN_MOBILENETV2, CHAOS_LOGISTIC, "mobilenetv2"},
         {NN_RESNET18, CHAOS_LORENZ, "resnet18"},   {NN_MOBILENETV2, CHAOS_LORENZ, "mobilenetv2"}};
-    write_image("p.png", 33, 17, 3, 8);
+    scratch_random_png("p.png", 33, 17, 3, 8);
     for (int k = 0; k < 4; k++) {
         nn_model *m;
         char model[64], out[64], dec[64];
         snprintf(model, sizeof model, "net%d.safetensors", k);
         cr_assert_eq(nn_model_new(&m, v[k].arch, keynet_outputs(v[k].map), 11 + k), MC_OK);
-        cr_assert_eq(keynet_save(m, v[k].map, KEYNET_TEACHER_HASH, 32, 0, path(model), 0), MC_OK);
+        cr_assert_eq(keynet_save(m, v[k].map, KEYNET_TEACHER_HASH, 32, 0, scratch_path(model), 0), MC_OK);
         nn_model_free(m);
         const char *map = v[k].map == CHAOS_LOGISTIC ? "logistic" : "lorenz";
         snprintf(out, sizeof out, "c%d.png", k);
@@ -278,7 +251,7 @@ Test(cli, round_trip_with_each_of_the_four_key_networks)
         snprintf(key, sizeof key, "%s.key", out);
         cr_assert_eq(mc("inspect %s", key), 0);
         char cmd[512];
-        snprintf(cmd, sizeof cmd, "grep -q 'model:      %s' '%s/out'", v[k].name, dir);
+        snprintf(cmd, sizeof cmd, "grep -q 'model:      %s' '%s/out'", v[k].name, scratch_dir);
         cr_assert_eq(system(cmd), 0, "inspect does not name the network %s", v[k].name);
         cr_assert_eq(mc("params --model %s " DT " p.png", model), 0);
         /* The wrong map for the network is refused (exit 14, inputs that do not belong together). */
@@ -292,18 +265,18 @@ Test(cli, a_full_disk_is_an_io_error_and_leaves_nothing)
 {
     /* A file-size limit makes every write past 8 KiB fail (EFBIG, with SIGXFSZ
      * ignored), as a full disk does: exit 4 and no output, cipher or key. */
-    write_image("big.png", 300, 300, 3, 8);
+    scratch_random_png("big.png", 300, 300, 3, 8);
     char cmd[4096];
     snprintf(cmd, sizeof cmd,
              "cd '%s' && bash -c \"trap '' XFSZ; ulimit -f 8; exec '%s' encrypt --teacher " DT
              " --pubkey %s/a2048.pub.pem big.png -o c.png\" >out 2>err",
-             dir, bin, keys);
+             scratch_dir, bin, keys);
     int st = system(cmd);
     cr_assert(WIFEXITED(st));
     cr_assert_eq(WEXITSTATUS(st), 4, "exit %d", WEXITSTATUS(st));
     cr_assert(!exists("c.png") && !exists("c.png.key"));
-    snprintf(cmd, sizeof cmd, "ls -a '%s' | grep -q '^\\.[^.]'", dir);
+    snprintf(cmd, sizeof cmd, "ls -a '%s' | grep -q '^\\.[^.]'", scratch_dir);
     cr_assert_neq(system(cmd), 0, "a temporary file was left behind");
-    snprintf(cmd, sizeof cmd, "grep -q 'c.png' '%s/err'", dir);
+    snprintf(cmd, sizeof cmd, "grep -q 'c.png' '%s/err'", scratch_dir);
     cr_assert_eq(system(cmd), 0, "the message must name the file");
 }

@@ -20,7 +20,9 @@
 #include "nn/model.h"
 #include "util/file.h"
 
-static char dir[64], keys[1024], bin[1024], mpibin[1024], mpibin1[1024];
+#include "scratch.h"
+
+static char keys[1024], bin[1024], mpibin[1024], mpibin1[1024];
 
 /* Why the tests cannot run here, or NULL. */
 static const char *mpi_missing(void)
@@ -61,21 +63,14 @@ static void setup(void)
              MC_MPIRUN, build);
     snprintf(mpibin1, sizeof mpibin1, "ASAN_OPTIONS=detect_leaks=0 %s --oversubscribe --allow-run-as-root -np 1 %s/medchaos-mpi",
              MC_MPIRUN, build);
-    strcpy(dir, "/tmp/mc_mpi_XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
+    scratch_make("mpi");
 }
 
-static void teardown(void)
-{
-    if (!dir[0]) return;
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
-}
+static void teardown(void) { scratch_remove(); }
 
 TestSuite(mpi, .init = setup, .fini = teardown, .timeout = 180);
 
-/* Run a command line (program and printf-style arguments) in dir; exit status.
+/* Run a command line (program and printf-style arguments) in scratch_dir; exit status.
  * stderr goes to dir/err. */
 static int run(const char *prog, const char *fmt, ...)
 {
@@ -86,36 +81,18 @@ static int run(const char *prog, const char *fmt, ...)
     va_end(ap);
     /* One thread per process everywhere: mpirun binds each rank to one core, and
      * the network's sums depend on how many threads share them. */
-    snprintf(cmd, sizeof cmd, "cd '%s' && OMP_NUM_THREADS=1 %s %s >out 2>err", dir, prog, args);
+    snprintf(cmd, sizeof cmd, "cd '%s' && OMP_NUM_THREADS=1 %s %s >out 2>err", scratch_dir, prog, args);
     int st = system(cmd);
     cr_assert(WIFEXITED(st), "%s %s did not exit normally", prog, args);
     return WEXITSTATUS(st);
-}
-
-static char *path(const char *name)
-{
-    static char p[4][256];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
-    return p[k];
-}
-
-static void write_image(const char *name, uint32_t w, uint32_t h, uint8_t c, uint8_t d)
-{
-    img_image im;
-    cr_assert_eq(img_new(&im, w, h, c, d), MC_OK);
-    cr_assert_eq(rand_bytes(im.data, img_size_bytes(&im)), MC_OK);
-    cr_assert_eq(img_write_png(path(name), &im, 1), MC_OK);
-    img_free(&im);
 }
 
 static void same_bytes(const char *a, const char *b)
 {
     unsigned char *x, *y;
     size_t nx, ny;
-    cr_assert_eq(mc_read_file(path(a), 1 << 28, &x, &nx), MC_OK, "%s", a);
-    cr_assert_eq(mc_read_file(path(b), 1 << 28, &y, &ny), MC_OK, "%s", b);
+    cr_assert_eq(mc_read_file(scratch_path(a), 1 << 28, &x, &nx), MC_OK, "%s", a);
+    cr_assert_eq(mc_read_file(scratch_path(b), 1 << 28, &y, &ny), MC_OK, "%s", b);
     cr_assert(nx == ny && memcmp(x, y, nx) == 0, "%s and %s differ", a, b);
     free(x);
     free(y);
@@ -124,8 +101,8 @@ static void same_bytes(const char *a, const char *b)
 static void same_pixels(const char *a, const char *b)
 {
     img_image x, y;
-    cr_assert_eq(img_read(path(a), &x), MC_OK, "%s", a);
-    cr_assert_eq(img_read(path(b), &y), MC_OK, "%s", b);
+    cr_assert_eq(img_read(scratch_path(a), &x), MC_OK, "%s", a);
+    cr_assert_eq(img_read(scratch_path(b), &y), MC_OK, "%s", b);
     cr_assert(x.width == y.width && x.height == y.height && x.channels == y.channels && x.depth == y.depth);
     cr_assert_eq(memcmp(x.data, y.data, img_size_bytes(&x)), 0, "%s and %s differ", a, b);
     img_free(&x);
@@ -136,7 +113,7 @@ static int err_says(const char *what)
 {
     unsigned char *buf;
     size_t n;
-    cr_assert_eq(mc_read_file(path("err"), 1 << 20, &buf, &n), MC_OK);
+    cr_assert_eq(mc_read_file(scratch_path("err"), 1 << 20, &buf, &n), MC_OK);
     buf[n - (n > 0)] = 0;
     int found = strstr((char *)buf, what) != NULL;
     free(buf);
@@ -149,13 +126,13 @@ Test(mpi, batch_encrypt_matches_single_process_and_reports_failures)
 {
     static const char *names[] = {"a", "b", "c", "d", "e"};
     static const char *dirs[] = {"in", "one", "two", "d1", "d2"};
-    for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) cr_assert_eq(mkdir(path(dirs[i]), 0700), 0);
-    write_image("in/a.png", 300, 200, 3, 8);   /* large and small, to exercise the hand-out */
-    write_image("in/b.png", 7, 3, 4, 16);
-    write_image("in/c.png", 1, 1, 2, 8);
-    write_image("in/d.png", 64, 64, 1, 8);
-    write_image("in/e.png", 33, 17, 3, 16);
-    FILE *f = fopen(path("in/bad.png"), "w");   /* not a PNG: one failure, reported, not fatal */
+    for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) cr_assert_eq(mkdir(scratch_path(dirs[i]), 0700), 0);
+    scratch_random_png("in/a.png", 300, 200, 3, 8);   /* large and small, to exercise the hand-out */
+    scratch_random_png("in/b.png", 7, 3, 4, 16);
+    scratch_random_png("in/c.png", 1, 1, 2, 8);
+    scratch_random_png("in/d.png", 64, 64, 1, 8);
+    scratch_random_png("in/e.png", 33, 17, 3, 16);
+    FILE *f = fopen(scratch_path("in/bad.png"), "w");   /* not a PNG: one failure, reported, not fatal */
     cr_assert_not_null(f);
     fputs("not an image\n", f);
     fclose(f);
@@ -163,7 +140,7 @@ Test(mpi, batch_encrypt_matches_single_process_and_reports_failures)
     cr_assert_neq(run(bin, "encrypt --teacher " DT " --pubkey %s/a2048.pub.pem in -O one", keys), 0);
     cr_assert_neq(run(mpibin, "encrypt --teacher " DT " --pubkey %s/a2048.pub.pem in -O two", keys), 0);
     cr_assert(err_says("1 of 6 images failed"), "rank 0 reports the failed image");
-    cr_assert(access(path("two/bad.png"), F_OK) != 0, "no output for the failed image");
+    cr_assert(access(scratch_path("two/bad.png"), F_OK) != 0, "no output for the failed image");
     char a[64], b[64];
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         snprintf(a, sizeof a, "one/%s.png", names[i]);
@@ -187,8 +164,8 @@ Test(mpi, batch_encrypt_matches_single_process_and_reports_failures)
 static double max_param_diff(const char *fa, const char *fb)
 {
     nn_model *a, *b;
-    cr_assert_eq(nn_model_load(&a, path(fa)), MC_OK, "%s", fa);
-    if (fb) cr_assert_eq(nn_model_load(&b, path(fb)), MC_OK, "%s", fb);
+    cr_assert_eq(nn_model_load(&a, scratch_path(fa)), MC_OK, "%s", fa);
+    if (fb) cr_assert_eq(nn_model_load(&b, scratch_path(fb)), MC_OK, "%s", fb);
     else cr_assert_eq(nn_model_new(&b, NN_RESNET18, 2, 1), MC_OK);
     double worst = 0;
     for (int i = 0; nn_model_tensor_name(a, i); i++) {
@@ -227,7 +204,7 @@ static double csv_field(const char *file, const char *name, int col)
 {
     unsigned char *buf;
     size_t n;
-    cr_assert_eq(mc_read_file(path(file), 1 << 20, &buf, &n), MC_OK, "%s", file);
+    cr_assert_eq(mc_read_file(scratch_path(file), 1 << 20, &buf, &n), MC_OK, "%s", file);
     char *text = realloc(buf, n + 1);
     cr_assert_not_null(text);
     text[n] = 0;
@@ -252,7 +229,7 @@ static size_t count_lines(const char *file)
 {
     unsigned char *buf;
     size_t n, lines = 0;
-    cr_assert_eq(mc_read_file(path(file), 1 << 20, &buf, &n), MC_OK, "%s", file);
+    cr_assert_eq(mc_read_file(scratch_path(file), 1 << 20, &buf, &n), MC_OK, "%s", file);
     for (size_t i = 0; i < n; i++) lines += buf[i] == '\n';
     free(buf);
     return lines;
@@ -260,18 +237,18 @@ static size_t count_lines(const char *file)
 
 Test(mpi, analyze_gives_the_same_csv_on_one_and_two_ranks_with_metrics_npcr)
 {
-    cr_assert_eq(mkdir(path("plain"), 0700), 0);
-    cr_assert_eq(mkdir(path("cipher"), 0700), 0);
+    cr_assert_eq(mkdir(scratch_path("plain"), 0700), 0);
+    cr_assert_eq(mkdir(scratch_path("cipher"), 0700), 0);
     /* Random "cipher" images stand in for encrypted ones: the metrics do not care. */
-    write_image("plain/a.png", 64, 48, 1, 8);
-    write_image("cipher/a.png", 64, 48, 1, 8);
-    write_image("plain/b.png", 120, 90, 3, 8);
-    write_image("cipher/b.png", 120, 90, 3, 8);
-    write_image("plain/c.png", 17, 9, 1, 16);
-    write_image("cipher/c.png", 17, 9, 1, 16);
-    write_image("plain/d.png", 32, 32, 1, 8);   /* geometry differs: reported, left out */
-    write_image("cipher/d.png", 32, 31, 1, 8);
-    write_image("plain/e.png", 8, 8, 1, 8);     /* no cipher image: reported, left out */
+    scratch_random_png("plain/a.png", 64, 48, 1, 8);
+    scratch_random_png("cipher/a.png", 64, 48, 1, 8);
+    scratch_random_png("plain/b.png", 120, 90, 3, 8);
+    scratch_random_png("cipher/b.png", 120, 90, 3, 8);
+    scratch_random_png("plain/c.png", 17, 9, 1, 16);
+    scratch_random_png("cipher/c.png", 17, 9, 1, 16);
+    scratch_random_png("plain/d.png", 32, 32, 1, 8);   /* geometry differs: reported, left out */
+    scratch_random_png("cipher/d.png", 32, 31, 1, 8);
+    scratch_random_png("plain/e.png", 8, 8, 1, 8);     /* no cipher image: reported, left out */
 
     cr_assert_neq(run(mpibin1, "analyze plain cipher -o one.csv"), 0, "failed pairs make the status nonzero");
     cr_assert(err_says("2 of 5 pairs failed"), "rank 0 reports the failed pairs");
@@ -292,8 +269,8 @@ Test(mpi, analyze_gives_the_same_csv_on_one_and_two_ranks_with_metrics_npcr)
         snprintf(row, sizeof row, "%s.png", names[k]);
         img_image x, y;
         metric_diff d;
-        cr_assert_eq(img_read(path(p), &x), MC_OK);
-        cr_assert_eq(img_read(path(c), &y), MC_OK);
+        cr_assert_eq(img_read(scratch_path(p), &x), MC_OK);
+        cr_assert_eq(img_read(scratch_path(c), &y), MC_OK);
         cr_assert_eq(metric_npcr_uaci(&x, &y, &d), MC_OK);
         cr_assert(d.npcr.all > 90, "random pairs differ almost everywhere (%g)", d.npcr.all);
         cr_assert_eq(csv_field("two.csv", row, 5), d.npcr.all, "%s: NPCR %.17g", row, d.npcr.all);

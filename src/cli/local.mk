@@ -6,7 +6,7 @@ EXTRA_DIST += docs/medchaos.1 docs/FORMAT.md
 medchaos_SOURCES += src/cli/cmd_train.c src/cli/cmd_params.c
 check_PROGRAMS += tests/test_cli
 TESTS += tests/test_cli
-tests_test_cli_SOURCES = tests/test_cli.c
+tests_test_cli_SOURCES = tests/test_cli.c tests/scratch.c tests/scratch.h
 tests_test_cli_LDADD = $(TEST_LIBS)
 # The CLI tests run the program itself (built by `all`, which `check` builds first).
 tests_test_cli_DEPENDENCIES = libmedchaos.la medchaos$(EXEEXT)

@@ -17,7 +17,7 @@ endif
 # The test runs medchaos-mpi under mpirun when both exist, and skips otherwise.
 check_PROGRAMS += tests/test_mpi
 TESTS += tests/test_mpi
-tests_test_mpi_SOURCES = tests/test_mpi.c
+tests_test_mpi_SOURCES = tests/test_mpi.c tests/scratch.c tests/scratch.h
 tests_test_mpi_LDADD = $(TEST_LIBS)
 tests_test_mpi_CPPFLAGS = $(AM_CPPFLAGS) -DMC_MPIRUN='"$(MPIRUN)"'
 if WITH_MPI

@@ -1,0 +1,19 @@
+/* A scratch directory for tests that run the medchaos programs, and the few
+ * helpers those tests share (test_cli, test_mpi): paths inside it and random
+ * PNG inputs. Used from Criterion suites' .init/.fini. */
+#ifndef MC_TESTS_SCRATCH_H
+#define MC_TESTS_SCRATCH_H
+#include <stdint.h>
+
+extern char scratch_dir[64];
+
+/* mkdtemp /tmp/mc_TAG_XXXXXX into scratch_dir (asserts on failure). */
+void scratch_make(const char *tag);
+/* rm -rf scratch_dir, if one was made. */
+void scratch_remove(void);
+/* scratch_dir/NAME; the result stays valid for the next three calls. */
+char *scratch_path(const char *name);
+/* A w×h PNG of c channels and d bits of random pixels, as scratch_dir/NAME. */
+void scratch_random_png(const char *name, uint32_t w, uint32_t h, uint8_t c, uint8_t d);
+
+#endif
