@@ -38,6 +38,25 @@ static void tex_text(FILE *f, const char *s)
     }
 }
 
+/* A column header: "name (note)" as two lines, \makecell{name\\(note)}. */
+static void tex_header(FILE *f, const char *s)
+{
+    const char *br = strstr(s, " (");
+    if (!br) {
+        tex_text(f, s);
+        return;
+    }
+    char head[256];
+    size_t n = (size_t)(br - s) < sizeof head - 1 ? (size_t)(br - s) : sizeof head - 1;
+    memcpy(head, s, n);
+    head[n] = 0;
+    fputs("\\makecell[cb]{", f);
+    tex_text(f, head);
+    fputs("\\\\", f);
+    tex_text(f, br + 1);
+    fputs("}", f);
+}
+
 int table_open(table *t, const char *dir, const char *name, const char *title,
                const char *const *cols, int ncols)
 {
@@ -57,12 +76,14 @@ int table_open(table *t, const char *dir, const char *name, const char *title,
     }
     fprintf(t->tex, "\\begin{table}[htbp]\\centering\\scriptsize\\caption{");
     tex_text(t->tex, title);
-    fprintf(t->tex, "}\\label{tab:%s}\n\\resizebox{\\textwidth}{!}{\\begin{tabular}{", name);
+    /* Shrunk only when wider than the page (adjustbox's max width), and headers
+     * broken at " (" onto a second line, so wide tables stay legible. */
+    fprintf(t->tex, "}\\label{tab:%s}\n\\begin{adjustbox}{max width=\\textwidth}\\begin{tabular}{", name);
     for (int i = 0; i < ncols; i++) fputc(i ? 'r' : 'l', t->tex);
     fprintf(t->tex, "}\\toprule\n");
     for (int i = 0; i < ncols; i++) {
         if (i) fprintf(t->tex, " & ");
-        tex_text(t->tex, cols[i]);
+        tex_header(t->tex, cols[i]);
     }
     fprintf(t->tex, " \\\\\\midrule\n");
     fprintf(t->md, "### %s\n\n|", title);
@@ -98,7 +119,7 @@ void table_row(table *t, const char *const *cells)
 void table_close(table *t, const char *notes)
 {
     if (notes && *notes) fprintf(t->md, "\n%s\n", notes);
-    fprintf(t->tex, "\\bottomrule\\end{tabular}}\n");
+    fprintf(t->tex, "\\bottomrule\\end{tabular}\\end{adjustbox}\n");
     if (notes && *notes) {
         fprintf(t->tex, "\\par\\smallskip\\parbox{\\textwidth}{\\footnotesize ");
         tex_text(t->tex, notes);
