@@ -64,6 +64,13 @@ void repro_timing(const repro_config *c, repro_variant *v, const repro_image *im
         img_image P;
         crop(&im[big].im, sides[s], &P);
         for (int k = 0; k < REPRO_NVARIANTS; k++) {
+            /* One untimed forward pass first: the network plans its work memory
+             * for the input shape and the thread pools start on first use. */
+            chaos_params warm;
+            if ((e = keynet_params(&v[k].net, &im[big].meta, &warm))) {
+                fprintf(stderr, "reproduce: timing %s: %s\n", v[k].label, mc_errmsg(e));
+                exit(1);
+            }
             for (int r = 0; r < runs; r++) {
                 chaos_params p;
                 keymat km;
