@@ -119,10 +119,14 @@ static void forward_train_backward(nn_model *m, const nn_tensor_file *f, float *
     cr_assert_eq(nn_model_backward(m, dy), MC_OK);
 }
 
-/* grad_tol: 1e-3 for ResNet-18. MobileNetV2 in training mode at batch 2 is
- * ill-conditioned at float precision (BN over 8 values per channel in its last
- * stages): torch's own float32 gradients differ from its float64 ones by up to
- * 1.5e-3 on this very case, so we allow 5e-3 there. adam_min_grad: Adam's
+/* grad_tol: 1e-3 for ResNet-18. MobileNetV2 in training mode is ill-conditioned
+ * at float precision: torch's own float32 gradients differ from its float64
+ * ones by up to 1.5e-3 on this very case, and perturbing the input by 1e-7
+ * (relative) moves torch's float32 gradients by 1.3e-3 (up to 0.66 when the
+ * perturbation pushes an activation across a ReLU6 kink; measured with
+ * torch 1.13 on this case, and on 64×64 and 128×96 inputs with batches up to
+ * 16 alike), so no float32 implementation can promise 1e-3 here; we allow
+ * 5e-3. Per-layer gradients are held to 1e-3 in test_nn_layers. adam_min_grad: Adam's
  * step is compared where torch's gradient is larger than this (its sign is
  * then the same in both), i.e. the gradient's own tolerance. */
 static void whole_network(nn_arch arch, const char *file, double grad_tol, double adam_min_grad)
