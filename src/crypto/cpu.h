@@ -10,6 +10,8 @@ typedef struct {
     int sse41;   /* SSE4.1 (CPUID.1:ECX bit 19): the AES-NI files are built with -msse4.1 */
     int avx2;    /* AVX2 (CPUID.7.0:EBX bit 5) and the OS saves YMM state (XGETBV) */
     int sha_ni;  /* SHA-1/SHA-256 extensions (CPUID.7.0:EBX bit 29) */
+    int avx512ifma; /* AVX512F, AVX512_IFMA and AVX512VL (CPUID.7.0:EBX bits 16, 21, 31)
+                     * and the OS saves ZMM and mask registers (XCR0 bits 1, 2, 5-7) */
 } cpu_features;
 
 /* The processor's features as CPUID reports them, probed once. This is a
