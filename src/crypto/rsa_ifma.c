@@ -48,6 +48,9 @@
 
 #define IFMA __attribute__((target("avx512f,avx512ifma,avx512vl")))
 #define INLINE static inline __attribute__((always_inline))
+/* Loops over the NZ registers of a number must be unrolled for the digits to live in
+ * registers rather than in a stack array (GCC leaves short constant loops rolled at -O2). */
+#define UNROLL _Pragma("GCC unroll 8")
 #define MASK52 ((UINT64_C(1) << 52) - 1)
 #define NZ_MAX 5                 /* registers per number: 40 digits, 2048-bit moduli */
 #define DIG_MAX (8 * NZ_MAX)
@@ -122,26 +125,33 @@ static unsigned window(const mp_limb_t *e, mp_size_t n, unsigned pos)
     return (unsigned)(v & (TSIZE - 1));
 }
 
-/* One AMM step for one half: T = (T + A*b + y*m) / 2^52 (see the top comment). The
- * scalar part finds y from lane 0 and the carry c that lane 0 passes upwards, since
- * the shift drops lane 0: lane 0 + lo(m0*y) == 0 (mod 2^52) by the choice of y. */
-INLINE IFMA void amm_step(__m512i *t, const __m512i *a, const __m512i *m, uint64_t b, uint64_t k0,
-                          uint64_t m0, const int nz)
+/* One AMM step for one half, arranged so that little waits on y. On entry t holds
+ * T + lo(A*b_i) (lane j = digit j). Then
+ *     y  = lo(t_0 * k0)                    (VPMADD52LUQ keeps exactly the low 52 bits)
+ *     t' = t + lo(M*y)                     (t'_0 == 0 mod 2^52 by the choice of y)
+ *     x  = hi(A*b_i) + hi(M*y) + lo(A*b_next)
+ * and the new t is t' shifted down one lane (the division by 2^52) plus x, plus the
+ * bits of t'_0 above 52, which the shift would otherwise drop. hi(A*b_i) + lo(A*b_next)
+ * needs no y, so only three dependent steps (broadcast, two IFMA) lie between two
+ * consecutive y's besides the shift and the additions. */
+INLINE IFMA void amm_step(__m512i *t, const __m512i *a, const __m512i *m, __m512i k0, uint64_t b,
+                          uint64_t bnext, const int nz)
 {
     const __m512i zero = _mm512_setzero_si512();
-    const __m512i bv = _mm512_set1_epi64((long long)b);
-    for (int z = 0; z < nz; z++) t[z] = _mm512_madd52lo_epu64(t[z], a[z], bv);
-    uint64_t t0 = (uint64_t)_mm_cvtsi128_si64(_mm512_castsi512_si128(t[0]));
-    uint64_t y = (t0 * k0) & MASK52;
-    uint64_t c = (t0 + ((y * m0) & MASK52)) >> 52;
-    const __m512i yv = _mm512_set1_epi64((long long)y);
-    for (int z = 0; z < nz; z++) t[z] = _mm512_madd52lo_epu64(t[z], m[z], yv);
-    /* Divide by 2^52: lane j <- lane j+1 across the registers. */
-    for (int z = 0; z < nz - 1; z++) t[z] = _mm512_alignr_epi64(t[z + 1], t[z], 1);
-    t[nz - 1] = _mm512_alignr_epi64(zero, t[nz - 1], 1);
-    t[0] = _mm512_add_epi64(t[0], _mm512_maskz_set1_epi64(1, (long long)c));
-    for (int z = 0; z < nz; z++) t[z] = _mm512_madd52hi_epu64(t[z], a[z], bv);
-    for (int z = 0; z < nz; z++) t[z] = _mm512_madd52hi_epu64(t[z], m[z], yv);
+    const __m512i bv = _mm512_set1_epi64((long long)b), bn = _mm512_set1_epi64((long long)bnext);
+    __m512i x[NZ_MAX];
+    UNROLL
+    for (int z = 0; z < nz; z++) x[z] = _mm512_madd52lo_epu64(_mm512_madd52hi_epu64(zero, a[z], bv), a[z], bn);
+    const __m512i yv = _mm512_madd52lo_epu64(zero, _mm512_broadcastq_epi64(_mm512_castsi512_si128(t[0])), k0);
+    UNROLL
+    for (int z = 0; z < nz; z++) {
+        t[z] = _mm512_madd52lo_epu64(t[z], m[z], yv);
+        x[z] = _mm512_madd52hi_epu64(x[z], m[z], yv);
+    }
+    x[0] = _mm512_add_epi64(x[0], _mm512_maskz_srli_epi64(1, t[0], 52));
+    UNROLL
+    for (int z = 0; z < nz - 1; z++) t[z] = _mm512_add_epi64(_mm512_alignr_epi64(t[z + 1], t[z], 1), x[z]);
+    t[nz - 1] = _mm512_add_epi64(_mm512_alignr_epi64(zero, t[nz - 1], 1), x[nz - 1]);
 }
 
 /* Bring every digit below 2^52 (the value is < 2^(52L), so nothing leaves the top).
@@ -156,18 +166,22 @@ INLINE IFMA void normalise(__m512i *t, const int nz)
     const __m512i mask = _mm512_set1_epi64((long long)MASK52), zero = _mm512_setzero_si512();
     const __m512i onev = _mm512_set1_epi64(1);
     __m512i hi[NZ_MAX];
+    UNROLL
     for (int z = 0; z < nz; z++) {
         hi[z] = _mm512_srli_epi64(t[z], 52);
         t[z] = _mm512_and_si512(t[z], mask);
     }
+    UNROLL
     for (int z = 0; z < nz; z++)
         t[z] = _mm512_add_epi64(t[z], _mm512_alignr_epi64(hi[z], z ? hi[z - 1] : zero, 7));
     uint64_t g = 0, p = 0;
+    UNROLL
     for (int z = 0; z < nz; z++) {
         g |= (uint64_t)_mm512_cmpgt_epu64_mask(t[z], mask) << (8 * z);
         p |= (uint64_t)_mm512_cmpeq_epu64_mask(t[z], mask) << (8 * z);
     }
     uint64_t cin = ((g | p) + g) ^ p;
+    UNROLL
     for (int z = 0; z < nz; z++) {
         t[z] = _mm512_mask_add_epi64(t[z], (__mmask8)(cin >> (8 * z)), t[z], onev);
         t[z] = _mm512_and_si512(t[z], mask);
@@ -180,6 +194,7 @@ INLINE IFMA void normalise(__m512i *t, const int nz)
 INLINE IFMA void amm2(pair_t r, const pair_t a, const pair_t b, const ifma_ws *w, int ldig, const int nz)
 {
     __m512i t0[NZ_MAX], t1[NZ_MAX], a0[NZ_MAX], a1[NZ_MAX], m0[NZ_MAX], m1[NZ_MAX];
+    UNROLL
     for (int z = 0; z < nz; z++) {
         t0[z] = t1[z] = _mm512_setzero_si512();
         a0[z] = _mm512_load_si512(&a[0][8 * z]);
@@ -187,13 +202,22 @@ INLINE IFMA void amm2(pair_t r, const pair_t a, const pair_t b, const ifma_ws *w
         m0[z] = _mm512_load_si512(&w->m[0][8 * z]);
         m1[z] = _mm512_load_si512(&w->m[1][8 * z]);
     }
-    const uint64_t k00 = w->k0[0], k01 = w->k0[1], m00 = w->m[0][0], m01 = w->m[1][0];
-    for (int i = 0; i < ldig; i++) {
-        amm_step(t0, a0, m0, b[0][i], k00, m00, nz);
-        amm_step(t1, a1, m1, b[1][i], k01, m01, nz);
+    const __m512i k00 = _mm512_set1_epi64((long long)w->k0[0]), k01 = _mm512_set1_epi64((long long)w->k0[1]);
+    const __m512i b00 = _mm512_set1_epi64((long long)b[0][0]), b10 = _mm512_set1_epi64((long long)b[1][0]);
+    UNROLL
+    for (int z = 0; z < nz; z++) {
+        t0[z] = _mm512_madd52lo_epu64(t0[z], a0[z], b00);
+        t1[z] = _mm512_madd52lo_epu64(t1[z], a1[z], b10);
     }
+    for (int i = 0; i < ldig - 1; i++) {
+        amm_step(t0, a0, m0, k00, b[0][i], b[0][i + 1], nz);
+        amm_step(t1, a1, m1, k01, b[1][i], b[1][i + 1], nz);
+    }
+    amm_step(t0, a0, m0, k00, b[0][ldig - 1], 0, nz);
+    amm_step(t1, a1, m1, k01, b[1][ldig - 1], 0, nz);
     normalise(t0, nz);
     normalise(t1, nz);
+    UNROLL
     for (int z = 0; z < nz; z++) {
         _mm512_store_si512(&r[0][8 * z], t0[z]);
         _mm512_store_si512(&r[1][8 * z], t1[z]);
@@ -205,15 +229,18 @@ INLINE IFMA void select2(pair_t out, const pair_t *tab, unsigned w0, unsigned w1
 {
     const __m512i wv0 = _mm512_set1_epi64(w0), wv1 = _mm512_set1_epi64(w1);
     __m512i s0[NZ_MAX], s1[NZ_MAX];
+    UNROLL
     for (int z = 0; z < nz; z++) s0[z] = s1[z] = _mm512_setzero_si512();
     for (int k = 0; k < TSIZE; k++) {
         const __m512i kv = _mm512_set1_epi64(k);
         __mmask8 h0 = _mm512_cmpeq_epi64_mask(kv, wv0), h1 = _mm512_cmpeq_epi64_mask(kv, wv1);
+        UNROLL
         for (int z = 0; z < nz; z++) {
             s0[z] = _mm512_mask_mov_epi64(s0[z], h0, _mm512_load_si512(&tab[k][0][8 * z]));
             s1[z] = _mm512_mask_mov_epi64(s1[z], h1, _mm512_load_si512(&tab[k][1][8 * z]));
         }
     }
+    UNROLL
     for (int z = 0; z < nz; z++) {
         _mm512_store_si512(&out[0][8 * z], s0[z]);
         _mm512_store_si512(&out[1][8 * z], s1[z]);
