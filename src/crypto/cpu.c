@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__x86_64__) || defined(__i386__)
+#if CPU_X86_PATHS
 #include <cpuid.h>
 
 /* XGETBV with ECX=0 reads XCR0: bits 1 (SSE) and 2 (AVX) say the OS saves the XMM

@@ -17,7 +17,7 @@
  * (callgrind, RSA-2048), the fault check 3.5%, blinding and the rest under 5%.
  * Where the CPU has AVX-512 IFMA, both halves instead run side by side in vector
  * registers (rsa_ifma.c, radix 2^52), about 3 times faster than mpn_sec_powm for
- * 1024-bit primes and 4-5 times for 1536 and 2048; blinding, the CRT recombination
+ * 1024-bit primes and 4-6 times for 1536 and 2048; blinding, the CRT recombination
  * and the fault check below are the same on both paths. That path is constant time
  * by construction (argued at the top of rsa_ifma.c) but outside ct-check-rsa's
  * reach: valgrind implements no AVX-512 and its CPUID says so, so under valgrind
