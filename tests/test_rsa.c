@@ -501,4 +501,9 @@ Test(rsa_core, ifma_and_gmp_paths_give_identical_results, .timeout = 60)
     }
     for (int ki = 0; ki < 3; ki++) rsa_priv_free(keys[ki]);
 }
+#else
+Test(rsa_ifma, not_built_here)
+{
+    cr_skip_test("rsa_ifma.c is not built (non-x86 host or --disable-x86-asm): GMP path only");
+}
 #endif
