@@ -27,8 +27,9 @@
  * Constant time (what `make ct-check-rsa` cannot see, since valgrind has no AVX-512 and
  * its CPUID hides IFMA, so under valgrind rsa_core.c takes the GMP path):
  * - every loop runs a number of times fixed by the public sizes (L, NZ, bits);
- * - digits of secrets (bases, exponents, moduli p and q, k0) only feed arithmetic
- *   instructions whose timing does not depend on values (IFMA, add, and, shift, imul);
+ * - digits of secrets (bases, exponents, moduli p and q, k0) only feed instructions
+ *   whose timing does not depend on values (IFMA, add, and, shift, lane alignment,
+ *   masked moves; scalar multiply and shift in k0 and the digit conversions);
  * - the table is read whole at every window: entry k is moved into the result under a
  *   mask computed by a vector compare of k with the window, so no address depends on it;
  * - carries are resolved with mask registers and integer arithmetic on the masks
@@ -255,8 +256,7 @@ INLINE IFMA void powm2_body(ifma_ws *w, const mp_limb_t *e0, const mp_limb_t *e1
     amm2(w->tab[0], w->rr, w->one, w, ldig, nz);   /* R mod m: Montgomery form of 1 */
     amm2(w->tab[1], w->x, w->rr, w, ldig, nz);     /* x R mod m */
     for (int k = 2; k < TSIZE; k++) amm2(w->tab[k], w->tab[k - 1], w->tab[1], w, ldig, nz);
-    unsigned nwin = (bits + WIN - 1) / WIN;
-    if (nwin == 0) nwin = 1;
+    unsigned nwin = (bits + WIN - 1) / WIN; /* bits >= 2: m > 1 */
     unsigned pos = WIN * (nwin - 1);
     select2(w->acc, (const pair_t *)w->tab, window(e0, n, pos), window(e1, n, pos), nz);
     while (pos > 0) {

@@ -25,8 +25,10 @@ mp_size_t rsa_ifma_itch(mp_size_t n);
 
 /* r1 = b1^e1 mod m1 and r2 = b2^e2 mod m2, computed side by side in constant time.
  * All are n-limb little-endian numbers; m1, m2 are odd, above 1 and below 2^bits
- * with bits <= RSA_IFMA_MAX_BITS; b1 < m1, b2 < m2; e1, e2 < 2^bits. bits and n
- * are public; every other value is treated as secret. tp: rsa_ifma_itch(n) limbs. */
+ * with bits <= RSA_IFMA_MAX_BITS, and their top limbs m[n-1] are nonzero (GMP's
+ * division wants that); b1 < m1, b2 < m2; e1, e2 < 2^bits. bits and n are public;
+ * every other value is treated as secret. tp: rsa_ifma_itch(n) limbs. Only to be
+ * called when rsa_ifma_available() says so. */
 void rsa_ifma_powm2(mp_limb_t *r1, const mp_limb_t *b1, const mp_limb_t *e1, const mp_limb_t *m1,
                     mp_limb_t *r2, const mp_limb_t *b2, const mp_limb_t *e2, const mp_limb_t *m2,
                     mp_size_t n, unsigned bits, mp_limb_t *tp);
