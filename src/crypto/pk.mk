@@ -55,3 +55,15 @@ ct-check-rsa: tests/test_ct_rsa$(EXEEXT)
 	       sub(/^==[0-9]+== +at 0x[0-9A-F]+: /, ""); print "  " kind " in " $$0 } \
 	       /ERROR SUMMARY/ { sub(/^==[0-9]+== /, ""); print "  " $$0 }' | sort | uniq -c
 .PHONY: ct-check-rsa
+
+# ct-time-ifma: the AVX-512 IFMA exponentiation is out of valgrind's reach (no AVX-512
+# there), so this times it dudect-style on two exponent classes (Welch's t-test) beside
+# mpz_powm, which must be caught (tests/ct_time_ifma.c). A timing check: run by hand,
+# not by make check or ct-check, as shared machines can make it noisy.
+EXTRA_PROGRAMS += tests/ct_time_ifma
+tests_ct_time_ifma_SOURCES = tests/ct_time_ifma.c
+tests_ct_time_ifma_LDADD = libmedchaos.la $(GMP_LIBS) -lm
+CLEANFILES += tests/ct_time_ifma
+ct-time-ifma: tests/ct_time_ifma$(EXEEXT)
+	$(LIBTOOL) --mode=execute ./tests/ct_time_ifma$(EXEEXT)
+.PHONY: ct-time-ifma
