@@ -1,6 +1,7 @@
 /* RSA: Wycheproof's OAEP-SHA-256 decryption vectors, key generation per FIPS 186-5,
  * OAEP round trips and failures (wrong key, tampered ciphertext, wrong label), the
- * fault check, and interoperability with the OpenSSL command line ($OPENSSL). */
+ * fault check, interoperability with the OpenSSL command line ($OPENSSL), and the
+ * AVX-512 IFMA exponentiation against GMP's mpz_powm (skipped without IFMA). */
 #include <criterion/criterion.h>
 #include <gmp.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include "crypto/pem.h"
 #include "crypto/random.h"
 #include "crypto/rsa.h"
+#include "crypto/rsa_ifma.h"
 #include "crypto/rsa_impl.h"
 #include "pk_vectors.h"
 
@@ -339,3 +341,169 @@ Test(openssl_interop, we_load_a_freshly_generated_openssl_key)
     rsa_priv_free(b);
     vec_rmtemp();
 }
+
+/* ---- the AVX-512 IFMA exponentiation (rsa_ifma.c) against GMP's mpz_powm ---- */
+
+#if RSA_IFMA_COMPILED
+static void ifma_or_skip(void)
+{
+    if (!rsa_ifma_available()) cr_skip_test("no AVX-512 IFMA on this processor (or MEDCHAOS_NO_ASM=1)");
+}
+
+/* One rsa_ifma_powm2 call on two (base, exponent, modulus) triples of at most `bits`
+ * bits, each result checked against mpz_powm. */
+static void check_pair(mpz_t b[2], mpz_t e[2], mpz_t m[2], unsigned bits, const char *what)
+{
+    mp_size_t n = (mp_size_t)((bits + 63) / 64);
+    mp_limb_t *l = calloc((size_t)(8 * n + rsa_ifma_itch(n)), sizeof *l);
+    cr_assert_not_null(l);
+    mp_limb_t *lb[2] = {l, l + n}, *le[2] = {l + 2 * n, l + 3 * n}, *lm[2] = {l + 4 * n, l + 5 * n},
+              *lr[2] = {l + 6 * n, l + 7 * n}, *tp = l + 8 * n;
+    for (int h = 0; h < 2; h++) {
+        cr_assert_eq(mpz_size(m[h]), (size_t)n, "%s: modulus fills its limbs", what);
+        mpz_export(lb[h], NULL, -1, sizeof(mp_limb_t), 0, 0, b[h]);
+        mpz_export(le[h], NULL, -1, sizeof(mp_limb_t), 0, 0, e[h]);
+        mpz_export(lm[h], NULL, -1, sizeof(mp_limb_t), 0, 0, m[h]);
+    }
+    rsa_ifma_powm2(lr[0], lb[0], le[0], lm[0], lr[1], lb[1], le[1], lm[1], n, bits, tp);
+    mpz_t want, got;
+    mpz_inits(want, got, NULL);
+    for (int h = 0; h < 2; h++) {
+        mpz_powm(want, b[h], e[h], m[h]);
+        mpz_import(got, (size_t)n, -1, sizeof(mp_limb_t), 0, 0, lr[h]);
+        cr_assert_eq(mpz_cmp(got, want), 0, "%s, %u bits, half %d: x^e mod m differs from mpz_powm", what, bits,
+                     h);
+    }
+    mpz_clears(want, got, NULL);
+    free(l);
+}
+
+/* Random odd moduli with the top bit set, bases below them, exponents of up to the
+ * modulus' length: every size from one digit to the 2048-bit limit, with the RSA
+ * half sizes (1024, 1536, 2048) and sizes next to a digit or register boundary. */
+Test(rsa_ifma, powm2_matches_mpz_powm_on_random_inputs, .timeout = 60)
+{
+    ifma_or_skip();
+    unsigned sizes[] = {64, 100, 127, 192, 257, 414, 415, 416, 500, 767, 830, 831, 1000, 1023, 1024,
+                        1038, 1039, 1200, 1535, 1536, 1662, 1663, 1800, 2047, 2048};
+    gmp_randstate_t rs;
+    gmp_randinit_default(rs);
+    gmp_randseed_ui(rs, 20261125);
+    mpz_t b[2], e[2], m[2];
+    for (int h = 0; h < 2; h++) mpz_inits(b[h], e[h], m[h], NULL);
+    for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++) {
+        unsigned bits = sizes[s];
+        for (int t = 0; t < (bits <= 1024 ? 6 : 2); t++) {
+            for (int h = 0; h < 2; h++) {
+                mpz_urandomb(m[h], rs, bits);
+                mpz_setbit(m[h], bits - 1);
+                mpz_setbit(m[h], 0);
+                mpz_urandomm(b[h], rs, m[h]);
+                mpz_urandomb(e[h], rs, bits - (unsigned)(t & 1) * (bits / 2)); /* short exponents too */
+            }
+            check_pair(b, e, m, bits, "random");
+        }
+    }
+    for (int h = 0; h < 2; h++) mpz_clears(b[h], e[h], m[h], NULL);
+    gmp_randclear(rs);
+}
+
+/* The values where digit handling and carries go wrong first: bases 0, 1, 2 and m-1;
+ * exponents 0, 1, 2, all ones and a lone top bit; moduli 2^k - 1 (every digit full,
+ * long carry chains), 2^(k-1) + 1 (smallest with the top bit) and 2^k - 189. */
+Test(rsa_ifma, powm2_matches_mpz_powm_on_edge_values, .timeout = 60)
+{
+    ifma_or_skip();
+    unsigned sizes[] = {64, 1024, 1536, 2048};
+    mpz_t b[2], e[2], m[2], mods[3], bases[4], exps[5];
+    for (int h = 0; h < 2; h++) mpz_inits(b[h], e[h], m[h], NULL);
+    for (int i = 0; i < 3; i++) mpz_init(mods[i]);
+    for (int i = 0; i < 4; i++) mpz_init(bases[i]);
+    for (int i = 0; i < 5; i++) mpz_init(exps[i]);
+    for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++) {
+        unsigned bits = sizes[s];
+        mpz_set_ui(mods[0], 0);
+        mpz_setbit(mods[0], bits);
+        mpz_sub_ui(mods[0], mods[0], 1); /* 2^k - 1 */
+        mpz_set_ui(mods[1], 0);
+        mpz_setbit(mods[1], bits - 1);
+        mpz_add_ui(mods[1], mods[1], 1); /* 2^(k-1) + 1 */
+        mpz_sub_ui(mods[2], mods[0], 188); /* 2^k - 189, odd, top bits set */
+        for (int mi = 0; mi < 3; mi++) {
+            mpz_set_ui(bases[0], 0);
+            mpz_set_ui(bases[1], 1);
+            mpz_set_ui(bases[2], 2);
+            mpz_sub_ui(bases[3], mods[mi], 1);
+            mpz_set_ui(exps[0], 0);
+            mpz_set_ui(exps[1], 1);
+            mpz_set_ui(exps[2], 2);
+            mpz_set_ui(exps[3], 0);
+            mpz_setbit(exps[3], bits);
+            mpz_sub_ui(exps[3], exps[3], 1); /* all ones */
+            mpz_set_ui(exps[4], 0);
+            mpz_setbit(exps[4], bits - 1); /* only the top bit */
+            for (int bi = 0; bi < 4; bi++)
+                for (int ei = 0; ei < 5; ei++) {
+                    /* half 0 takes the edge case, half 1 its mirror (so both halves see them all) */
+                    mpz_set(m[0], mods[mi]);
+                    mpz_set(b[0], bases[bi]);
+                    mpz_set(e[0], exps[ei]);
+                    mpz_set(m[1], mods[2 - mi]);
+                    mpz_set(b[1], bases[3 - bi]);
+                    mpz_mod(b[1], b[1], m[1]);
+                    mpz_set(e[1], exps[4 - ei]);
+                    check_pair(b, e, m, bits, "edge");
+                }
+        }
+    }
+    for (int h = 0; h < 2; h++) mpz_clears(b[h], e[h], m[h], NULL);
+    for (int i = 0; i < 3; i++) mpz_clear(mods[i]);
+    for (int i = 0; i < 4; i++) mpz_clear(bases[i]);
+    for (int i = 0; i < 5; i++) mpz_clear(exps[i]);
+}
+
+/* The private operation gives the same bytes on both exponentiation paths, raw and
+ * through OAEP, for OpenSSL's key and for one of each size we generate. */
+Test(rsa_core, ifma_and_gmp_paths_give_identical_results, .timeout = 60)
+{
+    ifma_or_skip();
+    rsa_priv *keys[3] = {load_priv("tests/vectors/pem/openssl_2048.pem"), NULL, NULL};
+    cr_assert_eq(rsa_generate(&keys[1], 3072), MC_OK);
+    cr_assert_eq(rsa_generate(&keys[2], 4096), MC_OK);
+    for (int ki = 0; ki < 3; ki++) {
+        const rsa_priv *k = keys[ki];
+        const rsa_pub *pub = rsa_priv_public(k);
+        size_t kb = rsa_pub_bytes(pub);
+        cr_assert_str_eq(rsa_core_impl(k), "ifma", "the IFMA path is the default where the CPU has it");
+        uint8_t in[512], a[512], b[512], msg[512], out[512];
+        for (int t = 0; t < 8; t++) {
+            cr_assert_eq(rand_bytes(in, kb), MC_OK);
+            in[0] = 0;
+            if (t == 0) memset(in, 0, kb), in[kb - 1] = 1; /* c = 1 */
+            cr_assert_eq(rsa_private_op(k, in, a), MC_OK);
+            rsa_core_force_gmp(1);
+            cr_assert_str_eq(rsa_core_impl(k), "gmp");
+            cr_assert_eq(rsa_private_op(k, in, b), MC_OK);
+            rsa_core_force_gmp(0);
+            cr_assert_eq(memcmp(a, b, kb), 0, "key %d, input %d: IFMA and GMP private operations differ", ki, t);
+        }
+        size_t max = rsa_oaep_max_msg(pub), olen;
+        cr_assert_eq(rand_bytes(msg, max), MC_OK);
+        cr_assert_eq(rsa_oaep_encrypt(pub, NULL, 0, msg, max, in), MC_OK);
+        for (int path = 0; path < 2; path++) {
+            rsa_core_force_gmp(path);
+            olen = sizeof out;
+            cr_assert_eq(rsa_oaep_decrypt(k, NULL, 0, in, kb, out, &olen), MC_OK);
+            cr_assert_eq(olen, max);
+            cr_assert_eq(memcmp(out, msg, max), 0, "key %d, %s path: OAEP round trip", ki, path ? "GMP" : "IFMA");
+        }
+        rsa_core_force_gmp(0);
+    }
+    for (int ki = 0; ki < 3; ki++) rsa_priv_free(keys[ki]);
+}
+#else
+Test(rsa_ifma, not_built_here)
+{
+    cr_skip_test("rsa_ifma.c is not built (non-x86 host or --disable-x86-asm): GMP path only");
+}
+#endif

@@ -36,7 +36,7 @@ mc_err aes_init_impl(aes_ctx *c, const uint8_t *key, size_t keylen, aes_impl imp
     if (keylen != 16 && keylen != 24 && keylen != 32)
         return mc_fail(MC_E_KEY, "AES key of %zu bytes (need 16, 24 or 32)", keylen);
     cpu_features f = cpu_get();
-    int have_ni = f.aesni && f.sse41;
+    int have_ni = CPU_X86_PATHS && f.aesni && f.sse41;
     if (impl == AES_IMPL_AUTO)
         impl = (have_ni && cpu_asm_allowed()) ? AES_IMPL_AESNI : AES_IMPL_BITSLICED;
     if (impl == AES_IMPL_AESNI && !have_ni)
@@ -48,13 +48,15 @@ mc_err aes_init_impl(aes_ctx *c, const uint8_t *key, size_t keylen, aes_impl imp
     int nk = (int)keylen / 4;
     c->nr = nk + 6;
     c->impl = impl;
+#if CPU_X86_PATHS
     if (impl == AES_IMPL_AESNI) {
         aes_key_expansion(c->rk, key, nk, aes_ni_sub_word);
         aes_ni_prepare(c);
-    } else {
-        aes_key_expansion(c->rk, key, nk, aes_ct_sub_word);
-        aes_ct_prepare(c);
+        return MC_OK;
     }
+#endif
+    aes_key_expansion(c->rk, key, nk, aes_ct_sub_word);
+    aes_ct_prepare(c);
     return MC_OK;
 }
 
@@ -76,18 +78,24 @@ static void bitsliced_one_block(const aes_ctx *c, uint8_t out[16], const uint8_t
 
 void aes_encrypt_block(const aes_ctx *c, uint8_t out[16], const uint8_t in[16])
 {
-    if (c->impl == AES_IMPL_AESNI)
+#if CPU_X86_PATHS
+    if (c->impl == AES_IMPL_AESNI) {
         aes_ni_encrypt_block(c, out, in);
-    else
-        bitsliced_one_block(c, out, in, aes_ct_encrypt8);
+        return;
+    }
+#endif
+    bitsliced_one_block(c, out, in, aes_ct_encrypt8);
 }
 
 void aes_decrypt_block(const aes_ctx *c, uint8_t out[16], const uint8_t in[16])
 {
-    if (c->impl == AES_IMPL_AESNI)
+#if CPU_X86_PATHS
+    if (c->impl == AES_IMPL_AESNI) {
         aes_ni_decrypt_block(c, out, in);
-    else
-        bitsliced_one_block(c, out, in, aes_ct_decrypt8);
+        return;
+    }
+#endif
+    bitsliced_one_block(c, out, in, aes_ct_decrypt8);
 }
 
 static uint32_t load_be32(const uint8_t *p)
@@ -107,10 +115,12 @@ static void store_be32(uint8_t *p, uint32_t v)
  * function of SP 800-38D §6.2 applied i times. Eight blocks per bitsliced call. */
 void aes_ctr_xor(const aes_ctx *c, uint8_t ctr[16], uint8_t *out, const uint8_t *in, size_t len)
 {
+#if CPU_X86_PATHS
     if (c->impl == AES_IMPL_AESNI) {
         aes_ni_ctr_xor(c, ctr, out, in, len);
         return;
     }
+#endif
     uint32_t n = load_be32(ctr + 12);
     uint8_t ks[128];
     while (len > 0) {

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__x86_64__) || defined(__i386__)
+#if CPU_X86_PATHS
 #include <cpuid.h>
 
 /* XGETBV with ECX=0 reads XCR0: bits 1 (SSE) and 2 (AVX) say the OS saves the XMM
@@ -33,6 +33,10 @@ static cpu_features probe(void)
         int ymm_saved = osxsave && avx && (read_xcr0() & 6) == 6;
         f.avx2 = ymm_saved && ((b >> 5) & 1);
         f.sha_ni = (b >> 29) & 1;
+        /* AVX-512 also needs the OS to save the mask registers and all 32 ZMM
+         * registers: XCR0 bits 5-7 (opmask, ZMM_Hi256, Hi16_ZMM) besides 1-2. */
+        int zmm_saved = osxsave && (read_xcr0() & 0xE6) == 0xE6;
+        f.avx512ifma = zmm_saved && ((b >> 16) & 1) && ((b >> 21) & 1) && ((b >> 31) & 1);
     }
     return f;
 }
@@ -45,7 +49,7 @@ static cpu_features probe(void)
 }
 #endif
 
-/* Bit 31 marks "probed"; the low bits hold the five flags. */
+/* Bit 31 marks "probed"; the low bits hold the six flags. */
 static atomic_uint cached;
 
 cpu_features cpu_get(void)
@@ -55,7 +59,7 @@ cpu_features cpu_get(void)
     if (!(v & 0x80000000u)) {
         cpu_features f = probe();
         v = 0x80000000u | (unsigned)f.aesni | (unsigned)f.pclmul << 1 | (unsigned)f.sse41 << 2 |
-            (unsigned)f.avx2 << 3 | (unsigned)f.sha_ni << 4;
+            (unsigned)f.avx2 << 3 | (unsigned)f.sha_ni << 4 | (unsigned)f.avx512ifma << 5;
         atomic_store_explicit(&cached, v, memory_order_relaxed);
     }
     out.aesni = v & 1;
@@ -63,6 +67,7 @@ cpu_features cpu_get(void)
     out.sse41 = (v >> 2) & 1;
     out.avx2 = (v >> 3) & 1;
     out.sha_ni = (v >> 4) & 1;
+    out.avx512ifma = (v >> 5) & 1;
     return out;
 }
 

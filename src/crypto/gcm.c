@@ -80,7 +80,9 @@ mc_err gcm_encrypt_impl(aes_impl impl, const uint8_t *key, size_t keylen, const 
         ghash_update(&s.gh, aad, aadlen);
         if (len > 0) {
             size_t done = 0;
+#if CPU_X86_PATHS
             if (s.gh.clmul) done = gcm_clmul_encrypt(&s.aes, &s.gh, ctr, ct, pt, len);
+#endif
             aes_ctr_xor(&s.aes, ctr, ct + done, pt + done, len - done); /* step 3: C = GCTR(P) */
             ghash_update(&s.gh, ct + done, len - done);
         }

@@ -7,6 +7,7 @@
  * PCLMULQDQ code in gcm_clmul.c is the fast path; both reduce the same way. */
 #include <string.h>
 
+#include "crypto/cpu.h"
 #include "crypto/gcm_ghash.h"
 #include "util/secure.h"
 
@@ -85,16 +86,20 @@ void ghash_init(gcm_ghash *g, const uint8_t h[16], int clmul)
     memset(g, 0, sizeof *g);
     memcpy(g->h, h, 16);
     g->clmul = clmul;
+#if CPU_X86_PATHS
     if (clmul) ghash_clmul_init(g);
+#endif
 }
 
 /* §6.4: Y_i = (Y_(i-1) xor X_i) . H. */
 static void absorb_blocks(gcm_ghash *g, const uint8_t *data, size_t nblocks)
 {
+#if CPU_X86_PATHS
     if (g->clmul) {
         ghash_clmul_blocks(g, data, nblocks);
         return;
     }
+#endif
     for (size_t b = 0; b < nblocks; b++, data += 16) {
         for (int i = 0; i < 16; i++) g->y[i] ^= data[i];
         ghash_ct_mul(g->y, g->h);

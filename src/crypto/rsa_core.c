@@ -14,11 +14,16 @@
  * each prime, far below what factoring with partial knowledge needs (about half);
  * avoiding it would mean exponentiating mod n without the CRT, 3-4 times slower.
  * Cost: the two half-size mpn_sec_powm calls are 92% of a private operation
- * (callgrind, RSA-2048), the fault check 3.5%, blinding and the rest under 5%;
- * OpenSSL 3 is faster at 2048 bits on AVX-512 IFMA CPUs (its RSAZ code runs
- * both halves at once in vector registers; with that path masked off by
- * OPENSSL_ia32cap it does about 1560 signs/s here, within 20% of this code). */
+ * (callgrind, RSA-2048), the fault check 3.5%, blinding and the rest under 5%.
+ * Where the CPU has AVX-512 IFMA, both halves instead run side by side in vector
+ * registers (rsa_ifma.c, radix 2^52), about 3 times faster than mpn_sec_powm for
+ * 1024-bit primes and 4-6 times for 1536 and 2048; blinding, the CRT recombination
+ * and the fault check below are the same on both paths. That path is constant time
+ * by construction (argued at the top of rsa_ifma.c) but outside ct-check-rsa's
+ * reach: valgrind implements no AVX-512 and its CPUID says so, so under valgrind
+ * the dispatcher (use_ifma) picks GMP, which is what the check then covers. */
 #include "crypto/random.h"
+#include "crypto/rsa_ifma.h"
 #include "crypto/rsa_impl.h"
 #include "util/secure.h"
 
@@ -116,6 +121,9 @@ static mp_limb_t *ws_alloc(priv_ws *w, const rsa_priv *k)
     tn = max_sz(tn, mpn_sec_powm_itch(qn, k->qbits, qn));
     tn = max_sz(tn, mpn_sec_mul_itch(pn, pn));
     tn = max_sz(tn, mpn_sec_mul_itch(wn, pn < qn ? pn : qn));
+#if RSA_IFMA_COMPILED
+    tn = max_sz(tn, rsa_ifma_itch(wn));
+#endif
     /* c r rinv cb m: nn each; wide nn+2; m1 pn; m2 qn; x (pn+qn); h pn; t 2nn+4. */
     w->total = (size_t)(6 * nn + 2 + 3 * pn + 2 * qn + 2 * nn + 4 + tn);
     mp_limb_t *b = calloc(w->total, sizeof *b);
@@ -195,13 +203,60 @@ static mc_err blinding(const rsa_priv *k, priv_ws *w)
     return e;
 }
 
-/* m_x = (c mod x)^(d mod (x-1)) mod x for one prime x (RFC 8017 §5.1.2 step 2b i-ii). */
-static void crt_half(priv_ws *w, mp_limb_t *mx, mpz_srcptr x, unsigned xbits, const mp_limb_t *dx)
+/* cx = cb mod x (xn limbs) for one prime x. */
+static void crt_reduce(priv_ws *w, mp_limb_t *cx, mpz_srcptr x)
 {
     mp_size_t xn = (mp_size_t)mpz_size(x);
     memcpy(w->t, w->cb, (size_t)w->nn * sizeof *w->t);
     mpn_sec_div_r(w->t, w->nn, mpz_limbs_read(x), xn, w->tp);
-    mpn_sec_powm(mx, w->t, xn, dx, xbits, mpz_limbs_read(x), xn, w->tp);
+    memcpy(cx, w->t, (size_t)xn * sizeof *cx);
+}
+
+/* m_x = (c mod x)^(d mod (x-1)) mod x for one prime x (RFC 8017 §5.1.2 step 2b i-ii). */
+static void crt_half(priv_ws *w, mp_limb_t *mx, mpz_srcptr x, unsigned xbits, const mp_limb_t *dx)
+{
+    mp_size_t xn = (mp_size_t)mpz_size(x);
+    crt_reduce(w, w->x, x);
+    mpn_sec_powm(mx, w->x, xn, dx, xbits, mpz_limbs_read(x), xn, w->tp);
+}
+
+/* Which exponentiation the private operation uses. The IFMA one (rsa_ifma.c) does both
+ * CRT halves at once, so it wants p and q of the same limb count (always so for keys
+ * from rsa_generate and OpenSSL, whose primes have exactly half the bits of n) and at
+ * most RSA_IFMA_MAX_BITS each. rsa_core_force_gmp(1) or MEDCHAOS_NO_ASM=1 pins GMP. */
+static int force_gmp;
+
+void rsa_core_force_gmp(int on) { force_gmp = on; }
+
+static int use_ifma(const rsa_priv *k)
+{
+#if RSA_IFMA_COMPILED
+    return !force_gmp && mpz_size(k->p) == mpz_size(k->q) && k->pbits <= RSA_IFMA_MAX_BITS &&
+           k->qbits <= RSA_IFMA_MAX_BITS && rsa_ifma_available();
+#else
+    (void)k;
+    return 0;
+#endif
+}
+
+const char *rsa_core_impl(const rsa_priv *k) { return use_ifma(k) ? "ifma" : "gmp"; }
+
+/* Step 2b i-ii for both primes: m1 = cb^dP mod p, m2 = cb^dQ mod q. */
+static void crt_exponentiations(const rsa_priv *k, priv_ws *w)
+{
+#if RSA_IFMA_COMPILED
+    if (use_ifma(k)) {
+        mp_limb_t *cp = w->x, *cq = w->x + w->pn; /* x has pn + qn limbs */
+        crt_reduce(w, cp, k->p);
+        crt_reduce(w, cq, k->q);
+        unsigned bits = k->pbits > k->qbits ? k->pbits : k->qbits;
+        rsa_ifma_powm2(w->m1, cp, k->dp_l, mpz_limbs_read(k->p), w->m2, cq, k->dq_l, mpz_limbs_read(k->q), w->pn,
+                       bits, w->tp);
+        return;
+    }
+#endif
+    crt_half(w, w->m1, k->p, k->pbits, k->dp_l);
+    crt_half(w, w->m2, k->q, k->qbits, k->dq_l);
 }
 
 mc_err rsa_private_op(const rsa_priv *k, const uint8_t *in, uint8_t *out)
@@ -228,8 +283,7 @@ mc_err rsa_private_op(const rsa_priv *k, const uint8_t *in, uint8_t *out)
     memcpy(w.cb, w.t, (size_t)nn * sizeof *w.t);
 
     /* Step 2b: the two half-size exponentiations. */
-    crt_half(&w, w.m1, k->p, k->pbits, k->dp_l);
-    crt_half(&w, w.m2, k->q, k->qbits, k->dq_l);
+    crt_exponentiations(k, &w);
 
     /* h = qInv · (m1 − m2) mod p, with m2 first reduced mod p (q may exceed p). */
     memset(w.x, 0, (size_t)(pn + qn) * sizeof *w.x);

@@ -60,4 +60,10 @@ void rsa_mpz_wipe_clear(mpz_t x);
 mc_err rsa_public_op(const rsa_pub *k, const uint8_t *in, uint8_t *out);
 mc_err rsa_private_op(const rsa_priv *k, const uint8_t *in, uint8_t *out);
 
+/* The CRT exponentiation rsa_private_op uses for k: "ifma" (AVX-512 IFMA, rsa_ifma.c)
+ * or "gmp" (mpn_sec_powm). rsa_core_force_gmp(1) pins GMP (tests compare the two);
+ * MEDCHAOS_NO_ASM=1 in the environment does the same. */
+const char *rsa_core_impl(const rsa_priv *k);
+void rsa_core_force_gmp(int on);
+
 #endif

@@ -5,7 +5,7 @@
  * baseline x86-64 and this path is only entered when CPUID says it exists. */
 #include "crypto/sha256_impl.h"
 
-#if defined(__x86_64__) && defined(__GNUC__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(MC_NO_X86_ASM)
 #include <cpuid.h>
 #include <stdatomic.h>
 #include <immintrin.h>
@@ -77,7 +77,7 @@ NI_TARGET void sha256_compress_ni(uint32_t h[8], const uint8_t *blocks, size_t n
     _mm_storeu_si128((__m128i *)(h + 4), hgfe);
 }
 
-#else /* not x86-64 with GCC/Clang: only the portable path exists */
+#else /* not x86-64 with GCC/Clang, or --disable-x86-asm: only the portable path */
 
 int sha256_ni_available(void) { return 0; }
 

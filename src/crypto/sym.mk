@@ -8,10 +8,16 @@ noinst_HEADERS += src/crypto/aes_impl.h src/crypto/aes_ni.h src/crypto/gcm_ghash
 # The AES-NI and PCLMULQDQ code needs -maes -msse4.1 -mpclmul, but only in these two
 # files: everything else must run on any x86-64. A convenience library is automake's way
 # to give files their own flags. cpu.c decides at run time whether they are called.
+# Off x86 (or with --disable-x86-asm) they are not built and MC_NO_X86_ASM tells the C
+# code (cpu.h: CPU_X86_PATHS) to compile only the portable paths.
+if MC_X86
 noinst_LTLIBRARIES += libaesni.la
 libaesni_la_SOURCES = src/crypto/aes_ni.c src/crypto/gcm_clmul.c
 libaesni_la_CFLAGS = $(AM_CFLAGS) -maes -msse4.1 -mpclmul
 libmedchaos_la_LIBADD += libaesni.la
+else
+AM_CPPFLAGS += -DMC_NO_X86_ASM
+endif
 
 check_PROGRAMS += tests/test_aes tests/test_gcm
 TESTS += tests/test_aes tests/test_gcm
