@@ -3,10 +3,12 @@
  * dilation 1 and any groups. Depthwise convolutions use the direct loops of
  * dwconv.c. Large images get one GEMM each; small ones (the late stages, or
  * 64×64 inputs) are batched side by side so the GEMM stays wide enough to be
- * efficient, at the price of gathering and scattering the outputs. */
+ * efficient, at the price of gathering and scattering the outputs. 3×3
+ * stride-1 convolutions go to Winograd's algorithm (winograd.c) instead. */
 #include "nn/layers.h"
 
 #include <cblas.h>
+#include <stdlib.h>
 #include <string.h>
 
 void nn_conv_geom_init(nn_conv_geom *g, int B, int Cin, int H, int W, int Cout, int K,
@@ -17,6 +19,26 @@ void nn_conv_geom_init(nn_conv_geom *g, int B, int Cin, int H, int W, int Cout, 
     g->Ho = (H + 2 * pad - K) / stride + 1;
     g->Wo = (W + 2 * pad - K) / stride + 1;
     g->batch_cols = 8192;
+    g->algo = NN_CONV_IM2COL;
+    /* MC_NN_CONV=im2col turns Winograd off, to compare the two on a network. */
+    const char *force = getenv("MC_NN_CONV");
+    if (force && !strcmp(force, "im2col")) return;
+    if (K != 3 || stride != 1 || groups != 1 || Cin < 16 || Cout < 16 || g->Ho < 1 || g->Wo < 1)
+        return;
+    /* Multiplications per (input, output) channel pair in the matrix products. */
+    const long mul4 = 36L * ((g->Ho + 3) / 4) * ((g->Wo + 3) / 4);
+    const long mul2 = 16L * ((g->Ho + 1) / 2) * ((g->Wo + 1) / 2);
+    const long im2col = 9L * g->Ho * g->Wo;
+    if (mul4 < mul2 && mul4 < im2col)
+        g->algo = NN_CONV_WINOGRAD_4;
+    else if (mul2 < im2col)
+        g->algo = NN_CONV_WINOGRAD_2;
+}
+
+/* Winograd applies to 3×3 stride-1 ungrouped convolutions only. */
+static int use_winograd(const nn_conv_geom *g)
+{
+    return g->algo != NN_CONV_IM2COL && g->K == 3 && g->stride == 1 && g->groups == 1;
 }
 
 static int is_pointwise(const nn_conv_geom *g)
@@ -43,6 +65,7 @@ static int chunk_images(const nn_conv_geom *g)
 
 size_t nn_conv_col_floats(const nn_conv_geom *g)
 {
+    if (use_winograd(g)) return nn_winograd_floats(g);
     const int nb = chunk_images(g);
     const size_t N = (size_t)g->Ho * g->Wo, Kg = (size_t)(g->Cin / g->groups) * g->K * g->K;
     if (nb == 1) return is_pointwise(g) ? 0 : Kg * N;
@@ -113,6 +136,10 @@ static void col2im_add(float *din, const float *col, size_t ld, int Cg, const nn
 void nn_conv2d_forward(float *out, const float *in, const float *w, const float *bias,
                        const nn_conv_geom *g, float *col)
 {
+    if (use_winograd(g)) {
+        nn_winograd_forward(out, in, w, bias, g, col);
+        return;
+    }
     const int Cg = g->Cin / g->groups, Og = g->Cout / g->groups, nb = chunk_images(g);
     const int Kg = Cg * g->K * g->K, N = g->Ho * g->Wo;
     const size_t HW = (size_t)g->H * g->W;
@@ -164,6 +191,10 @@ void nn_conv2d_forward(float *out, const float *in, const float *w, const float 
 void nn_conv2d_backward(float *din, float *dw, float *dbias, const float *dout,
                         const float *in, const float *w, const nn_conv_geom *g, float *col)
 {
+    if (use_winograd(g)) {
+        nn_winograd_backward(din, dw, dbias, dout, in, w, g, col);
+        return;
+    }
     const int Cg = g->Cin / g->groups, Og = g->Cout / g->groups, nb = chunk_images(g);
     const int Kg = Cg * g->K * g->K, N = g->Ho * g->Wo;
     const size_t HW = (size_t)g->H * g->W;
