@@ -36,14 +36,14 @@ static void conv_case_cols(const char *file, int batch_cols)
     size_t ny, nx = x->nbytes / 4, nw = w->nbytes / 4;
     const float *ywant = fx_f32(&f, "y", &ny), *dy = fx_f32(&f, "dy", NULL);
     float *y = zeros(ny), *y2 = zeros(ny), *dx = zeros(nx), *dw = zeros(nw), *db = zeros(g.Cout);
-    float *col = zeros(nn_conv_col_floats(&g));
+    float *col = zeros(nn_conv_col_floats(&g) + nn_conv_kernel_floats(&g));
     const int depthwise = groups == g.Cin && groups == g.Cout && groups > 1;
     if (depthwise) {
         nn_dwconv_forward(y, x->data, w->data, &g);
         nn_dwconv_backward(dx, dw, dy, x->data, w->data, &g);
     } else {
-        nn_conv2d_forward(y, x->data, w->data, b, &g, col);
-        nn_conv2d_backward(dx, dw, b ? db : NULL, dy, x->data, w->data, &g, col);
+        nn_conv2d_forward(y, x->data, w->data, NULL, b, &g, col);
+        nn_conv2d_backward(dx, dw, b ? db : NULL, dy, x->data, w->data, NULL, &g, col);
     }
     nn_conv2d_forward_naive(y2, x->data, w->data, b, &g);
     fx_expect_close("y", y, ywant, ny, FWD_TOL);
@@ -331,7 +331,7 @@ static double conv_loss(void)
     if (C.g.groups == C.g.Cin && C.g.Cin == C.g.Cout && C.g.groups > 1)
         nn_dwconv_forward(C.y, C.x, C.w, &C.g);
     else
-        nn_conv2d_forward(C.y, C.x, C.w, C.b, &C.g, C.col);
+        nn_conv2d_forward(C.y, C.x, C.w, NULL, C.b, &C.g, C.col);
     return dot(C.y, C.r, (size_t)C.g.B * C.g.Cout * C.g.Ho * C.g.Wo);
 }
 
@@ -346,7 +346,7 @@ static void fd_conv(int B, int Cin, int H, int W, int Cout, int K, int s, int p,
     const size_t ny = (size_t)B * Cout * C.g.Ho * C.g.Wo;
     const int dw = groups == Cin && Cin == Cout && groups > 1;
     C.x = zeros(nx), C.w = zeros(nw), C.b = dw ? NULL : zeros(Cout), C.y = zeros(ny), C.r = zeros(ny);
-    C.col = zeros(nn_conv_col_floats(&C.g));
+    C.col = zeros(nn_conv_col_floats(&C.g) + nn_conv_kernel_floats(&C.g));
     fill(C.x, nx, &r, 1), fill(C.w, nw, &r, 0.5), fill(C.r, ny, &r, 1);
     if (C.b) fill(C.b, Cout, &r, 0.5);
     float *dx = zeros(nx), *dwt = zeros(nw), *db = zeros(Cout), *yref = zeros(ny);
@@ -357,7 +357,7 @@ static void fd_conv(int B, int Cin, int H, int W, int Cout, int K, int s, int p,
     if (dw)
         nn_dwconv_backward(dx, dwt, C.r, C.x, C.w, &C.g);
     else
-        nn_conv2d_backward(dx, dwt, db, C.r, C.x, C.w, &C.g, C.col);
+        nn_conv2d_backward(dx, dwt, db, C.r, C.x, C.w, NULL, &C.g, C.col);
     fd_loss = conv_loss;
     fd_check("conv input", C.x, dx, nx);
     fd_check("conv weight", C.w, dwt, nw);

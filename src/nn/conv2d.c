@@ -63,6 +63,25 @@ static int chunk_images(const nn_conv_geom *g)
     return nb < 1 ? 1 : nb > g->B ? g->B : nb;
 }
 
+size_t nn_conv_kernel_floats(const nn_conv_geom *g)
+{
+    return use_winograd(g) ? nn_winograd_kernel_floats(g) : 0;
+}
+
+void nn_conv_transform_kernels(float *U, const float *w, const nn_conv_geom *g)
+{
+    if (use_winograd(g)) nn_winograd_transform_kernels(U, w, g);
+}
+
+/* The transformed kernels to use: U, or w transformed into the end of col. */
+static const float *kernels(const float *U, const float *w, const nn_conv_geom *g, float *col)
+{
+    if (U) return U;
+    float *u = col + nn_winograd_floats(g);
+    nn_winograd_transform_kernels(u, w, g);
+    return u;
+}
+
 size_t nn_conv_col_floats(const nn_conv_geom *g)
 {
     if (use_winograd(g)) return nn_winograd_floats(g);
@@ -133,11 +152,11 @@ static void col2im_add(float *din, const float *col, size_t ld, int Cg, const nn
 
 /* out[b,o,oh,ow] = bias[o] + Σ_{c∈group(o),kh,kw} w[o,c,kh,kw] · in[b,c,oh·s−p+kh,ow·s−p+kw]
  * in (B,Cin,H,W), w (Cout,Cin/groups,K,K), bias (Cout) or NULL, out (B,Cout,Ho,Wo). */
-void nn_conv2d_forward(float *out, const float *in, const float *w, const float *bias,
-                       const nn_conv_geom *g, float *col)
+void nn_conv2d_forward(float *out, const float *in, const float *w, const float *U,
+                       const float *bias, const nn_conv_geom *g, float *col)
 {
     if (use_winograd(g)) {
-        nn_winograd_forward(out, in, w, bias, g, col);
+        nn_winograd_forward(out, in, kernels(U, w, g, col), bias, g, col);
         return;
     }
     const int Cg = g->Cin / g->groups, Og = g->Cout / g->groups, nb = chunk_images(g);
@@ -189,10 +208,11 @@ void nn_conv2d_forward(float *out, const float *in, const float *w, const float 
  *   dbias += Σ_{b,oh,ow} dout
  * The same col buffer holds the im2col matrix, then dcol. */
 void nn_conv2d_backward(float *din, float *dw, float *dbias, const float *dout,
-                        const float *in, const float *w, const nn_conv_geom *g, float *col)
+                        const float *in, const float *w, const float *U, const nn_conv_geom *g,
+                        float *col)
 {
     if (use_winograd(g)) {
-        nn_winograd_backward(din, dw, dbias, dout, in, w, g, col);
+        nn_winograd_backward(din, dw, dbias, dout, in, kernels(U, w, g, col), g, col);
         return;
     }
     const int Cg = g->Cin / g->groups, Og = g->Cout / g->groups, nb = chunk_images(g);

@@ -43,10 +43,18 @@ void nn_conv_geom_init(nn_conv_geom *g, int B, int Cin, int H, int W, int Cout, 
  * convolution done one image at a time (it reads its input directly).
  * Winograd: the transformed input, kernels and products (winograd.c). */
 size_t nn_conv_col_floats(const nn_conv_geom *g);
-void nn_conv2d_forward(float *out, const float *in, const float *w, const float *bias,
-                       const nn_conv_geom *g, float *col);
+/* Winograd works on transformed kernels U (G g Gᵀ for every kernel g), which
+ * a network keeps while its weights do not change: nn_conv_kernel_floats
+ * floats (0 for im2col), filled by nn_conv_transform_kernels. */
+size_t nn_conv_kernel_floats(const nn_conv_geom *g);
+void nn_conv_transform_kernels(float *U, const float *w, const nn_conv_geom *g);
+/* U: w transformed by nn_conv_transform_kernels, or NULL to have it done here,
+ * in col, which must then hold nn_conv_kernel_floats more floats. */
+void nn_conv2d_forward(float *out, const float *in, const float *w, const float *U,
+                       const float *bias, const nn_conv_geom *g, float *col);
 void nn_conv2d_backward(float *din, float *dw, float *dbias, const float *dout,
-                        const float *in, const float *w, const nn_conv_geom *g, float *col);
+                        const float *in, const float *w, const float *U, const nn_conv_geom *g,
+                        float *col);
 /* The output columns [lo, hi) whose kernel tap kw lands inside the input row,
  * 0 ≤ ow·stride − pad + kw < W (shared by the im2col and depthwise loops). */
 void nn_conv_tap_range(int kw, const nn_conv_geom *g, int *lo, int *hi);
@@ -56,10 +64,12 @@ void nn_conv2d_forward_naive(float *out, const float *in, const float *w, const 
 
 /* ---- winograd.c: the Winograd algorithms, called by conv2d.c when g->algo says ---- */
 size_t nn_winograd_floats(const nn_conv_geom *g);
-void nn_winograd_forward(float *out, const float *in, const float *w, const float *bias,
+size_t nn_winograd_kernel_floats(const nn_conv_geom *g);
+void nn_winograd_transform_kernels(float *U, const float *w, const nn_conv_geom *g);
+void nn_winograd_forward(float *out, const float *in, const float *U, const float *bias,
                          const nn_conv_geom *g, float *scratch);
 void nn_winograd_backward(float *din, float *dw, float *dbias, const float *dout,
-                          const float *in, const float *w, const nn_conv_geom *g, float *scratch);
+                          const float *in, const float *U, const nn_conv_geom *g, float *scratch);
 
 /* ---- dwconv.c: depthwise convolution, groups = Cin = Cout (direct loops) ---- */
 void nn_dwconv_forward(float *out, const float *in, const float *w, const nn_conv_geom *g);

@@ -80,7 +80,7 @@ typedef struct {
     int m, n, P;              /* output tile m×m, input tile n×n, P = n² points */
     const float *AT, *G, *BT;
     int th, tw, T;            /* tiles per column and row of an image; T = B·th·tw */
-    int Ob;                   /* output channels per block (bounds U's memory) */
+    int Ob;                   /* output channels per block of dU, dM in backward */
 } wino_plan;
 
 static void plan_init(wino_plan *p, const nn_conv_geom *g)
@@ -90,39 +90,49 @@ static void plan_init(wino_plan *p, const nn_conv_geom *g)
     p->AT = four ? AT4 : AT2, p->G = four ? G4 : G2, p->BT = four ? BT4 : BT2;
     p->th = (g->Ho + p->m - 1) / p->m, p->tw = (g->Wo + p->m - 1) / p->m;
     p->T = g->B * p->th * p->tw;
-    /* U and dU of one block stay within 2^20 floats each. */
+    /* Backward's dU of one block stays within 2^20 floats. */
     int ob = (1 << 20) / (p->P * g->Cin);
     p->Ob = ob < 1 ? 1 : ob > g->Cout ? g->Cout : ob;
 }
 
-/* Floats of scratch for backward (forward needs less): V, dV, U, dU, dM. */
+size_t nn_winograd_kernel_floats(const nn_conv_geom *g)
+{
+    wino_plan p;
+    plan_init(&p, g);
+    return (size_t)p.P * g->Cout * g->Cin;
+}
+
+/* Forward: V (P·Cin·T) and M (P·Cout·T). Backward: V, dV, dU and dM of a
+ * block of Ob output channels. */
 size_t nn_winograd_floats(const nn_conv_geom *g)
 {
     wino_plan p;
     plan_init(&p, g);
-    const size_t P = p.P, T = p.T;
-    return 2 * P * g->Cin * T + 2 * P * p.Ob * g->Cin + P * p.Ob * T;
+    const size_t P = p.P, T = p.T, Cin = g->Cin;
+    const size_t fwd = P * Cin * T + P * g->Cout * T;
+    const size_t bwd = 2 * P * Cin * T + P * p.Ob * Cin + P * p.Ob * T;
+    return fwd > bwd ? fwd : bwd;
 }
 
 /* ---- the one arithmetic kernel: a 2-D transform of TC tiles at once ---- */
 
-/* y = c·x over nt lanes (first term) or y += c·x; ±1 need no multiply. */
-static inline void axpy(float *restrict y, float c, const float *restrict x, int nt, int first)
+/* y[i] = Σ_k c[k]·x[k][i] for i < nt, nz ≥ 1 terms, summed in registers
+ * 16 lanes at a time (one AVX-512 register). */
+static inline void combine(float *restrict y, const float *const *x, const float *c, int nz,
+                           int nt)
 {
-    if (first && c == 1.0f) {
-        memcpy(y, x, sizeof(float) * nt);
-    } else if (first) {
-#pragma omp simd
-        for (int i = 0; i < nt; i++) y[i] = c * x[i];
-    } else if (c == 1.0f) {
-#pragma omp simd
-        for (int i = 0; i < nt; i++) y[i] += x[i];
-    } else if (c == -1.0f) {
-#pragma omp simd
-        for (int i = 0; i < nt; i++) y[i] -= x[i];
-    } else {
-#pragma omp simd
-        for (int i = 0; i < nt; i++) y[i] += c * x[i];
+    int i = 0;
+    for (; i + 16 <= nt; i += 16) {
+        float acc[16];
+        for (int j = 0; j < 16; j++) acc[j] = c[0] * x[0][i + j];
+        for (int k = 1; k < nz; k++)
+            for (int j = 0; j < 16; j++) acc[j] += c[k] * x[k][i + j];
+        for (int j = 0; j < 16; j++) y[i + j] = acc[j];
+    }
+    for (; i < nt; i++) {
+        float acc = c[0] * x[0][i];
+        for (int k = 1; k < nz; k++) acc += c[k] * x[k][i];
+        y[i] = acc;
     }
 }
 
@@ -132,7 +142,7 @@ static inline void axpy(float *restrict y, float c, const float *restrict x, int
  * strides swapped. Zero coefficients are skipped (the tables are sparse). */
 #if defined(__x86_64__) && defined(__GNUC__) && defined(__has_attribute)
 #if __has_attribute(target_clones)
-/* The loops run over 64 floats: AVX-512 or AVX2 where the CPU has them. */
+/* The lanes are 64 floats: AVX-512 or AVX2 where the CPU has them. */
 __attribute__((target_clones("avx512f", "avx2", "default")))
 #endif
 #endif
@@ -140,26 +150,26 @@ static void transform2d(float *restrict out, size_t ostr, const float *restrict 
                         const float *L, int lr, int lc, int R, int K, int nt)
 {
     float tmp[6 * 6 * TC];  /* L · X, R×K planes */
-    for (int r = 0; r < R; r++)
-        for (int l = 0; l < K; l++) {
-            float *t = tmp + (size_t)(r * K + l) * TC;
-            int first = 1;
-            for (int k = 0; k < K; k++) {
-                const float c = L[r * lr + k * lc];
-                if (c != 0.0f) axpy(t, c, in + (size_t)(k * K + l) * istr, nt, first), first = 0;
+    const float *x[6];
+    float c[6];
+    for (int pass = 0; pass < 2; pass++)
+        for (int r = 0; r < R; r++)
+            for (int s = 0; s < (pass ? R : K); s++) {
+                /* pass 0: tmp[r][s] = Σ_k L[r][k]·X[k][s];
+                 * pass 1: out[r][s] = Σ_k tmp[r][k]·L[s][k] */
+                int nz = 0;
+                for (int k = 0; k < K; k++) {
+                    const float a = pass ? L[s * lr + k * lc] : L[r * lr + k * lc];
+                    if (a == 0.0f) continue;
+                    x[nz] = pass ? tmp + (size_t)(r * K + k) * TC : in + (size_t)(k * K + s) * istr;
+                    c[nz++] = a;
+                }
+                float *y = pass ? out + (size_t)(r * R + s) * ostr : tmp + (size_t)(r * K + s) * TC;
+                if (nz)
+                    combine(y, x, c, nz, nt);
+                else
+                    memset(y, 0, sizeof(float) * nt);
             }
-            if (first) memset(t, 0, sizeof(float) * nt);
-        }
-    for (int r = 0; r < R; r++)
-        for (int s = 0; s < R; s++) {
-            float *o = out + (size_t)(r * R + s) * ostr;
-            int first = 1;
-            for (int k = 0; k < K; k++) {
-                const float c = L[s * lr + k * lc];
-                if (c != 0.0f) axpy(o, c, tmp + (size_t)(r * K + k) * TC, nt, first), first = 0;
-            }
-            if (first) memset(o, 0, sizeof(float) * nt);
-        }
 }
 
 /* ---- tiles: which pixels a tile covers ---- */
@@ -175,23 +185,37 @@ static tile_pos tile_at(int t, const wino_plan *p)
 }
 
 /* D[(k·n + l)·TC + i] = in[b, c, y − pad + k, x − pad + l] for tiles t0..t0+nt,
- * 0 outside the image. */
-static void gather_input(float *D, const float *in, int c, int t0, int nt, const wino_plan *p,
-                         const nn_conv_geom *g)
+ * 0 outside the image. n is a constant where it is inlined. */
+static inline void gather_input_n(float *D, const float *in, int c, int t0, int nt,
+                                  const wino_plan *p, const nn_conv_geom *g, const int n)
 {
-    const int n = p->n, H = g->H, W = g->W;
+    const int H = g->H, W = g->W;
     for (int i = 0; i < nt; i++) {
         const tile_pos tp = tile_at(t0 + i, p);
         const float *x = in + ((size_t)tp.b * g->Cin + c) * H * W;
         const int y0 = tp.y - g->pad, x0 = tp.x - g->pad;
-        const int inside = y0 >= 0 && x0 >= 0 && y0 + n <= H && x0 + n <= W;
+        if (y0 >= 0 && x0 >= 0 && y0 + n <= H && x0 + n <= W) {
+            const float *row = x + (size_t)y0 * W + x0;
+            for (int k = 0; k < n; k++, row += W)
+                for (int l = 0; l < n; l++) D[(k * n + l) * TC + i] = row[l];
+            continue;
+        }
         for (int k = 0; k < n; k++)
             for (int l = 0; l < n; l++) {
                 const int yy = y0 + k, xx = x0 + l;
-                D[(k * n + l) * TC + i] = inside || (yy >= 0 && yy < H && xx >= 0 && xx < W)
+                D[(k * n + l) * TC + i] = yy >= 0 && yy < H && xx >= 0 && xx < W
                                               ? x[(size_t)yy * W + xx] : 0.0f;
             }
     }
+}
+
+static void gather_input(float *D, const float *in, int c, int t0, int nt, const wino_plan *p,
+                         const nn_conv_geom *g)
+{
+    if (p->n == 6)
+        gather_input_n(D, in, c, t0, nt, p, g, 6);
+    else
+        gather_input_n(D, in, c, t0, nt, p, g, 4);
 }
 
 /* The adjoint: din[b, c, ·, ·] += the n×n planes dD, pixels outside dropped. */
@@ -215,17 +239,31 @@ static void scatter_add_input(float *din, const float *dD, int c, int t0, int nt
 }
 
 /* out[b, o, y + r, x + q] = Y[(r·m + q)·TC + i] + bias, cropped to Ho×Wo. */
+static inline void scatter_output_m(float *out, const float *Y, int o, float bias, int t0, int nt,
+                                    const wino_plan *p, const nn_conv_geom *g, const int m)
+{
+    const int Ho = g->Ho, Wo = g->Wo;
+    for (int i = 0; i < nt; i++) {
+        const tile_pos tp = tile_at(t0 + i, p);
+        float *y = out + ((size_t)tp.b * g->Cout + o) * Ho * Wo + (size_t)tp.y * Wo + tp.x;
+        const int rows = Ho - tp.y < m ? Ho - tp.y : m, cols = Wo - tp.x < m ? Wo - tp.x : m;
+        if (rows == m && cols == m) {
+            for (int r = 0; r < m; r++, y += Wo)
+                for (int q = 0; q < m; q++) y[q] = Y[(r * m + q) * TC + i] + bias;
+            continue;
+        }
+        for (int r = 0; r < rows; r++, y += Wo)
+            for (int q = 0; q < cols; q++) y[q] = Y[(r * m + q) * TC + i] + bias;
+    }
+}
+
 static void scatter_output(float *out, const float *Y, int o, float bias, int t0, int nt,
                            const wino_plan *p, const nn_conv_geom *g)
 {
-    const int m = p->m, Ho = g->Ho, Wo = g->Wo;
-    for (int i = 0; i < nt; i++) {
-        const tile_pos tp = tile_at(t0 + i, p);
-        float *y = out + ((size_t)tp.b * g->Cout + o) * Ho * Wo;
-        for (int r = 0; r < m && tp.y + r < Ho; r++)
-            for (int q = 0; q < m && tp.x + q < Wo; q++)
-                y[(size_t)(tp.y + r) * Wo + tp.x + q] = Y[(r * m + q) * TC + i] + bias;
-    }
+    if (p->m == 4)
+        scatter_output_m(out, Y, o, bias, t0, nt, p, g, 4);
+    else
+        scatter_output_m(out, Y, o, bias, t0, nt, p, g, 2);
 }
 
 /* The adjoint: dY[(r·m + q)·TC + i] = dout[b, o, y + r, x + q], 0 where cropped. */
@@ -272,9 +310,9 @@ static void input_transform_adjoint(float *din, const float *dV, int c, const wi
     }
 }
 
-/* U[ξ, o − o0, c] = (G g Gᵀ)[ξ] for the kernels g = w[o, c] of every c
- * (the lanes are input channels here); U holds ob output channels. */
-static void weight_transform(float *U, const float *w, int o, int o0, int ob, const wino_plan *p,
+/* U[ξ, o, c] = (G g Gᵀ)[ξ] for the kernels g = w[o, c] of every c (the lanes
+ * are input channels here). */
+static void weight_transform(float *U, const float *w, int o, const wino_plan *p,
                              const nn_conv_geom *g)
 {
     float D[3 * 3 * TC];
@@ -283,12 +321,13 @@ static void weight_transform(float *U, const float *w, int o, int o0, int ob, co
         const int nc = g->Cin - c0 < TC ? g->Cin - c0 : TC;
         for (int i = 0; i < nc; i++)
             for (int k = 0; k < 9; k++) D[k * TC + i] = w[((size_t)o * Cin + c0 + i) * 9 + k];
-        transform2d(U + (size_t)(o - o0) * Cin + c0, (size_t)ob * Cin, D, TC, p->G, 3, 1, p->n, 3,
+        transform2d(U + (size_t)o * Cin + c0, (size_t)g->Cout * Cin, D, TC, p->G, 3, 1, p->n, 3,
                     nc);
     }
 }
 
-/* dw[o, c] += Gᵀ dU G, the adjoint of weight_transform. */
+/* dw[o, c] += Gᵀ dU G, the adjoint of weight_transform, for a dU holding the
+ * ob output channels from o0. */
 static void weight_transform_adjoint(float *dw, const float *dU, int o, int o0, int ob,
                                      const wino_plan *p, const nn_conv_geom *g)
 {
@@ -304,20 +343,21 @@ static void weight_transform_adjoint(float *dw, const float *dU, int o, int o0, 
 }
 
 /* out[·, o] = Aᵀ M A (+ bias) for every tile of output channel o. */
-static void output_transform(float *out, const float *M, int o, int o0, int ob, float bias,
-                             const wino_plan *p, const nn_conv_geom *g)
+static void output_transform(float *out, const float *M, int o, float bias, const wino_plan *p,
+                             const nn_conv_geom *g)
 {
     float Y[4 * 4 * TC];
     const size_t T = p->T;
     for (int t0 = 0; t0 < p->T; t0 += TC) {
         const int nt = p->T - t0 < TC ? p->T - t0 : TC;
-        transform2d(Y, TC, M + (size_t)(o - o0) * T + t0, (size_t)ob * T, p->AT, p->n, 1, p->m,
-                    p->n, nt);
+        transform2d(Y, TC, M + (size_t)o * T + t0, (size_t)g->Cout * T, p->AT, p->n, 1, p->m, p->n,
+                    nt);
         scatter_output(out, Y, o, bias, t0, nt, p, g);
     }
 }
 
-/* dM[ξ, o − o0, t] = (A dY Aᵀ)[ξ], the adjoint of output_transform. */
+/* dM[ξ, o − o0, t] = (A dY Aᵀ)[ξ], the adjoint of output_transform, into a
+ * dM holding the ob output channels from o0. */
 static void output_transform_adjoint(float *dM, const float *dout, int o, int o0, int ob,
                                      const wino_plan *p, const nn_conv_geom *g)
 {
@@ -333,46 +373,50 @@ static void output_transform_adjoint(float *dM, const float *dout, int o, int o0
 
 /* ---- the convolution: transforms and n² matrix products ---- */
 
-/* Forward. One parallel region; inside it OpenBLAS runs single-threaded, so
- * the P products are shared out between the threads whole. */
-void nn_winograd_forward(float *out, const float *in, const float *w, const float *bias,
+void nn_winograd_transform_kernels(float *U, const float *w, const nn_conv_geom *g)
+{
+    wino_plan p;
+    plan_init(&p, g);
+#pragma omp parallel for schedule(static)
+    for (int o = 0; o < g->Cout; o++) weight_transform(U, w, o, &p, g);
+}
+
+/* Forward, with U from nn_winograd_transform_kernels. One parallel region;
+ * inside it OpenBLAS runs single-threaded, so the P products are shared out
+ * between the threads whole. */
+void nn_winograd_forward(float *out, const float *in, const float *U, const float *bias,
                          const nn_conv_geom *g, float *scratch)
 {
     wino_plan p;
     plan_init(&p, g);
     const int P = p.P, T = p.T, Cin = g->Cin, Cout = g->Cout;
-    float *V = scratch, *U = V + (size_t)P * Cin * T, *M = U + (size_t)P * p.Ob * Cin;
+    float *V = scratch, *M = V + (size_t)P * Cin * T;
 #pragma omp parallel
     {
 #pragma omp for schedule(static)
         for (int c = 0; c < Cin; c++) input_transform(V, in, c, &p, g);
-        for (int o0 = 0; o0 < Cout; o0 += p.Ob) {
-            const int ob = Cout - o0 < p.Ob ? Cout - o0 : p.Ob;
-#pragma omp for schedule(static)
-            for (int o = o0; o < o0 + ob; o++) weight_transform(U, w, o, o0, ob, &p, g);
 #pragma omp for schedule(dynamic)
-            for (int xi = 0; xi < P; xi++)  /* M[ξ] = U[ξ] · V[ξ] */
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, ob, T, Cin, 1.0f,
-                            U + (size_t)xi * ob * Cin, Cin, V + (size_t)xi * Cin * T, T, 0.0f,
-                            M + (size_t)xi * ob * T, T);
+        for (int xi = 0; xi < P; xi++)  /* M[ξ] = U[ξ] · V[ξ] */
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Cout, T, Cin, 1.0f,
+                        U + (size_t)xi * Cout * Cin, Cin, V + (size_t)xi * Cin * T, T, 0.0f,
+                        M + (size_t)xi * Cout * T, T);
 #pragma omp for schedule(static)
-            for (int o = o0; o < o0 + ob; o++)
-                output_transform(out, M, o, o0, ob, bias ? bias[o] : 0.0f, &p, g);
-        }
+        for (int o = 0; o < Cout; o++) output_transform(out, M, o, bias ? bias[o] : 0.0f, &p, g);
     }
 }
 
-/* Backward: dM from dout, then per point dU[ξ] += dM[ξ]·V[ξ]ᵀ and
- * dV[ξ] += U[ξ]ᵀ·dM[ξ], then dw += Gᵀ dU G and din += B dV Bᵀ. V is the
- * forward's input transform, recomputed; dbias = Σ dout. */
+/* Backward: dM from dout, then per point dU[ξ] = dM[ξ]·V[ξ]ᵀ and
+ * dV[ξ] += U[ξ]ᵀ·dM[ξ], then dw += Gᵀ dU G and din += B dV Bᵀ; output
+ * channels go in blocks of Ob to bound dU and dM. V is the forward's input
+ * transform, recomputed; dbias += Σ dout. */
 void nn_winograd_backward(float *din, float *dw, float *dbias, const float *dout,
-                          const float *in, const float *w, const nn_conv_geom *g, float *scratch)
+                          const float *in, const float *U, const nn_conv_geom *g, float *scratch)
 {
     wino_plan p;
     plan_init(&p, g);
     const int P = p.P, T = p.T, Cin = g->Cin, Cout = g->Cout, N = g->Ho * g->Wo;
-    float *V = scratch, *dV = V + (size_t)P * Cin * T, *U = dV + (size_t)P * Cin * T;
-    float *dU = U + (size_t)P * p.Ob * Cin, *dM = dU + (size_t)P * p.Ob * Cin;
+    float *V = scratch, *dV = V + (size_t)P * Cin * T, *dU = dV + (size_t)P * Cin * T;
+    float *dM = dU + (size_t)P * p.Ob * Cin;
 #pragma omp parallel
     {
 #pragma omp for schedule(static)
@@ -381,7 +425,6 @@ void nn_winograd_backward(float *din, float *dw, float *dbias, const float *dout
             const int ob = Cout - o0 < p.Ob ? Cout - o0 : p.Ob;
 #pragma omp for schedule(static)
             for (int o = o0; o < o0 + ob; o++) {
-                if (din) weight_transform(U, w, o, o0, ob, &p, g);
                 output_transform_adjoint(dM, dout, o, o0, ob, &p, g);
                 if (dbias) {
                     double s = 0;
@@ -395,10 +438,10 @@ void nn_winograd_backward(float *din, float *dw, float *dbias, const float *dout
                 const float *dMx = dM + (size_t)xi * ob * T;
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, ob, Cin, T, 1.0f, dMx, T,
                             V + (size_t)xi * Cin * T, T, 0.0f, dU + (size_t)xi * ob * Cin, Cin);
-                if (din)
+                if (din)  /* U[ξ] rows o0..o0+ob */
                     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Cin, T, ob, 1.0f,
-                                U + (size_t)xi * ob * Cin, Cin, dMx, T, o0 ? 1.0f : 0.0f,
-                                dV + (size_t)xi * Cin * T, T);
+                                U + ((size_t)xi * Cout + o0) * Cin, Cin, dMx, T,
+                                o0 ? 1.0f : 0.0f, dV + (size_t)xi * Cin * T, T);
             }
 #pragma omp for schedule(static)
             for (int o = o0; o < o0 + ob; o++) weight_transform_adjoint(dw, dU, o, o0, ob, &p, g);
