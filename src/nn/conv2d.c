@@ -25,13 +25,18 @@ void nn_conv_geom_init(nn_conv_geom *g, int B, int Cin, int H, int W, int Cout, 
     if (force && !strcmp(force, "im2col")) return;
     if (K != 3 || stride != 1 || groups != 1 || Cin < 16 || Cout < 16 || g->Ho < 1 || g->Wo < 1)
         return;
-    /* Multiplications per (input, output) channel pair in the matrix products. */
-    const long mul4 = 36L * ((g->Ho + 3) / 4) * ((g->Wo + 3) / 4);
-    const long mul2 = 16L * ((g->Ho + 1) / 2) * ((g->Wo + 1) / 2);
-    const long im2col = 9L * g->Ho * g->Wo;
-    if (mul4 < mul2 && mul4 < im2col)
+    /* Cost per (input, output) channel pair: the matrix products' columns
+     * (tiles or pixels, over the batch) times their number (36, 16 or the 9
+     * taps), each product charged 64 columns more for OpenBLAS's packing of
+     * its left matrix, which makes a product over a few columns slow (measured
+     * on Zen 4: F(2×2) wins at 4×4 maps and batch 32, F(4×4) at 8×8). */
+    const long b = B, ho = g->Ho, wo = g->Wo;
+    const long f4 = 36 * (b * ((ho + 3) / 4) * ((wo + 3) / 4) + 64);
+    const long f2 = 16 * (b * ((ho + 1) / 2) * ((wo + 1) / 2) + 64);
+    const long gemm = 9 * (b * ho * wo + 64);
+    if (f4 <= f2 && f4 < gemm)
         g->algo = NN_CONV_WINOGRAD_4;
-    else if (mul2 < im2col)
+    else if (f2 < gemm)
         g->algo = NN_CONV_WINOGRAD_2;
 }
 

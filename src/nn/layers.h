@@ -31,10 +31,10 @@ typedef struct {
 } nn_conv_geom;
 
 /* Fill g; Ho = (H + 2·pad − K)/stride + 1 (floor), likewise Wo. Picks the
- * algorithm with the fewest multiplications in its matrix products: for a
- * 3×3 stride-1 convolution with at least 16 channels in and out, Winograd
- * F(4×4) or F(2×2), whichever needs fewer (36 per 4×4 tile or 16 per 2×2 tile,
- * tiles covering the output), else im2col. */
+ * algorithm: for a 3×3 stride-1 convolution with at least 16 channels in and
+ * out, Winograd F(4×4) or F(2×2) when its matrix products cost less than
+ * im2col's (conv2d.c: the columns of the products, over the batch, times
+ * their number, plus a fixed overhead per product), else im2col. */
 void nn_conv_geom_init(nn_conv_geom *g, int B, int Cin, int H, int W, int Cout, int K,
                        int stride, int pad, int groups);
 /* Floats of scratch (forward and backward) for g's algorithm. im2col: the

@@ -23,7 +23,9 @@ EXTRA_DIST += tests/gen_nn_fixtures.py tests/fixtures/nn/layer_avgpool.safetenso
 	tests/fixtures/nn/layer_maxpool.safetensors tests/fixtures/nn/layer_relu.safetensors \
 	tests/fixtures/nn/layer_relu6.safetensors tests/fixtures/nn/optim.safetensors \
 	tests/fixtures/nn/resnet18_case.safetensors tests/fixtures/nn/mobilenetv2_case.safetensors \
-	tests/fixtures/nn/mobilenetv2_weights.safetensors tests/fixtures/nn/toy_training.safetensors
+	tests/fixtures/nn/mobilenetv2_weights.safetensors tests/fixtures/nn/toy_training.safetensors \
+	tests/fixtures/nn/layer_conv_wino4_pad1.safetensors tests/fixtures/nn/layer_conv_wino2_pad1.safetensors \
+	tests/fixtures/nn/layer_conv_wino4_pad0.safetensors
 bench_programs += bench/bench_nn
 bench_bench_nn_SOURCES = bench/bench_nn.c
 bench_bench_nn_LDADD = libmedchaos.la -lm

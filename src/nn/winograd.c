@@ -41,6 +41,9 @@
 
 #include <cblas.h>
 #include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 /* F(2×2,3×3), points 0, 1, −1, ∞. */
 static const float AT2[2 * 4] = {1, 1, 1,  0,
@@ -116,23 +119,48 @@ size_t nn_winograd_floats(const nn_conv_geom *g)
 
 /* ---- the one arithmetic kernel: a 2-D transform of TC tiles at once ---- */
 
-/* y[i] = Σ_k c[k]·x[k][i] for i < nt, nz ≥ 1 terms, summed in registers
- * 16 lanes at a time (one AVX-512 register). */
-static inline void combine(float *restrict y, const float *const *x, const float *c, int nz,
-                           int nt)
+/* The lanes are 64 floats: compiled for AVX-512 and AVX2 too, the CPU picks. */
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+#endif
+#ifndef VECTOR_CLONES
+#define VECTOR_CLONES
+#endif
+
+/* y[i] = Σ_k c[k]·x[k][i] for i < nt, with 1 ≤ nz ≤ 6 terms, written out for
+ * each count so that the sum stays in a register (the tables have 1 to 4
+ * nonzeros per row; F2 has at most 2). */
+VECTOR_CLONES
+static void combine(float *restrict y, const float *const *x, const float *c, int nz, int nt)
 {
-    int i = 0;
-    for (; i + 16 <= nt; i += 16) {
-        float acc[16];
-        for (int j = 0; j < 16; j++) acc[j] = c[0] * x[0][i + j];
-        for (int k = 1; k < nz; k++)
-            for (int j = 0; j < 16; j++) acc[j] += c[k] * x[k][i + j];
-        for (int j = 0; j < 16; j++) y[i + j] = acc[j];
-    }
-    for (; i < nt; i++) {
-        float acc = c[0] * x[0][i];
-        for (int k = 1; k < nz; k++) acc += c[k] * x[k][i];
-        y[i] = acc;
+    const float *x0 = x[0], *x1 = x[nz > 1], *x2 = x[nz > 2 ? 2 : 0], *x3 = x[nz > 3 ? 3 : 0];
+    const float c0 = c[0], c1 = c[nz > 1], c2 = c[nz > 2 ? 2 : 0], c3 = c[nz > 3 ? 3 : 0];
+    switch (nz) {
+    case 1:
+#pragma omp simd
+        for (int i = 0; i < nt; i++) y[i] = c0 * x0[i];
+        return;
+    case 2:
+#pragma omp simd
+        for (int i = 0; i < nt; i++) y[i] = c0 * x0[i] + c1 * x1[i];
+        return;
+    case 3:
+#pragma omp simd
+        for (int i = 0; i < nt; i++) y[i] = c0 * x0[i] + c1 * x1[i] + c2 * x2[i];
+        return;
+    case 4:
+#pragma omp simd
+        for (int i = 0; i < nt; i++) y[i] = c0 * x0[i] + c1 * x1[i] + c2 * x2[i] + c3 * x3[i];
+        return;
+    default:  /* not reached with these tables; kept general */
+#pragma omp simd
+        for (int i = 0; i < nt; i++) {
+            float acc = c0 * x0[i];
+            for (int k = 1; k < nz; k++) acc += c[k] * x[k][i];
+            y[i] = acc;
+        }
     }
 }
 
@@ -140,12 +168,6 @@ static inline void combine(float *restrict y, const float *const *x, const float
  * in[(k·K + l)·istr], out[(r·R + s)·ostr], and L (R×K) read as
  * L[r·lr + k·lc] so that a transposed table is the same table with its
  * strides swapped. Zero coefficients are skipped (the tables are sparse). */
-#if defined(__x86_64__) && defined(__GNUC__) && defined(__has_attribute)
-#if __has_attribute(target_clones)
-/* The lanes are 64 floats: AVX-512 or AVX2 where the CPU has them. */
-__attribute__((target_clones("avx512f", "avx2", "default")))
-#endif
-#endif
 static void transform2d(float *restrict out, size_t ostr, const float *restrict in, size_t istr,
                         const float *L, int lr, int lc, int R, int K, int nt)
 {
@@ -283,14 +305,14 @@ static void gather_output(float *dY, const float *dout, int o, int t0, int nt, c
 
 /* ---- the three transforms and their adjoints, one channel at a time ---- */
 
-/* V[ξ, c, t] = (Bᵀ d B)[ξ] for every tile t of input channel c. */
-static void input_transform(float *V, const float *in, int c, const wino_plan *p,
+/* V[ξ, c, t] = (Bᵀ d B)[ξ] for the tiles lo ≤ t < hi of input channel c. */
+static void input_transform(float *V, const float *in, int c, int lo, int hi, const wino_plan *p,
                             const nn_conv_geom *g)
 {
     float D[6 * 6 * TC];
     const size_t T = p->T;
-    for (int t0 = 0; t0 < p->T; t0 += TC) {
-        const int nt = p->T - t0 < TC ? p->T - t0 : TC;
+    for (int t0 = lo; t0 < hi; t0 += TC) {
+        const int nt = hi - t0 < TC ? hi - t0 : TC;
         gather_input(D, in, c, t0, nt, p, g);
         transform2d(V + c * T + t0, (size_t)g->Cin * T, D, TC, p->BT, p->n, 1, p->n, p->n, nt);
     }
@@ -342,14 +364,14 @@ static void weight_transform_adjoint(float *dw, const float *dU, int o, int o0, 
     }
 }
 
-/* out[·, o] = Aᵀ M A (+ bias) for every tile of output channel o. */
-static void output_transform(float *out, const float *M, int o, float bias, const wino_plan *p,
-                             const nn_conv_geom *g)
+/* out[·, o] = Aᵀ M A (+ bias) for the tiles lo ≤ t < hi of output channel o. */
+static void output_transform(float *out, const float *M, int o, float bias, int lo, int hi,
+                             const wino_plan *p, const nn_conv_geom *g)
 {
     float Y[4 * 4 * TC];
     const size_t T = p->T;
-    for (int t0 = 0; t0 < p->T; t0 += TC) {
-        const int nt = p->T - t0 < TC ? p->T - t0 : TC;
+    for (int t0 = lo; t0 < hi; t0 += TC) {
+        const int nt = hi - t0 < TC ? hi - t0 : TC;
         transform2d(Y, TC, M + (size_t)o * T + t0, (size_t)g->Cout * T, p->AT, p->n, 1, p->m, p->n,
                     nt);
         scatter_output(out, Y, o, bias, t0, nt, p, g);
@@ -381,9 +403,11 @@ void nn_winograd_transform_kernels(float *U, const float *w, const nn_conv_geom 
     for (int o = 0; o < g->Cout; o++) weight_transform(U, w, o, &p, g);
 }
 
-/* Forward, with U from nn_winograd_transform_kernels. One parallel region;
- * inside it OpenBLAS runs single-threaded, so the P products are shared out
- * between the threads whole. */
+/* Forward, with U from nn_winograd_transform_kernels. Each thread convolves
+ * its own share of the tiles from start to end (transform, products, inverse
+ * transform): the columns of V and M it touches are its own, so the threads
+ * never wait for each other until the end. Inside the parallel region
+ * OpenBLAS runs single-threaded. */
 void nn_winograd_forward(float *out, const float *in, const float *U, const float *bias,
                          const nn_conv_geom *g, float *scratch)
 {
@@ -393,15 +417,20 @@ void nn_winograd_forward(float *out, const float *in, const float *U, const floa
     float *V = scratch, *M = V + (size_t)P * Cin * T;
 #pragma omp parallel
     {
-#pragma omp for schedule(static)
-        for (int c = 0; c < Cin; c++) input_transform(V, in, c, &p, g);
-#pragma omp for schedule(dynamic)
-        for (int xi = 0; xi < P; xi++)  /* M[ξ] = U[ξ] · V[ξ] */
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Cout, T, Cin, 1.0f,
-                        U + (size_t)xi * Cout * Cin, Cin, V + (size_t)xi * Cin * T, T, 0.0f,
-                        M + (size_t)xi * Cout * T, T);
-#pragma omp for schedule(static)
-        for (int o = 0; o < Cout; o++) output_transform(out, M, o, bias ? bias[o] : 0.0f, &p, g);
+        int id = 0, nth = 1;
+#ifdef _OPENMP
+        id = omp_get_thread_num(), nth = omp_get_num_threads();
+#endif
+        const int lo = (int)((long)T * id / nth), hi = (int)((long)T * (id + 1) / nth);
+        if (hi > lo) {
+            for (int c = 0; c < Cin; c++) input_transform(V, in, c, lo, hi, &p, g);
+            for (int xi = 0; xi < P; xi++)  /* M[ξ] = U[ξ] · V[ξ], columns lo..hi */
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Cout, hi - lo, Cin, 1.0f,
+                            U + (size_t)xi * Cout * Cin, Cin, V + (size_t)xi * Cin * T + lo, T,
+                            0.0f, M + (size_t)xi * Cout * T + lo, T);
+            for (int o = 0; o < Cout; o++)
+                output_transform(out, M, o, bias ? bias[o] : 0.0f, lo, hi, &p, g);
+        }
     }
 }
 
@@ -420,7 +449,7 @@ void nn_winograd_backward(float *din, float *dw, float *dbias, const float *dout
 #pragma omp parallel
     {
 #pragma omp for schedule(static)
-        for (int c = 0; c < Cin; c++) input_transform(V, in, c, &p, g);
+        for (int c = 0; c < Cin; c++) input_transform(V, in, c, 0, T, &p, g);
         for (int o0 = 0; o0 < Cout; o0 += p.Ob) {
             const int ob = Cout - o0 < p.Ob ? Cout - o0 : p.Ob;
 #pragma omp for schedule(static)
