@@ -129,38 +129,42 @@ size_t nn_winograd_floats(const nn_conv_geom *g)
 #define VECTOR_CLONES
 #endif
 
-/* y[i] = Σ_k c[k]·x[k][i] for i < nt, with 1 ≤ nz ≤ 6 terms, written out for
- * each count so that the sum stays in a register (the tables have 1 to 4
- * nonzeros per row; F2 has at most 2). */
+/* y[i] = Σ_k c[k]·x[k][i] for i < nt, with 1 ≤ nz ≤ 6 terms (the nonzeros of
+ * a row of a table), written out for each count so that the sum stays in a
+ * register; the missing terms read x[0] and are not added. */
 VECTOR_CLONES
 static void combine(float *restrict y, const float *const *x, const float *c, int nz, int nt)
 {
-    const float *x0 = x[0], *x1 = x[nz > 1], *x2 = x[nz > 2 ? 2 : 0], *x3 = x[nz > 3 ? 3 : 0];
-    const float c0 = c[0], c1 = c[nz > 1], c2 = c[nz > 2 ? 2 : 0], c3 = c[nz > 3 ? 3 : 0];
+    const float *x0 = x[0], *x1 = x[nz > 1 ? 1 : 0], *x2 = x[nz > 2 ? 2 : 0];
+    const float *x3 = x[nz > 3 ? 3 : 0], *x4 = x[nz > 4 ? 4 : 0], *x5 = x[nz > 5 ? 5 : 0];
+    const float c0 = c[0], c1 = c[nz > 1 ? 1 : 0], c2 = c[nz > 2 ? 2 : 0];
+    const float c3 = c[nz > 3 ? 3 : 0], c4 = c[nz > 4 ? 4 : 0], c5 = c[nz > 5 ? 5 : 0];
     switch (nz) {
     case 1:
 #pragma omp simd
         for (int i = 0; i < nt; i++) y[i] = c0 * x0[i];
-        return;
+        break;
     case 2:
 #pragma omp simd
         for (int i = 0; i < nt; i++) y[i] = c0 * x0[i] + c1 * x1[i];
-        return;
+        break;
     case 3:
 #pragma omp simd
         for (int i = 0; i < nt; i++) y[i] = c0 * x0[i] + c1 * x1[i] + c2 * x2[i];
-        return;
+        break;
     case 4:
 #pragma omp simd
         for (int i = 0; i < nt; i++) y[i] = c0 * x0[i] + c1 * x1[i] + c2 * x2[i] + c3 * x3[i];
-        return;
-    default:  /* not reached with these tables; kept general */
+        break;
+    case 5:
 #pragma omp simd
-        for (int i = 0; i < nt; i++) {
-            float acc = c0 * x0[i];
-            for (int k = 1; k < nz; k++) acc += c[k] * x[k][i];
-            y[i] = acc;
-        }
+        for (int i = 0; i < nt; i++)
+            y[i] = c0 * x0[i] + c1 * x1[i] + c2 * x2[i] + c3 * x3[i] + c4 * x4[i];
+        break;
+    default:
+#pragma omp simd
+        for (int i = 0; i < nt; i++)
+            y[i] = c0 * x0[i] + c1 * x1[i] + c2 * x2[i] + c3 * x3[i] + c4 * x4[i] + c5 * x5[i];
     }
 }
 
