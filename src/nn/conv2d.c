@@ -99,16 +99,20 @@ size_t nn_conv_col_floats(const nn_conv_geom *g)
 /* col (Cg·K·K, Ho·Wo), rows ld floats apart: row (c,kh,kw), column (oh,ow)
  * holds the input pixel under kernel tap (kh,kw) when the kernel sits at output
  * (oh,ow), or 0 in the padding. Then out_g (Coutg, Ho·Wo) = W_g (Coutg, Cg·K·K) · col.
- * A 1×1 stride-1 convolution's col is its input; gathering it is a copy. */
-static void im2col(float *col, size_t ld, const float *in, int Cg, const nn_conv_geom *g)
+ * A 1×1 stride-1 convolution's col is its input; gathering it is a copy.
+ * For n images side by side (image j at in + j·istride, its columns from
+ * j·Ho·Wo), in one parallel region: each region ends in a barrier. */
+static void im2col(float *col, size_t ld, const float *in, size_t istride, int n, int Cg,
+                   const nn_conv_geom *g)
 {
     const int K = g->K, s = g->stride, p = g->pad, H = g->H, W = g->W;
-    const int Ho = g->Ho, Wo = g->Wo;
-#pragma omp parallel for schedule(static) if (Cg * K * K * Ho * Wo > 32768)
-    for (int r = 0; r < Cg * K * K; r++) {
+    const int Ho = g->Ho, Wo = g->Wo, R = Cg * K * K;
+#pragma omp parallel for schedule(static) if ((long)n * R * Ho * Wo > 32768)
+    for (int jr = 0; jr < n * R; jr++) {
+        const int j = jr / R, r = jr % R;
         const int c = r / (K * K), kh = (r / K) % K, kw = r % K;
-        const float *x = in + (size_t)c * H * W;
-        float *row = col + (size_t)r * ld;
+        const float *x = in + j * istride + (size_t)c * H * W;
+        float *row = col + (size_t)r * ld + (size_t)j * Ho * Wo;
         int lo, hi;
         nn_conv_tap_range(kw, g, &lo, &hi);  /* columns inside the row: no test per pixel */
         for (int oh = 0; oh < Ho; oh++) {
@@ -131,17 +135,19 @@ static void im2col(float *col, size_t ld, const float *in, int Cg, const nn_conv
 
 /* The adjoint of im2col: every column entry is added back to the pixel it was
  * copied from (pixels under several taps collect several contributions). */
-static void col2im_add(float *din, const float *col, size_t ld, int Cg, const nn_conv_geom *g)
+static void col2im_add(float *din, size_t istride, int n, const float *col, size_t ld, int Cg,
+                       const nn_conv_geom *g)
 {
     const int K = g->K, s = g->stride, p = g->pad, H = g->H, W = g->W;
     const int Ho = g->Ho, Wo = g->Wo;
-    /* Parallel over channels: taps of one channel write only that channel. */
-#pragma omp parallel for schedule(static) if (Cg * K * K * Ho * Wo > 32768)
-    for (int c = 0; c < Cg; c++) {
-        float *x = din + (size_t)c * H * W;
+    /* Parallel over (image, channel): taps of one channel write only that channel. */
+#pragma omp parallel for schedule(static) if ((long)n * Cg * K * K * Ho * Wo > 32768)
+    for (int jc = 0; jc < n * Cg; jc++) {
+        const int j = jc / Cg, c = jc % Cg;
+        float *x = din + j * istride + (size_t)c * H * W;
         for (int kh = 0; kh < K; kh++)
             for (int kw = 0; kw < K; kw++) {
-                const float *row = col + ((size_t)(c * K + kh) * K + kw) * ld;
+                const float *row = col + ((size_t)(c * K + kh) * K + kw) * ld + (size_t)j * Ho * Wo;
                 int lo, hi;
                 nn_conv_tap_range(kw, g, &lo, &hi);
                 for (int oh = 0; oh < Ho; oh++) {
@@ -177,19 +183,19 @@ void nn_conv2d_forward(float *out, const float *in, const float *w, const float 
                 const float *x = in + ((size_t)b0 * g->Cin + (size_t)gi * Cg) * HW;
                 float *y = out + ((size_t)b0 * g->Cout + (size_t)gi * Og) * N;
                 const float *cm = x;
-                if (!is_pointwise(g)) im2col(col, N, x, Cg, g), cm = col;
+                if (!is_pointwise(g)) im2col(col, N, x, 0, 1, Cg, g), cm = col;
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Og, N, Kg, 1.0f, wg, Kg,
                             cm, N, 0.0f, y, N);
                 continue;
             }
-            for (int j = 0; j < n; j++) {
-                const float *x = in + ((size_t)(b0 + j) * g->Cin + (size_t)gi * Cg) * HW;
-                if (is_pointwise(g))
+            const float *x0 = in + ((size_t)b0 * g->Cin + (size_t)gi * Cg) * HW;
+            if (is_pointwise(g))
+                for (int j = 0; j < n; j++)
                     for (int c = 0; c < Cg; c++)
-                        memcpy(col + c * L + (size_t)j * N, x + c * HW, sizeof(float) * N);
-                else
-                    im2col(col + (size_t)j * N, L, x, Cg, g);
-            }
+                        memcpy(col + c * L + (size_t)j * N, x0 + (j * g->Cin + c) * HW,
+                               sizeof(float) * N);
+            else
+                im2col(col, L, x0, g->Cin * HW, n, Cg, g);
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Og, (int)L, Kg, 1.0f, wg, Kg,
                         col, L, 0.0f, tmp, L);
             for (int j = 0; j < n; j++)
@@ -242,23 +248,23 @@ void nn_conv2d_backward(float *din, float *dw, float *dbias, const float *dout,
                                     Kg, dy, N, 1.0f, dx, N);
                     continue;
                 }
-                im2col(col, N, x, Cg, g);
+                im2col(col, N, x, 0, 1, Cg, g);
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Og, Kg, N, 1.0f, dy, N, col,
                             N, 1.0f, dwg, Kg);
                 if (dx) {
                     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Kg, N, Og, 1.0f, wg, Kg,
                                 dy, N, 0.0f, col, N);
-                    col2im_add(dx, col, N, Cg, g);
+                    col2im_add(dx, 0, 1, col, N, Cg, g);
                 }
                 continue;
             }
+            const float *x0 = in + ((size_t)b0 * g->Cin + (size_t)gi * Cg) * HW;
+            if (!is_pointwise(g)) im2col(col, L, x0, g->Cin * HW, n, Cg, g);
             for (int j = 0; j < n; j++) {
-                const float *x = in + ((size_t)(b0 + j) * g->Cin + (size_t)gi * Cg) * HW;
                 if (is_pointwise(g))
                     for (int c = 0; c < Cg; c++)
-                        memcpy(col + c * L + (size_t)j * N, x + c * HW, sizeof(float) * N);
-                else
-                    im2col(col + (size_t)j * N, L, x, Cg, g);
+                        memcpy(col + c * L + (size_t)j * N, x0 + (j * g->Cin + c) * HW,
+                               sizeof(float) * N);
                 for (int o = 0; o < Og; o++)
                     memcpy(dyc + o * L + (size_t)j * N,
                            dout + ((size_t)(b0 + j) * g->Cout + (size_t)gi * Og + o) * N,
@@ -269,15 +275,16 @@ void nn_conv2d_backward(float *din, float *dw, float *dbias, const float *dout,
             if (!din) continue;
             cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Kg, (int)L, Og, 1.0f, wg, Kg, dyc,
                         L, 0.0f, col, L);
+            float *dx0 = din + ((size_t)b0 * g->Cin + (size_t)gi * Cg) * HW;
+            if (!is_pointwise(g)) {
+                col2im_add(dx0, g->Cin * HW, n, col, L, Cg, g);
+                continue;
+            }
             for (int j = 0; j < n; j++) {
-                float *dx = din + ((size_t)(b0 + j) * g->Cin + (size_t)gi * Cg) * HW;
+                float *dx = dx0 + j * g->Cin * HW;
                 const float *dcol = col + (size_t)j * N;
-                if (is_pointwise(g)) {
-                    for (int c = 0; c < Cg; c++)
-                        for (int i = 0; i < N; i++) dx[c * HW + i] += dcol[c * L + i];
-                } else {
-                    col2im_add(dx, dcol, L, Cg, g);
-                }
+                for (int c = 0; c < Cg; c++)
+                    for (int i = 0; i < N; i++) dx[c * HW + i] += dcol[c * L + i];
             }
         }
     }
