@@ -84,6 +84,7 @@ Test(conv2d, algorithm_choice_per_layer_shape)
         {8, 512, 7, 1, NN_CONV_WINOGRAD_2},  {8, 64, 56, 2, NN_CONV_IM2COL},
         {8, 8, 56, 1, NN_CONV_IM2COL},
     };
+    unsetenv("MC_NN_CONV");  /* it would force im2col */
     for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
         nn_conv_geom g;
         nn_conv_geom_init(&g, c[i].B, c[i].C, c[i].H, c[i].H, c[i].C, 3, c[i].stride, 1, 1);

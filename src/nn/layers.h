@@ -26,8 +26,9 @@ typedef struct {
     int batch_cols;            /* images are batched into one GEMM until it has
                                 * this many columns (default 8192; 1 = one image
                                 * per GEMM, as tests use to exercise both paths) */
-    nn_conv_algo algo;         /* chosen by nn_conv_geom_init; a caller may set
-                                * NN_CONV_IM2COL for any shape (tests compare) */
+    nn_conv_algo algo;         /* chosen by nn_conv_geom_init (always im2col when
+                                * the environment has MC_NN_CONV=im2col); a caller
+                                * may set NN_CONV_IM2COL for any shape (tests compare) */
 } nn_conv_geom;
 
 /* Fill g; Ho = (H + 2·pad − K)/stride + 1 (floor), likewise Wo. Picks the
