@@ -444,33 +444,46 @@ void nn_winograd_forward(float *out, const float *in, const float *U, const floa
     }
 }
 
+/* dM for output channel o of the block from o0 (ob channels), and its bias
+ * gradient Σ dout. */
+static void dout_transform(float *dM, float *dbias, const float *dout, int o, int o0, int ob,
+                           const wino_plan *p, const nn_conv_geom *g)
+{
+    output_transform_adjoint(dM, dout, o, o0, ob, p, g);
+    if (!dbias) return;
+    const size_t N = (size_t)g->Ho * g->Wo;
+    double s = 0;
+    for (int b = 0; b < g->B; b++)
+        for (size_t i = 0; i < N; i++) s += dout[((size_t)b * g->Cout + o) * N + i];
+    dbias[o] += (float)s;
+}
+
 /* Backward: dM from dout, then per point dU[ξ] = dM[ξ]·V[ξ]ᵀ and
  * dV[ξ] += U[ξ]ᵀ·dM[ξ], then dw += Gᵀ dU G and din += B dV Bᵀ; output
  * channels go in blocks of Ob to bound dU and dM. V is the forward's input
- * transform, recomputed; dbias += Σ dout. */
+ * transform, recomputed; dbias += Σ dout. Independent transforms share one
+ * loop (V with the first block's dM; the last block's dw with din) so that
+ * a block costs the threads two waits for each other, not four. */
 void nn_winograd_backward(float *din, float *dw, float *dbias, const float *dout,
                           const float *in, const float *U, const nn_conv_geom *g, float *scratch)
 {
     wino_plan p;
     plan_init(&p, g);
-    const int P = p.P, T = p.T, Cin = g->Cin, Cout = g->Cout, N = g->Ho * g->Wo;
+    const int P = p.P, T = p.T, Cin = g->Cin, Cout = g->Cout;
     float *V = scratch, *dV = V + (size_t)P * Cin * T, *dU = dV + (size_t)P * Cin * T;
     float *dM = dU + (size_t)P * p.Ob * Cin;
 #pragma omp parallel
     {
-#pragma omp for schedule(static)
-        for (int c = 0; c < Cin; c++) input_transform(V, in, c, 0, T, &p, g);
         for (int o0 = 0; o0 < Cout; o0 += p.Ob) {
-            const int ob = Cout - o0 < p.Ob ? Cout - o0 : p.Ob;
+            const int ob = Cout - o0 < p.Ob ? Cout - o0 : p.Ob, last = o0 + ob == Cout;
+            /* items: the block's output channels, then (first block) the input channels */
+            const int nin = o0 == 0 ? Cin : 0;
 #pragma omp for schedule(static)
-            for (int o = o0; o < o0 + ob; o++) {
-                output_transform_adjoint(dM, dout, o, o0, ob, &p, g);
-                if (dbias) {
-                    double s = 0;
-                    for (int b = 0; b < g->B; b++)
-                        for (int i = 0; i < N; i++) s += dout[((size_t)b * Cout + o) * N + i];
-                    dbias[o] += (float)s;
-                }
+            for (int k = 0; k < ob + nin; k++) {
+                if (k < ob)
+                    dout_transform(dM, dbias, dout, o0 + k, o0, ob, &p, g);
+                else
+                    input_transform(V, in, k - ob, 0, T, &p, g);
             }
 #pragma omp for schedule(dynamic)
             for (int xi = 0; xi < P; xi++) {
@@ -482,12 +495,15 @@ void nn_winograd_backward(float *din, float *dw, float *dbias, const float *dout
                                 U + ((size_t)xi * Cout + o0) * Cin, Cin, dMx, T,
                                 o0 ? 1.0f : 0.0f, dV + (size_t)xi * Cin * T, T);
             }
+            /* items: the block's kernel gradients, then (last block) the input channels */
+            const int nout = last && din ? Cin : 0;
 #pragma omp for schedule(static)
-            for (int o = o0; o < o0 + ob; o++) weight_transform_adjoint(dw, dU, o, o0, ob, &p, g);
-        }
-        if (din) {
-#pragma omp for schedule(static)
-            for (int c = 0; c < Cin; c++) input_transform_adjoint(din, dV, c, &p, g);
+            for (int k = 0; k < ob + nout; k++) {
+                if (k < ob)
+                    weight_transform_adjoint(dw, dU, o0 + k, o0, ob, &p, g);
+                else
+                    input_transform_adjoint(din, dV, k - ob, &p, g);
+            }
         }
     }
 }
