@@ -323,4 +323,17 @@ def toy_training():
 
 
 toy_training()
+
+
+def winograd_cases():
+    """3x3 stride-1 convolutions of the shapes conv2d.c gives to Winograd's F(4x4,3x3) and
+    F(2x2,3x3): sizes that are not multiples of the tile, channels that are multiples of nothing
+    useful, batch > 1, padding 1 and 0. Own seed, so the files above do not move."""
+    torch.manual_seed(3)
+    conv_case("conv_wino4_pad1", 2, 19, 11, 13, 21, 3, 1, 1, 1, True)
+    conv_case("conv_wino2_pad1", 3, 17, 3, 2, 18, 3, 1, 1, 1, False)
+    conv_case("conv_wino4_pad0", 2, 16, 9, 10, 20, 3, 1, 0, 1, False)
+
+
+winograd_cases()
 print("fixtures written to", OUT)

@@ -19,7 +19,8 @@ static float *zeros(size_t n) { return calloc(n ? n : 1, sizeof(float)); }
 
 /* ---------------------------------------------------------------- vs PyTorch */
 
-static void conv_case_cols(const char *file, int batch_cols)
+/* algo < 0: the algorithm nn_conv_geom_init picks; else that one. */
+static void conv_case_algo(const char *file, int batch_cols, int algo)
 {
     nn_tensor_file f;
     fx_open(&f, file);
@@ -30,20 +31,22 @@ static void conv_case_cols(const char *file, int batch_cols)
     nn_conv_geom_init(&g, (int)x->shape[0], (int)x->shape[1], (int)x->shape[2], (int)x->shape[3],
                       (int)w->shape[0], K, s, p, groups);
     g.batch_cols = batch_cols;
-    cr_log_info("%s, %s", file, batch_cols == 1 ? "one image per GEMM" : "images batched in one GEMM");
+    if (algo >= 0) g.algo = (nn_conv_algo)algo;
+    cr_log_info("%s, %s, algorithm %d", file,
+                batch_cols == 1 ? "one image per GEMM" : "images batched in one GEMM", (int)g.algo);
     const nn_named_tensor *bt = nn_st_find(&f, "b");
     const float *b = bt ? bt->data : NULL;
     size_t ny, nx = x->nbytes / 4, nw = w->nbytes / 4;
     const float *ywant = fx_f32(&f, "y", &ny), *dy = fx_f32(&f, "dy", NULL);
     float *y = zeros(ny), *y2 = zeros(ny), *dx = zeros(nx), *dw = zeros(nw), *db = zeros(g.Cout);
-    float *col = zeros(nn_conv_col_floats(&g));
+    float *col = zeros(nn_conv_col_floats(&g) + nn_conv_kernel_floats(&g));
     const int depthwise = groups == g.Cin && groups == g.Cout && groups > 1;
     if (depthwise) {
         nn_dwconv_forward(y, x->data, w->data, &g);
         nn_dwconv_backward(dx, dw, dy, x->data, w->data, &g);
     } else {
-        nn_conv2d_forward(y, x->data, w->data, b, &g, col);
-        nn_conv2d_backward(dx, dw, b ? db : NULL, dy, x->data, w->data, &g, col);
+        nn_conv2d_forward(y, x->data, w->data, NULL, b, &g, col);
+        nn_conv2d_backward(dx, dw, b ? db : NULL, dy, x->data, w->data, NULL, &g, col);
     }
     nn_conv2d_forward_naive(y2, x->data, w->data, b, &g);
     fx_expect_close("y", y, ywant, ny, FWD_TOL);
@@ -58,8 +61,50 @@ static void conv_case_cols(const char *file, int batch_cols)
 /* Both GEMM layouts: one image per product, and the batch side by side. */
 static void conv_case(const char *file)
 {
-    conv_case_cols(file, 1);
-    conv_case_cols(file, 2048);
+    conv_case_algo(file, 1, -1);
+    conv_case_algo(file, 2048, -1);
+}
+
+/* A 3×3 stride-1 case: im2col and both Winograd tile sizes must match torch. */
+static void winograd_case(const char *file)
+{
+    conv_case_algo(file, 2048, NN_CONV_WINOGRAD_4);
+    conv_case_algo(file, 2048, NN_CONV_WINOGRAD_2);
+    conv_case_algo(file, 1, NN_CONV_IM2COL);
+}
+
+/* The cost rule on ResNet-18's 3×3 layers at 64×64 batch 32 and 224×224
+ * batch 8 (the choices measured fastest), and what Winograd cannot do. */
+Test(conv2d, algorithm_choice_per_layer_shape)
+{
+    static const struct { int B, C, H, stride; nn_conv_algo want; } c[] = {
+        {32, 64, 16, 1, NN_CONV_WINOGRAD_4}, {32, 128, 8, 1, NN_CONV_WINOGRAD_4},
+        {32, 256, 4, 1, NN_CONV_WINOGRAD_2}, {32, 512, 2, 1, NN_CONV_WINOGRAD_2},
+        {8, 64, 56, 1, NN_CONV_WINOGRAD_4},  {8, 256, 14, 1, NN_CONV_WINOGRAD_4},
+        {8, 512, 7, 1, NN_CONV_WINOGRAD_2},  {8, 64, 56, 2, NN_CONV_IM2COL},
+        {8, 8, 56, 1, NN_CONV_IM2COL},
+    };
+    unsetenv("MC_NN_CONV");  /* it would force im2col */
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        nn_conv_geom g;
+        nn_conv_geom_init(&g, c[i].B, c[i].C, c[i].H, c[i].H, c[i].C, 3, c[i].stride, 1, 1);
+        cr_expect_eq(g.algo, c[i].want, "batch %d, %d channels, %dx%d, stride %d: algorithm %d, "
+                     "expected %d", c[i].B, c[i].C, c[i].H, c[i].H, c[i].stride, (int)g.algo,
+                     (int)c[i].want);
+    }
+}
+
+Test(conv2d, winograd_f4_odd_size_pad1_bias_matches_torch)
+{
+    winograd_case("layer_conv_wino4_pad1.safetensors");
+}
+Test(conv2d, winograd_f2_tiny_map_matches_torch)
+{
+    winograd_case("layer_conv_wino2_pad1.safetensors");
+}
+Test(conv2d, winograd_f4_pad0_matches_torch)
+{
+    winograd_case("layer_conv_wino4_pad0.safetensors");
 }
 
 Test(conv2d, k3_stride2_pad1_bias_matches_torch) { conv_case("layer_conv_k3s2p1.safetensors"); }
@@ -331,22 +376,24 @@ static double conv_loss(void)
     if (C.g.groups == C.g.Cin && C.g.Cin == C.g.Cout && C.g.groups > 1)
         nn_dwconv_forward(C.y, C.x, C.w, &C.g);
     else
-        nn_conv2d_forward(C.y, C.x, C.w, C.b, &C.g, C.col);
+        nn_conv2d_forward(C.y, C.x, C.w, NULL, C.b, &C.g, C.col);
     return dot(C.y, C.r, (size_t)C.g.B * C.g.Cout * C.g.Ho * C.g.Wo);
 }
 
-static void fd_conv(int B, int Cin, int H, int W, int Cout, int K, int s, int p, int groups,
-                    int batch_cols)
+/* algo < 0: the algorithm nn_conv_geom_init picks; else that one. */
+static void fd_conv_algo(int B, int Cin, int H, int W, int Cout, int K, int s, int p, int groups,
+                         int batch_cols, int algo)
 {
     nn_rng r;
     nn_rng_seed(&r, 1);
     nn_conv_geom_init(&C.g, B, Cin, H, W, Cout, K, s, p, groups);
     C.g.batch_cols = batch_cols;
+    if (algo >= 0) C.g.algo = (nn_conv_algo)algo;
     const size_t nx = (size_t)B * Cin * H * W, nw = (size_t)Cout * (Cin / groups) * K * K;
     const size_t ny = (size_t)B * Cout * C.g.Ho * C.g.Wo;
     const int dw = groups == Cin && Cin == Cout && groups > 1;
     C.x = zeros(nx), C.w = zeros(nw), C.b = dw ? NULL : zeros(Cout), C.y = zeros(ny), C.r = zeros(ny);
-    C.col = zeros(nn_conv_col_floats(&C.g));
+    C.col = zeros(nn_conv_col_floats(&C.g) + nn_conv_kernel_floats(&C.g));
     fill(C.x, nx, &r, 1), fill(C.w, nw, &r, 0.5), fill(C.r, ny, &r, 1);
     if (C.b) fill(C.b, Cout, &r, 0.5);
     float *dx = zeros(nx), *dwt = zeros(nw), *db = zeros(Cout), *yref = zeros(ny);
@@ -357,12 +404,18 @@ static void fd_conv(int B, int Cin, int H, int W, int Cout, int K, int s, int p,
     if (dw)
         nn_dwconv_backward(dx, dwt, C.r, C.x, C.w, &C.g);
     else
-        nn_conv2d_backward(dx, dwt, db, C.r, C.x, C.w, &C.g, C.col);
+        nn_conv2d_backward(dx, dwt, db, C.r, C.x, C.w, NULL, &C.g, C.col);
     fd_loss = conv_loss;
     fd_check("conv input", C.x, dx, nx);
     fd_check("conv weight", C.w, dwt, nw);
     if (C.b) fd_check("conv bias", C.b, db, Cout);
     free(C.x), free(C.w), free(C.b), free(C.y), free(C.r), free(C.col), free(dx), free(dwt), free(db);
+}
+
+static void fd_conv(int B, int Cin, int H, int W, int Cout, int K, int s, int p, int groups,
+                    int batch_cols)
+{
+    fd_conv_algo(B, Cin, H, W, Cout, K, s, p, groups, batch_cols, -1);
 }
 
 Test(finite_differences, conv2d_grouped_strided) { fd_conv(2, 4, 6, 7, 6, 3, 2, 1, 2, 2048); }
@@ -372,7 +425,53 @@ Test(finite_differences, conv2d_partial_last_chunk) { fd_conv(3, 4, 6, 7, 6, 3, 
 Test(finite_differences, conv2d_pointwise_partial_last_chunk) { fd_conv(3, 3, 4, 5, 4, 1, 1, 0, 1, 40); }
 Test(finite_differences, conv2d_pointwise) { fd_conv(2, 3, 4, 5, 4, 1, 1, 0, 1, 2048); }
 Test(finite_differences, conv2d_pointwise_one_image_per_gemm) { fd_conv(2, 3, 4, 5, 4, 1, 1, 0, 1, 1); }
+/* Winograd: sizes not multiples of the tile, so tiles are cropped and padded. */
+Test(finite_differences, conv2d_winograd_f4) { fd_conv_algo(2, 3, 7, 6, 4, 3, 1, 1, 1, 0, NN_CONV_WINOGRAD_4); }
+Test(finite_differences, conv2d_winograd_f2) { fd_conv_algo(2, 3, 5, 3, 4, 3, 1, 1, 1, 0, NN_CONV_WINOGRAD_2); }
+Test(finite_differences, conv2d_winograd_f4_pad0) { fd_conv_algo(2, 2, 7, 8, 3, 3, 1, 0, 1, 0, NN_CONV_WINOGRAD_4); }
 Test(finite_differences, dwconv_stride2) { fd_conv(2, 3, 7, 6, 3, 3, 2, 1, 3, 2048); }
+
+/* Winograd against im2col on ResNet-18's 3×3 layer shapes (one image of each
+ * map size ResNet-18 meets at 64×64 and 224×224 inputs), with He-scaled
+ * weights and unit inputs as in a network: forward within 1e-4, gradients
+ * within 1e-3 (relative to max(1, |im2col|)). */
+static void winograd_vs_im2col(int B, int Ch, int H)
+{
+    nn_rng r;
+    nn_rng_seed(&r, 7);
+    nn_conv_geom gs[3];
+    nn_conv_geom_init(&gs[0], B, Ch, H, H, Ch, 3, 1, 1, 1);
+    gs[1] = gs[2] = gs[0];
+    gs[0].algo = NN_CONV_IM2COL, gs[1].algo = NN_CONV_WINOGRAD_2, gs[2].algo = NN_CONV_WINOGRAD_4;
+    const size_t nx = (size_t)B * Ch * H * H, nw = (size_t)Ch * Ch * 9;
+    float *x = zeros(nx), *w = zeros(nw), *dy = zeros(nx);
+    fill(x, nx, &r, 1), fill(w, nw, &r, sqrt(6.0 / (9 * Ch))), fill(dy, nx, &r, 1);
+    float *y[3], *dx[3], *dw[3];
+    for (int k = 0; k < 3; k++) {
+        float *col = zeros(nn_conv_col_floats(&gs[k]) + nn_conv_kernel_floats(&gs[k]));
+        y[k] = zeros(nx), dx[k] = zeros(nx), dw[k] = zeros(nw);
+        nn_conv2d_forward(y[k], x, w, NULL, NULL, &gs[k], col);
+        nn_conv2d_backward(dx[k], dw[k], NULL, dy, x, w, NULL, &gs[k], col);
+        free(col);
+    }
+    for (int k = 1; k < 3; k++) {
+        cr_log_info("%d channels at %dx%d, batch %d, F(%dx%d,3x3):", Ch, H, H, B, 2 * k, 2 * k);
+        fx_expect_close("y, Winograd vs im2col", y[k], y[0], nx, FWD_TOL);
+        fx_expect_close("dx, Winograd vs im2col", dx[k], dx[0], nx, GRAD_TOL);
+        fx_expect_close("dw, Winograd vs im2col", dw[k], dw[0], nw, GRAD_TOL);
+    }
+    for (int k = 0; k < 3; k++) free(y[k]), free(dx[k]), free(dw[k]);
+    free(x), free(w), free(dy);
+}
+
+Test(conv2d, winograd_agrees_with_im2col_on_resnet18_shapes)
+{
+    winograd_vs_im2col(2, 64, 56);
+    winograd_vs_im2col(4, 128, 8);
+    winograd_vs_im2col(4, 256, 4);
+    winograd_vs_im2col(3, 512, 7);
+    winograd_vs_im2col(4, 512, 2);
+}
 
 static struct {
     nn_bn_geom g;

@@ -416,3 +416,31 @@ Test(cli, nn_forward_matches_torch_and_checks_arch, .timeout = 60)
     unlink(in), unlink(out);
     nn_st_free(&f);
 }
+
+/* A network keeps its 3×3 kernels Winograd-transformed between forward passes
+ * (conv2d.c); a write through nn_model_tensor must reach the next forward:
+ * the output after the write equals that of a network written before its
+ * first forward, and differs from the output before the write. */
+Test(network, forward_sees_weights_written_between_passes)
+{
+    nn_model *a, *b;
+    cr_assert_eq(nn_model_new(&a, NN_RESNET18, 3, 5), MC_OK);
+    cr_assert_eq(nn_model_new(&b, NN_RESNET18, 3, 5), MC_OK);
+    enum { B = 2, S = 32 };
+    static float x[B * 3 * S * S];
+    for (size_t i = 0; i < sizeof x / sizeof x[0]; i++) x[i] = (float)sin(0.37 * (double)i);
+    float y0[B * 3], y1[B * 3], y2[B * 3];
+    cr_assert_eq(nn_model_forward(a, x, B, S, S, y0, 0), MC_OK);
+    const char *name = "layer1.0.conv1.weight";  /* a Winograd layer at this size */
+    float *wa, *wb;
+    size_t n;
+    cr_assert_eq(nn_model_tensor(a, name, &wa, NULL, &n), MC_OK);
+    cr_assert_eq(nn_model_tensor(b, name, &wb, NULL, NULL), MC_OK);
+    for (size_t i = 0; i < n; i++) wa[i] *= -2.0f, wb[i] *= -2.0f;
+    cr_assert_eq(nn_model_forward(a, x, B, S, S, y1, 0), MC_OK);
+    cr_assert_eq(nn_model_forward(b, x, B, S, S, y2, 0), MC_OK);
+    cr_expect(!memcmp(y1, y2, sizeof y1), "forward after the write: %g, fresh network: %g",
+              (double)y1[0], (double)y2[0]);
+    cr_expect(memcmp(y0, y1, sizeof y0), "the write changed nothing");
+    nn_model_free(a), nn_model_free(b);
+}

@@ -3,10 +3,12 @@
  * dilation 1 and any groups. Depthwise convolutions use the direct loops of
  * dwconv.c. Large images get one GEMM each; small ones (the late stages, or
  * 64×64 inputs) are batched side by side so the GEMM stays wide enough to be
- * efficient, at the price of gathering and scattering the outputs. */
+ * efficient, at the price of gathering and scattering the outputs. 3×3
+ * stride-1 convolutions go to Winograd's algorithm (winograd.c) instead. */
 #include "nn/layers.h"
 
 #include <cblas.h>
+#include <stdlib.h>
 #include <string.h>
 
 void nn_conv_geom_init(nn_conv_geom *g, int B, int Cin, int H, int W, int Cout, int K,
@@ -17,6 +19,31 @@ void nn_conv_geom_init(nn_conv_geom *g, int B, int Cin, int H, int W, int Cout, 
     g->Ho = (H + 2 * pad - K) / stride + 1;
     g->Wo = (W + 2 * pad - K) / stride + 1;
     g->batch_cols = 8192;
+    g->algo = NN_CONV_IM2COL;
+    /* MC_NN_CONV=im2col turns Winograd off, to compare the two on a network. */
+    const char *force = getenv("MC_NN_CONV");
+    if (force && !strcmp(force, "im2col")) return;
+    if (K != 3 || stride != 1 || groups != 1 || Cin < 16 || Cout < 16 || g->Ho < 1 || g->Wo < 1)
+        return;
+    /* Cost per (input, output) channel pair: the matrix products' columns
+     * (tiles or pixels, over the batch) times their number (36, 16 or the 9
+     * taps), each product charged 64 columns more for OpenBLAS's packing of
+     * its left matrix, which makes a product over a few columns slow (measured
+     * on Zen 4: F(2×2) wins at 4×4 maps and batch 32, F(4×4) at 8×8). */
+    const long b = B, ho = g->Ho, wo = g->Wo;
+    const long f4 = 36 * (b * ((ho + 3) / 4) * ((wo + 3) / 4) + 64);
+    const long f2 = 16 * (b * ((ho + 1) / 2) * ((wo + 1) / 2) + 64);
+    const long gemm = 9 * (b * ho * wo + 64);
+    if (f4 <= f2 && f4 < gemm)
+        g->algo = NN_CONV_WINOGRAD_4;
+    else if (f2 < gemm)
+        g->algo = NN_CONV_WINOGRAD_2;
+}
+
+/* Winograd applies to 3×3 stride-1 ungrouped convolutions only. */
+static int use_winograd(const nn_conv_geom *g)
+{
+    return g->algo != NN_CONV_IM2COL && g->K == 3 && g->stride == 1 && g->groups == 1;
 }
 
 static int is_pointwise(const nn_conv_geom *g)
@@ -41,8 +68,28 @@ static int chunk_images(const nn_conv_geom *g)
     return nb < 1 ? 1 : nb > g->B ? g->B : nb;
 }
 
+size_t nn_conv_kernel_floats(const nn_conv_geom *g)
+{
+    return use_winograd(g) ? nn_winograd_kernel_floats(g) : 0;
+}
+
+void nn_conv_transform_kernels(float *U, const float *w, const nn_conv_geom *g)
+{
+    if (use_winograd(g)) nn_winograd_transform_kernels(U, w, g);
+}
+
+/* The transformed kernels to use: U, or w transformed into the end of col. */
+static const float *kernels(const float *U, const float *w, const nn_conv_geom *g, float *col)
+{
+    if (U) return U;
+    float *u = col + nn_winograd_floats(g);
+    nn_winograd_transform_kernels(u, w, g);
+    return u;
+}
+
 size_t nn_conv_col_floats(const nn_conv_geom *g)
 {
+    if (use_winograd(g)) return nn_winograd_floats(g);
     const int nb = chunk_images(g);
     const size_t N = (size_t)g->Ho * g->Wo, Kg = (size_t)(g->Cin / g->groups) * g->K * g->K;
     if (nb == 1) return is_pointwise(g) ? 0 : Kg * N;
@@ -52,16 +99,20 @@ size_t nn_conv_col_floats(const nn_conv_geom *g)
 /* col (Cg·K·K, Ho·Wo), rows ld floats apart: row (c,kh,kw), column (oh,ow)
  * holds the input pixel under kernel tap (kh,kw) when the kernel sits at output
  * (oh,ow), or 0 in the padding. Then out_g (Coutg, Ho·Wo) = W_g (Coutg, Cg·K·K) · col.
- * A 1×1 stride-1 convolution's col is its input; gathering it is a copy. */
-static void im2col(float *col, size_t ld, const float *in, int Cg, const nn_conv_geom *g)
+ * A 1×1 stride-1 convolution's col is its input; gathering it is a copy.
+ * For n images side by side (image j at in + j·istride, its columns from
+ * j·Ho·Wo), in one parallel region: each region ends in a barrier. */
+static void im2col(float *col, size_t ld, const float *in, size_t istride, int n, int Cg,
+                   const nn_conv_geom *g)
 {
     const int K = g->K, s = g->stride, p = g->pad, H = g->H, W = g->W;
-    const int Ho = g->Ho, Wo = g->Wo;
-#pragma omp parallel for schedule(static) if (Cg * K * K * Ho * Wo > 32768)
-    for (int r = 0; r < Cg * K * K; r++) {
+    const int Ho = g->Ho, Wo = g->Wo, R = Cg * K * K;
+#pragma omp parallel for schedule(static) if ((long)n * R * Ho * Wo > 32768)
+    for (int jr = 0; jr < n * R; jr++) {
+        const int j = jr / R, r = jr % R;
         const int c = r / (K * K), kh = (r / K) % K, kw = r % K;
-        const float *x = in + (size_t)c * H * W;
-        float *row = col + (size_t)r * ld;
+        const float *x = in + j * istride + (size_t)c * H * W;
+        float *row = col + (size_t)r * ld + (size_t)j * Ho * Wo;
         int lo, hi;
         nn_conv_tap_range(kw, g, &lo, &hi);  /* columns inside the row: no test per pixel */
         for (int oh = 0; oh < Ho; oh++) {
@@ -84,17 +135,19 @@ static void im2col(float *col, size_t ld, const float *in, int Cg, const nn_conv
 
 /* The adjoint of im2col: every column entry is added back to the pixel it was
  * copied from (pixels under several taps collect several contributions). */
-static void col2im_add(float *din, const float *col, size_t ld, int Cg, const nn_conv_geom *g)
+static void col2im_add(float *din, size_t istride, int n, const float *col, size_t ld, int Cg,
+                       const nn_conv_geom *g)
 {
     const int K = g->K, s = g->stride, p = g->pad, H = g->H, W = g->W;
     const int Ho = g->Ho, Wo = g->Wo;
-    /* Parallel over channels: taps of one channel write only that channel. */
-#pragma omp parallel for schedule(static) if (Cg * K * K * Ho * Wo > 32768)
-    for (int c = 0; c < Cg; c++) {
-        float *x = din + (size_t)c * H * W;
+    /* Parallel over (image, channel): taps of one channel write only that channel. */
+#pragma omp parallel for schedule(static) if ((long)n * Cg * K * K * Ho * Wo > 32768)
+    for (int jc = 0; jc < n * Cg; jc++) {
+        const int j = jc / Cg, c = jc % Cg;
+        float *x = din + j * istride + (size_t)c * H * W;
         for (int kh = 0; kh < K; kh++)
             for (int kw = 0; kw < K; kw++) {
-                const float *row = col + ((size_t)(c * K + kh) * K + kw) * ld;
+                const float *row = col + ((size_t)(c * K + kh) * K + kw) * ld + (size_t)j * Ho * Wo;
                 int lo, hi;
                 nn_conv_tap_range(kw, g, &lo, &hi);
                 for (int oh = 0; oh < Ho; oh++) {
@@ -110,9 +163,13 @@ static void col2im_add(float *din, const float *col, size_t ld, int Cg, const nn
 
 /* out[b,o,oh,ow] = bias[o] + Σ_{c∈group(o),kh,kw} w[o,c,kh,kw] · in[b,c,oh·s−p+kh,ow·s−p+kw]
  * in (B,Cin,H,W), w (Cout,Cin/groups,K,K), bias (Cout) or NULL, out (B,Cout,Ho,Wo). */
-void nn_conv2d_forward(float *out, const float *in, const float *w, const float *bias,
-                       const nn_conv_geom *g, float *col)
+void nn_conv2d_forward(float *out, const float *in, const float *w, const float *U,
+                       const float *bias, const nn_conv_geom *g, float *col)
 {
+    if (use_winograd(g)) {
+        nn_winograd_forward(out, in, kernels(U, w, g, col), bias, g, col);
+        return;
+    }
     const int Cg = g->Cin / g->groups, Og = g->Cout / g->groups, nb = chunk_images(g);
     const int Kg = Cg * g->K * g->K, N = g->Ho * g->Wo;
     const size_t HW = (size_t)g->H * g->W;
@@ -126,19 +183,19 @@ void nn_conv2d_forward(float *out, const float *in, const float *w, const float 
                 const float *x = in + ((size_t)b0 * g->Cin + (size_t)gi * Cg) * HW;
                 float *y = out + ((size_t)b0 * g->Cout + (size_t)gi * Og) * N;
                 const float *cm = x;
-                if (!is_pointwise(g)) im2col(col, N, x, Cg, g), cm = col;
+                if (!is_pointwise(g)) im2col(col, N, x, 0, 1, Cg, g), cm = col;
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Og, N, Kg, 1.0f, wg, Kg,
                             cm, N, 0.0f, y, N);
                 continue;
             }
-            for (int j = 0; j < n; j++) {
-                const float *x = in + ((size_t)(b0 + j) * g->Cin + (size_t)gi * Cg) * HW;
-                if (is_pointwise(g))
+            const float *x0 = in + ((size_t)b0 * g->Cin + (size_t)gi * Cg) * HW;
+            if (is_pointwise(g))
+                for (int j = 0; j < n; j++)
                     for (int c = 0; c < Cg; c++)
-                        memcpy(col + c * L + (size_t)j * N, x + c * HW, sizeof(float) * N);
-                else
-                    im2col(col + (size_t)j * N, L, x, Cg, g);
-            }
+                        memcpy(col + c * L + (size_t)j * N, x0 + (j * g->Cin + c) * HW,
+                               sizeof(float) * N);
+            else
+                im2col(col, L, x0, g->Cin * HW, n, Cg, g);
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Og, (int)L, Kg, 1.0f, wg, Kg,
                         col, L, 0.0f, tmp, L);
             for (int j = 0; j < n; j++)
@@ -162,8 +219,13 @@ void nn_conv2d_forward(float *out, const float *in, const float *w, const float 
  *   dbias += Σ_{b,oh,ow} dout
  * The same col buffer holds the im2col matrix, then dcol. */
 void nn_conv2d_backward(float *din, float *dw, float *dbias, const float *dout,
-                        const float *in, const float *w, const nn_conv_geom *g, float *col)
+                        const float *in, const float *w, const float *U, const nn_conv_geom *g,
+                        float *col)
 {
+    if (use_winograd(g)) {
+        nn_winograd_backward(din, dw, dbias, dout, in, kernels(U, w, g, col), g, col);
+        return;
+    }
     const int Cg = g->Cin / g->groups, Og = g->Cout / g->groups, nb = chunk_images(g);
     const int Kg = Cg * g->K * g->K, N = g->Ho * g->Wo;
     const size_t HW = (size_t)g->H * g->W;
@@ -186,23 +248,23 @@ void nn_conv2d_backward(float *din, float *dw, float *dbias, const float *dout,
                                     Kg, dy, N, 1.0f, dx, N);
                     continue;
                 }
-                im2col(col, N, x, Cg, g);
+                im2col(col, N, x, 0, 1, Cg, g);
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Og, Kg, N, 1.0f, dy, N, col,
                             N, 1.0f, dwg, Kg);
                 if (dx) {
                     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Kg, N, Og, 1.0f, wg, Kg,
                                 dy, N, 0.0f, col, N);
-                    col2im_add(dx, col, N, Cg, g);
+                    col2im_add(dx, 0, 1, col, N, Cg, g);
                 }
                 continue;
             }
+            const float *x0 = in + ((size_t)b0 * g->Cin + (size_t)gi * Cg) * HW;
+            if (!is_pointwise(g)) im2col(col, L, x0, g->Cin * HW, n, Cg, g);
             for (int j = 0; j < n; j++) {
-                const float *x = in + ((size_t)(b0 + j) * g->Cin + (size_t)gi * Cg) * HW;
                 if (is_pointwise(g))
                     for (int c = 0; c < Cg; c++)
-                        memcpy(col + c * L + (size_t)j * N, x + c * HW, sizeof(float) * N);
-                else
-                    im2col(col + (size_t)j * N, L, x, Cg, g);
+                        memcpy(col + c * L + (size_t)j * N, x0 + (j * g->Cin + c) * HW,
+                               sizeof(float) * N);
                 for (int o = 0; o < Og; o++)
                     memcpy(dyc + o * L + (size_t)j * N,
                            dout + ((size_t)(b0 + j) * g->Cout + (size_t)gi * Og + o) * N,
@@ -213,15 +275,16 @@ void nn_conv2d_backward(float *din, float *dw, float *dbias, const float *dout,
             if (!din) continue;
             cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Kg, (int)L, Og, 1.0f, wg, Kg, dyc,
                         L, 0.0f, col, L);
+            float *dx0 = din + ((size_t)b0 * g->Cin + (size_t)gi * Cg) * HW;
+            if (!is_pointwise(g)) {
+                col2im_add(dx0, g->Cin * HW, n, col, L, Cg, g);
+                continue;
+            }
             for (int j = 0; j < n; j++) {
-                float *dx = din + ((size_t)(b0 + j) * g->Cin + (size_t)gi * Cg) * HW;
+                float *dx = dx0 + j * g->Cin * HW;
                 const float *dcol = col + (size_t)j * N;
-                if (is_pointwise(g)) {
-                    for (int c = 0; c < Cg; c++)
-                        for (int i = 0; i < N; i++) dx[c * HW + i] += dcol[c * L + i];
-                } else {
-                    col2im_add(dx, dcol, L, Cg, g);
-                }
+                for (int c = 0; c < Cg; c++)
+                    for (int i = 0; i < N; i++) dx[c * HW + i] += dcol[c * L + i];
             }
         }
     }

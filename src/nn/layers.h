@@ -15,6 +15,9 @@
 #include <stdint.h>
 
 /* ---- conv2d.c: convolution as im2col + GEMM (torch.nn.Conv2d, dilation 1) ---- */
+/* How a convolution is computed: im2col + GEMM (any shape), or Winograd's
+ * F(2×2,3×3) / F(4×4,3×3) (winograd.c: 3×3, stride 1, groups 1 only). */
+typedef enum { NN_CONV_IM2COL, NN_CONV_WINOGRAD_2, NN_CONV_WINOGRAD_4 } nn_conv_algo;
 typedef struct {
     int B, Cin, H, W;          /* input  (B,Cin,H,W) */
     int Cout, K, stride, pad;  /* weight (Cout, Cin/groups, K, K) */
@@ -23,26 +26,51 @@ typedef struct {
     int batch_cols;            /* images are batched into one GEMM until it has
                                 * this many columns (default 8192; 1 = one image
                                 * per GEMM, as tests use to exercise both paths) */
+    nn_conv_algo algo;         /* chosen by nn_conv_geom_init (always im2col when
+                                * the environment has MC_NN_CONV=im2col); a caller
+                                * may set NN_CONV_IM2COL for any shape (tests compare) */
 } nn_conv_geom;
 
-/* Fill g; Ho = (H + 2·pad − K)/stride + 1 (floor), likewise Wo. */
+/* Fill g; Ho = (H + 2·pad − K)/stride + 1 (floor), likewise Wo. Picks the
+ * algorithm: for a 3×3 stride-1 convolution with at least 16 channels in and
+ * out, Winograd F(4×4) or F(2×2) when its matrix products cost less than
+ * im2col's (conv2d.c: the columns of the products, over the batch, times
+ * their number, plus a fixed overhead per product), else im2col. */
 void nn_conv_geom_init(nn_conv_geom *g, int B, int Cin, int H, int W, int Cout, int K,
                        int stride, int pad, int groups);
-/* Floats of scratch: the im2col matrix of one group of a chunk of images and,
- * when several images share a GEMM, their gathered outputs; 0 for a 1×1
- * stride-1 unpadded convolution done one image at a time (it reads its input
- * directly). */
+/* Floats of scratch (forward and backward) for g's algorithm. im2col: the
+ * im2col matrix of one group of a chunk of images and, when several images
+ * share a GEMM, their gathered outputs; 0 for a 1×1 stride-1 unpadded
+ * convolution done one image at a time (it reads its input directly).
+ * Winograd: the transformed input, kernels and products (winograd.c). */
 size_t nn_conv_col_floats(const nn_conv_geom *g);
-void nn_conv2d_forward(float *out, const float *in, const float *w, const float *bias,
-                       const nn_conv_geom *g, float *col);
+/* Winograd works on transformed kernels U (G g Gᵀ for every kernel g), which
+ * a network keeps while its weights do not change: nn_conv_kernel_floats
+ * floats (0 for im2col), filled by nn_conv_transform_kernels. */
+size_t nn_conv_kernel_floats(const nn_conv_geom *g);
+void nn_conv_transform_kernels(float *U, const float *w, const nn_conv_geom *g);
+/* U: w transformed by nn_conv_transform_kernels, or NULL to have it done here,
+ * in col, which must then hold nn_conv_kernel_floats more floats. */
+void nn_conv2d_forward(float *out, const float *in, const float *w, const float *U,
+                       const float *bias, const nn_conv_geom *g, float *col);
 void nn_conv2d_backward(float *din, float *dw, float *dbias, const float *dout,
-                        const float *in, const float *w, const nn_conv_geom *g, float *col);
+                        const float *in, const float *w, const float *U, const nn_conv_geom *g,
+                        float *col);
 /* The output columns [lo, hi) whose kernel tap kw lands inside the input row,
  * 0 ≤ ow·stride − pad + kw < W (shared by the im2col and depthwise loops). */
 void nn_conv_tap_range(int kw, const nn_conv_geom *g, int *lo, int *hi);
 /* The textbook six-loop convolution, for tests only: the im2col path must agree. */
 void nn_conv2d_forward_naive(float *out, const float *in, const float *w, const float *bias,
                              const nn_conv_geom *g);
+
+/* ---- winograd.c: the Winograd algorithms, called by conv2d.c when g->algo says ---- */
+size_t nn_winograd_floats(const nn_conv_geom *g);
+size_t nn_winograd_kernel_floats(const nn_conv_geom *g);
+void nn_winograd_transform_kernels(float *U, const float *w, const nn_conv_geom *g);
+void nn_winograd_forward(float *out, const float *in, const float *U, const float *bias,
+                         const nn_conv_geom *g, float *scratch);
+void nn_winograd_backward(float *din, float *dw, float *dbias, const float *dout,
+                          const float *in, const float *U, const nn_conv_geom *g, float *scratch);
 
 /* ---- dwconv.c: depthwise convolution, groups = Cin = Cout (direct loops) ---- */
 void nn_dwconv_forward(float *out, const float *in, const float *w, const nn_conv_geom *g);

@@ -1,6 +1,6 @@
 # nn module: a small network library (layers, ResNet-18, MobileNetV2, training)
 # on OpenBLAS; the tensor-file readers are listed in src/nn/io.mk.
-libmedchaos_la_SOURCES += src/nn/conv2d.c src/nn/dwconv.c src/nn/batchnorm.c \
+libmedchaos_la_SOURCES += src/nn/conv2d.c src/nn/winograd.c src/nn/dwconv.c src/nn/batchnorm.c \
 	src/nn/activation.c src/nn/pool.c src/nn/linear.c src/nn/residual.c src/nn/dropout.c \
 	src/nn/loss.c src/nn/optim.c src/nn/rng.c src/nn/init.c src/nn/model.c \
 	src/nn/resnet18.c src/nn/mobilenetv2.c src/nn/model_io.c
@@ -23,7 +23,9 @@ EXTRA_DIST += tests/gen_nn_fixtures.py tests/fixtures/nn/layer_avgpool.safetenso
 	tests/fixtures/nn/layer_maxpool.safetensors tests/fixtures/nn/layer_relu.safetensors \
 	tests/fixtures/nn/layer_relu6.safetensors tests/fixtures/nn/optim.safetensors \
 	tests/fixtures/nn/resnet18_case.safetensors tests/fixtures/nn/mobilenetv2_case.safetensors \
-	tests/fixtures/nn/mobilenetv2_weights.safetensors tests/fixtures/nn/toy_training.safetensors
+	tests/fixtures/nn/mobilenetv2_weights.safetensors tests/fixtures/nn/toy_training.safetensors \
+	tests/fixtures/nn/layer_conv_wino4_pad1.safetensors tests/fixtures/nn/layer_conv_wino2_pad1.safetensors \
+	tests/fixtures/nn/layer_conv_wino4_pad0.safetensors
 bench_programs += bench/bench_nn
 bench_bench_nn_SOURCES = bench/bench_nn.c
 bench_bench_nn_LDADD = libmedchaos.la -lm

@@ -252,6 +252,7 @@ mc_err nn_model_tensor(nn_model *m, const char *name, float **data, float **grad
     const nn_tensor_info *t = &m->t[i];
     const int p = t->role == NN_ROLE_PARAM;
     if (data) *data = (p ? m->params : m->running) + t->off;
+    if (data && p) m->kernels_fresh = 0;  /* the caller may write the weights */
     if (grad) *grad = p ? m->grads + t->off : NULL;
     if (n) *n = t->numel;
     return MC_OK;
@@ -270,7 +271,7 @@ static mc_err plan(nn_model *m, int B, int H, int W, int train)
     m->arena = m->garena = NULL, m->iarena = NULL;
     m->have_train_forward = 0;
     m->slots[0].H = H, m->slots[0].W = W;
-    size_t off = 0, ioff = 0, col = 0;
+    size_t off = 0, ioff = 0, col = 0, kern = 0;
     /* Slot 0 (the image) and every slot are laid out in order; the gradient of
      * slot s sits at the same offset in garena. */
     m->slots[0].off = off;
@@ -287,6 +288,8 @@ static mc_err plan(nn_model *m, int B, int H, int W, int train)
             Ho = op->cg.Ho, Wo = op->cg.Wo;
             if (op->kind == NN_OP_CONV && nn_conv_col_floats(&op->cg) > col)
                 col = nn_conv_col_floats(&op->cg);
+            op->uoff = kern;
+            if (op->kind == NN_OP_CONV) kern += nn_conv_kernel_floats(&op->cg);
             break;
         case NN_OP_BN:
             op->bg = (nn_bn_geom){B, x->C, x->H * x->W, 1e-5f, 0.1f};
@@ -316,7 +319,7 @@ static mc_err plan(nn_model *m, int B, int H, int W, int train)
         }
     }
     const size_t acts = off;
-    m->arena = malloc((off + col + 1) * sizeof(float));
+    m->arena = malloc((off + kern + col + 1) * sizeof(float));
     m->iarena = malloc((ioff + 1) * sizeof(int32_t));
     if (train) m->garena = malloc((acts + 1) * sizeof(float));
     if (!m->arena || !m->iarena || (train && !m->garena)) {
@@ -324,7 +327,9 @@ static mc_err plan(nn_model *m, int B, int H, int W, int train)
         m->arena = m->garena = NULL, m->iarena = NULL;
         return mc_fail(MC_E_NOMEM, "network work memory for batch %d at %dx%d", B, H, W);
     }
-    m->col = m->arena + acts;
+    m->kern = m->arena + acts;
+    m->col = m->kern + kern;
+    m->kernels_fresh = 0;
     m->arena_floats = acts;
     m->pB = B, m->pH = H, m->pW = W, m->ptrain = train;
     return MC_OK;
@@ -353,7 +358,10 @@ mc_err nn_model_forward(nn_model *m, const float *in, int B, int H, int W, float
         nn_op *op = &m->ops[i];
         float *x = A(m, op->x), *y = A(m, op->y);
         switch (op->kind) {
-        case NN_OP_CONV: nn_conv2d_forward(y, x, P(m, op->w), NULL, &op->cg, m->col); break;
+        case NN_OP_CONV:
+            if (!m->kernels_fresh) nn_conv_transform_kernels(m->kern + op->uoff, P(m, op->w), &op->cg);
+            nn_conv2d_forward(y, x, P(m, op->w), m->kern + op->uoff, NULL, &op->cg, m->col);
+            break;
         case NN_OP_DWCONV: nn_dwconv_forward(y, x, P(m, op->w), &op->cg); break;
         case NN_OP_BN:
             if (train)
@@ -381,6 +389,7 @@ mc_err nn_model_forward(nn_model *m, const float *in, int B, int H, int W, float
             break;
         }
     }
+    m->kernels_fresh = 1;
     memcpy(out, A(m, m->ops[m->nops - 1].y), sizeof(float) * B * m->outputs);
     m->have_train_forward = train ? 1 : 0;
     return MC_OK;
@@ -401,7 +410,8 @@ mc_err nn_model_backward(nn_model *m, const float *dout)
         float *x = A(m, op->x), *y = A(m, op->y), *dx = GA(m, op->x), *dy = GA(m, op->y);
         switch (op->kind) {
         case NN_OP_CONV:
-            nn_conv2d_backward(dx, G(m, op->w), NULL, dy, x, P(m, op->w), &op->cg, m->col);
+            nn_conv2d_backward(dx, G(m, op->w), NULL, dy, x, P(m, op->w), m->kern + op->uoff,
+                               &op->cg, m->col);
             break;
         case NN_OP_DWCONV: nn_dwconv_backward(dx, G(m, op->w), dy, x, P(m, op->w), &op->cg); break;
         case NN_OP_BN:
@@ -447,6 +457,7 @@ mc_err nn_model_step(nn_model *m, const nn_optim_cfg *c)
         if (!m->opt_v) return mc_fail(MC_E_NOMEM, "optimiser state");
     }
     m->step++;
+    m->kernels_fresh = 0;
     if (adam)
         nn_adam_update(m->params, m->grads, m->opt_m, m->opt_v, m->nparams, c, m->step,
                        c->kind == NN_OPT_ADAMW);

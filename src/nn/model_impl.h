@@ -42,6 +42,7 @@ typedef struct {
     nn_pool_geom pg;
     nn_bn_geom bg;
     size_t aux;               /* arena offset of BN's saved μ,1/σ or dropout mask; argmax offset */
+    size_t uoff;              /* conv: offset of its Winograd-transformed kernels in kern */
 } nn_op;
 
 typedef struct {
@@ -75,6 +76,8 @@ struct nn_model {
     float *garena;            /* gradients of activations (training plans only) */
     int32_t *iarena;          /* max-pool argmax */
     float *col;
+    float *kern;              /* Winograd-transformed conv kernels (in arena) */
+    int kernels_fresh;        /* kern matches params (cleared by anything that may write them) */
     size_t arena_floats;
     int have_train_forward;
 };
