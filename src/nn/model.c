@@ -338,6 +338,33 @@ static size_t numel(const nn_model *m, int s)
     return (size_t)m->pB * x->C * x->H * x->W;
 }
 
+/* ---- fusion: a layer and the element-wise ones after it in one pass ---- */
+
+/* The activation op i+1 applies in place to op i's output, if any: batch norm
+ * then computes it as it writes (nn_bn_forward_*_act), and its backward masks
+ * the gradient (nn_bn_backward_act), so op i+1 is skipped both ways. */
+static nn_act act_after(const nn_model *m, int i)
+{
+    if (i + 1 >= m->nops) return NN_ACT_NONE;
+    const nn_op *a = &m->ops[i + 1];
+    if (a->x != m->ops[i].y || a->y != a->x) return NN_ACT_NONE;
+    return a->kind == NN_OP_RELU ? NN_ACT_RELU : a->kind == NN_OP_RELU6 ? NN_ACT_RELU6 : NN_ACT_NONE;
+}
+
+/* In evaluation mode a depthwise conv whose only reader is a batch norm is
+ * computed with that norm's per-channel map (and its activation) applied as
+ * each plane is written, straight into the norm's output: nn_dwconv_forward_fused.
+ * Returns the batch norm's op index, or −1 when op i cannot be fused so. */
+static int eval_bn_after_dwconv(const nn_model *m, int i)
+{
+    const nn_op *op = &m->ops[i];
+    if (op->kind != NN_OP_DWCONV || i + 1 >= m->nops) return -1;
+    if (m->ops[i + 1].kind != NN_OP_BN || m->ops[i + 1].x != op->y) return -1;
+    for (int j = i + 2; j < m->nops; j++)
+        if (m->ops[j].x == op->y || m->ops[j].x2 == op->y) return -1;
+    return i + 1;
+}
+
 /* ---- forward ---- */
 
 mc_err nn_model_forward(nn_model *m, const float *in, int B, int H, int W, float *out, int train)
@@ -354,16 +381,34 @@ mc_err nn_model_forward(nn_model *m, const float *in, int B, int H, int W, float
         float *x = A(m, op->x), *y = A(m, op->y);
         switch (op->kind) {
         case NN_OP_CONV: nn_conv2d_forward(y, x, P(m, op->w), NULL, &op->cg, m->col); break;
-        case NN_OP_DWCONV: nn_dwconv_forward(y, x, P(m, op->w), &op->cg); break;
-        case NN_OP_BN:
-            if (train)
-                nn_bn_forward_train(y, m->arena + op->aux, m->arena + op->aux + op->bg.C,
-                                    R(m, op->rm), R(m, op->rv), m->counts + m->t[op->nbt].off, x,
-                                    P(m, op->w), P(m, op->b), &op->bg);
-            else
-                nn_bn_forward_eval(y, x, P(m, op->w), P(m, op->b), R(m, op->rm), R(m, op->rv),
-                                   &op->bg);
+        case NN_OP_DWCONV: {
+            const int j = train ? -1 : eval_bn_after_dwconv(m, i);
+            if (j < 0) {
+                nn_dwconv_forward(y, x, P(m, op->w), &op->cg);
+                break;
+            }
+            /* conv → BN → act in one pass; the BN's aux holds its scale and shift */
+            const nn_op *bn = &m->ops[j];
+            float *scale = m->arena + bn->aux, *shift = scale + bn->bg.C;
+            const nn_act act = act_after(m, j);
+            nn_bn_eval_affine(scale, shift, P(m, bn->w), P(m, bn->b), R(m, bn->rm), R(m, bn->rv),
+                              &bn->bg);
+            nn_dwconv_forward_fused(A(m, bn->y), x, P(m, op->w), &op->cg, scale, shift, act);
+            i = j + (act != NN_ACT_NONE);
             break;
+        }
+        case NN_OP_BN: {
+            const nn_act act = act_after(m, i);
+            if (train)
+                nn_bn_forward_train_act(y, m->arena + op->aux, m->arena + op->aux + op->bg.C,
+                                        R(m, op->rm), R(m, op->rv), m->counts + m->t[op->nbt].off,
+                                        x, P(m, op->w), P(m, op->b), &op->bg, act);
+            else
+                nn_bn_forward_eval_act(y, x, P(m, op->w), P(m, op->b), R(m, op->rm),
+                                       R(m, op->rv), &op->bg, act);
+            i += act != NN_ACT_NONE;  /* the activation op is done */
+            break;
+        }
         case NN_OP_RELU: nn_relu_forward(y, x, numel(m, op->x)); break;
         case NN_OP_RELU6: nn_relu6_forward(y, x, numel(m, op->x)); break;
         case NN_OP_MAXPOOL: nn_maxpool_forward(y, m->iarena + op->aux, x, &op->pg); break;
@@ -405,11 +450,17 @@ mc_err nn_model_backward(nn_model *m, const float *dout)
             break;
         case NN_OP_DWCONV: nn_dwconv_backward(dx, G(m, op->w), dy, x, P(m, op->w), &op->cg); break;
         case NN_OP_BN:
-            nn_bn_backward(dx, G(m, op->w), G(m, op->b), dy, x, P(m, op->w), m->arena + op->aux,
-                           m->arena + op->aux + op->bg.C, &op->bg);
+            nn_bn_backward_act(dx, G(m, op->w), G(m, op->b), dy, y, x, P(m, op->w),
+                               m->arena + op->aux, m->arena + op->aux + op->bg.C, &op->bg,
+                               act_after(m, i));
             break;
-        case NN_OP_RELU: nn_relu_backward(dy, dy, y, numel(m, op->y)); break;
-        case NN_OP_RELU6: nn_relu6_backward(dy, dy, y, numel(m, op->y)); break;
+        case NN_OP_RELU:
+        case NN_OP_RELU6:
+            if (i > 0 && m->ops[i - 1].kind == NN_OP_BN && act_after(m, i - 1) != NN_ACT_NONE)
+                break;  /* done by the batch norm's fused backward */
+            (op->kind == NN_OP_RELU ? nn_relu_backward : nn_relu6_backward)(dy, dy, y,
+                                                                            numel(m, op->y));
+            break;
         case NN_OP_MAXPOOL: nn_maxpool_backward(dx, dy, m->iarena + op->aux, &op->pg); break;
         case NN_OP_GAP:
             nn_avgpool_global_backward(dx, dy, m->pB, m->slots[op->x].C,
