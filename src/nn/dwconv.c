@@ -2,13 +2,14 @@
  * MobileNetV2's 3×3 layers: torch.nn.Conv2d(C, C, K, stride, pad, groups=C).
  * Direct loops: im2col would copy K·K times the input to do a tiny matrix product.
  * Two paths compute the same sums:
- *  - padded (planes up to PAD_MAX floats): each input plane is copied into a
- *    zero-bordered buffer xp with rows Wp = W + 2·pad long. Every window then
- *    lies inside it, and if the output is laid out with rows Wp long too, output
- *    q = oh·Wp + ow reads xp[s·q + off_t] (off_t = kh·Wp + kw) for its tap t, so
- *    the whole plane is one 1-D correlation, yq[q] = Σ_t w_t·xp[s·q + off_t]:
- *    long vector loops with no tests, even on 4×4 planes. Only the first Wo
- *    columns of each output row are kept (the others straddle two input rows);
+ *  - padded (when a padded plane fits PAD_MAX floats): planes of one channel
+ *    are copied, stacked one above the other, into a zeroed buffer xp with rows
+ *    Wp = W + 2·pad long and pad zero rows above each plane. Every window then
+ *    lies inside xp, and if the output is laid out with rows Wp long too, output
+ *    q = oh·Wp + ow reads xp[s·q + off_t] for tap t (off_t = kh·Wp + kw), so the
+ *    whole stack is one 1-D correlation, yq[q] = Σ_t w_t·xp[s·q + off_t]: long
+ *    vector loops with no tests, even for 2×2 planes. Only the Ho×Wo outputs of
+ *    each plane are kept (the other columns and rows straddle a border);
  *  - by rows (any size): one filter row against one input row at a time, the
  *    interior columns as a vector loop and the few edge columns checked.
  * K = 3 has its own loops (stride 1 and 2) with the taps unrolled. */
@@ -179,31 +180,47 @@ void nn_dwconv_backward_rows(float *din, float *dw, const float *dout, const flo
 
 /* ---- the padded path ---- */
 
-#define PAD_MAX 16384  /* floats per scratch plane, on the stack (64 KiB) */
+#define PAD_MAX 16384  /* floats per scratch buffer, on the stack (64 KiB) */
 
 typedef struct {
-    int Wp, Hp;  /* padded input plane: row length W + 2·pad, rows */
+    int Wp;  /* row length, W + 2·pad */
+    int R;   /* rows per stacked plane: pad zero rows, then H rows, then zeros up
+              * to a multiple of s (so every plane starts on an output row) */
+    int nb;  /* planes per stack */
 } flat_geom;
 
-/* 1 when the padded plane and the padded output fit PAD_MAX. The rows cover
- * the last tap read, s·(Ho·Wp − 1) + (K−1)·Wp + K − 1. */
+/* Rows of a stack of n planes: the last tap of the last output row,
+ * s·(n·R/s·Wp − 1) + (K−1)·Wp + K − 1, lies below row n·R + K. */
+static int stack_rows(const flat_geom *f, int n, int K) { return n * f->R + K; }
+
+/* 1 when at least one padded plane fits PAD_MAX; then nb = as many as fit (≤ B).
+ * A plane's windows end by row H + 2·pad ≤ R + pad, inside the next plane's
+ * (zero) top padding, so stacked planes never mix. */
 static int flat_init(flat_geom *f, const nn_conv_geom *g)
 {
     const int s = g->stride, K = g->K;
     f->Wp = g->W + 2 * g->pad;
-    const long last = (long)s * ((long)g->Ho * f->Wp - 1) + (long)(K - 1) * f->Wp + K - 1;
-    const long rows = last / f->Wp + 1;
-    f->Hp = (int)(rows > g->H + 2 * g->pad ? rows : g->H + 2 * g->pad);
-    return (long)f->Hp * f->Wp <= PAD_MAX;
+    f->R = (g->H + g->pad + s - 1) / s * s;
+    const long nb = ((long)PAD_MAX / f->Wp - K) / f->R;
+    f->nb = (int)(nb < g->B ? nb : g->B);
+    return f->nb >= 1;
 }
 
-/* xp ← the plane x with pad zeros above and to the left, zeros elsewhere. */
-static void pad_plane(float *xp, const float *x, const nn_conv_geom *g, const flat_geom *f)
+/* xp ← planes x_0..x_{n−1} (stride between planes: `step` floats) stacked. */
+static void pad_stack(float *xp, const float *x, size_t step, int n, const nn_conv_geom *g,
+                      const flat_geom *f)
 {
-    memset(xp, 0, sizeof(float) * f->Hp * f->Wp);
-    for (int ih = 0; ih < g->H; ih++)
-        memcpy(xp + (size_t)(ih + g->pad) * f->Wp + g->pad, x + (size_t)ih * g->W,
-               sizeof(float) * g->W);
+    memset(xp, 0, sizeof(float) * stack_rows(f, n, g->K) * f->Wp);
+    for (int i = 0; i < n; i++)
+        for (int ih = 0; ih < g->H; ih++)
+            memcpy(xp + ((size_t)i * f->R + g->pad + ih) * f->Wp + g->pad,
+                   x + i * step + (size_t)ih * g->W, sizeof(float) * g->W);
+}
+
+/* Where output row oh of stacked plane i sits in yq (rows Wp long). */
+static size_t out_row(const flat_geom *f, const nn_conv_geom *g, int i, int oh)
+{
+    return ((size_t)i * (f->R / g->stride) + oh) * f->Wp;
 }
 
 /* yq[q] = Σ_{kh,kw} w[kh,kw]·xp[s·q + kh·Wp + kw],  q in [0, n)
@@ -232,21 +249,22 @@ NN_CLONES static void flat_forward(float *restrict yq, const float *restrict xp,
     }
 }
 
-/* The padded forward of one plane: pad, correlate, keep the Wo valid columns
- * of each row (applying the fused map when scale is given). */
-static void plane_forward(float *y, const float *x, const float *wc, const nn_conv_geom *g,
-                          const flat_geom *f, float scale, float shift, int affine, nn_act act)
+/* Planes b0..b0+n−1 of channel c: stack, correlate, apply the fused map to the
+ * whole stack at once, keep each plane's Ho×Wo outputs. */
+static void stack_forward(float *out, const float *in, const float *w, const nn_conv_geom *g,
+                          const flat_geom *f, int c, int b0, int n, const float *scale,
+                          const float *shift, nn_act act)
 {
     float xp[PAD_MAX], yq[PAD_MAX];
-    pad_plane(xp, x, g, f);
-    flat_forward(yq, xp, wc, g->Ho * f->Wp, g->K, g->stride, f->Wp);
-    for (int oh = 0; oh < g->Ho; oh++) {
-        float *yr = y + (size_t)oh * g->Wo;
-        const float *src = yq + (size_t)oh * f->Wp;
-        if (affine)
-            nn_affine_act(yr, src, (size_t)g->Wo, scale, shift, act);
-        else
-            memcpy(yr, src, sizeof(float) * g->Wo);
+    const size_t cstep = (size_t)g->Cin;  /* planes of one channel are C planes apart */
+    pad_stack(xp, in + ((size_t)b0 * cstep + c) * g->H * g->W, cstep * g->H * g->W, n, g, f);
+    const int nq = n * (f->R / g->stride) * f->Wp;
+    flat_forward(yq, xp, w + (size_t)c * g->K * g->K, nq, g->K, g->stride, f->Wp);
+    if (scale) nn_affine_act(yq, yq, (size_t)nq, scale[c], shift[c], act);
+    for (int i = 0; i < n; i++) {
+        float *y = out + ((size_t)(b0 + i) * cstep + c) * g->Ho * g->Wo;
+        for (int oh = 0; oh < g->Ho; oh++)
+            memcpy(y + (size_t)oh * g->Wo, yq + out_row(f, g, i, oh), sizeof(float) * g->Wo);
     }
 }
 
@@ -258,13 +276,12 @@ void nn_dwconv_forward_fused(float *out, const float *in, const float *w, const 
         forward_rows(out, in, w, g, scale, shift, act);
         return;
     }
-    const int C = g->Cin, K = g->K;
+    const int stacks = (g->B + f.nb - 1) / f.nb;
 #pragma omp parallel for schedule(static)
-    for (int bc = 0; bc < g->B * C; bc++) {
-        const int c = bc % C;
-        plane_forward(out + (size_t)bc * g->Ho * g->Wo, in + (size_t)bc * g->H * g->W,
-                      w + (size_t)c * K * K, g, &f, scale ? scale[c] : 1.0f,
-                      scale ? shift[c] : 0.0f, scale != NULL, act);
+    for (int t = 0; t < g->Cin * stacks; t++) {
+        const int c = t / stacks, b0 = t % stacks * f.nb;
+        const int n = g->B - b0 < f.nb ? g->B - b0 : f.nb;
+        stack_forward(out, in, w, g, &f, c, b0, n, scale, shift, act);
     }
 }
 
@@ -276,7 +293,7 @@ void nn_dwconv_forward(float *out, const float *in, const float *w, const nn_con
 /* Backward of flat_forward, tap by tap t = (kh,kw), off_t = kh·Wp + kw:
  *   dw[t] += Σ_q dyq[q]·xp[s·q + off_t]      (a dot product, summed in lanes)
  *   dxp[s·q + off_t] += w[t]·dyq[q]           (an axpy; dxp may be NULL)
- * dyq is zero in the padding columns, so they add nothing. */
+ * dyq is zero at the outputs that were not kept, so they add nothing. */
 NN_CLONES static void flat_backward(float *restrict dxp, float *restrict dw,
                                     const float *restrict dyq, const float *restrict xp,
                                     const float *restrict w, int n, int K, int s, int Wp)
@@ -303,25 +320,32 @@ NN_CLONES static void flat_backward(float *restrict dxp, float *restrict dw,
         }
 }
 
-/* The padded backward of one plane: pad x and dy, correlate back, add the
- * unpadded part of dxp into din. */
-static void plane_backward(float *dx, float *dwc, const float *dy, const float *x,
-                           const float *wc, const nn_conv_geom *g, const flat_geom *f)
+/* Planes b0..b0+n−1 of channel c: stack x and dy, correlate back, add each
+ * plane's part of dxp into din. */
+static void stack_backward(float *din, float *dw, const float *dout, const float *in,
+                           const float *w, const nn_conv_geom *g, const flat_geom *f, int c,
+                           int b0, int n)
 {
     float xp[PAD_MAX], dyq[PAD_MAX], dxp[PAD_MAX];
-    pad_plane(xp, x, g, f);
-    const int n = g->Ho * f->Wp;
-    memset(dyq, 0, sizeof(float) * n);
-    for (int oh = 0; oh < g->Ho; oh++)
-        memcpy(dyq + (size_t)oh * f->Wp, dy + (size_t)oh * g->Wo, sizeof(float) * g->Wo);
-    if (dx) memset(dxp, 0, sizeof(float) * f->Hp * f->Wp);
-    flat_backward(dx ? dxp : NULL, dwc, dyq, xp, wc, n, g->K, g->stride, f->Wp);
-    if (!dx) return;
-    for (int ih = 0; ih < g->H; ih++) {
-        float *d = dx + (size_t)ih * g->W;
-        const float *src = dxp + (size_t)(ih + g->pad) * f->Wp + g->pad;
-        for (int iw = 0; iw < g->W; iw++) d[iw] += src[iw];
+    const size_t cstep = (size_t)g->Cin, HW = (size_t)g->H * g->W, HWo = (size_t)g->Ho * g->Wo;
+    pad_stack(xp, in + ((size_t)b0 * cstep + c) * HW, cstep * HW, n, g, f);
+    const int nq = n * (f->R / g->stride) * f->Wp;
+    memset(dyq, 0, sizeof(float) * nq);
+    for (int i = 0; i < n; i++) {
+        const float *dy = dout + ((size_t)(b0 + i) * cstep + c) * HWo;
+        for (int oh = 0; oh < g->Ho; oh++)
+            memcpy(dyq + out_row(f, g, i, oh), dy + (size_t)oh * g->Wo, sizeof(float) * g->Wo);
     }
+    if (din) memset(dxp, 0, sizeof(float) * stack_rows(f, n, g->K) * f->Wp);
+    const size_t KK = (size_t)g->K * g->K;
+    flat_backward(din ? dxp : NULL, dw + c * KK, dyq, xp, w + c * KK, nq, g->K, g->stride, f->Wp);
+    if (!din) return;
+    for (int i = 0; i < n; i++)
+        for (int ih = 0; ih < g->H; ih++) {
+            float *d = din + ((size_t)(b0 + i) * cstep + c) * HW + (size_t)ih * g->W;
+            const float *src = dxp + ((size_t)i * f->R + g->pad + ih) * f->Wp + g->pad;
+            NN_SIMD for (int iw = 0; iw < g->W; iw++) d[iw] += src[iw];
+        }
 }
 
 void nn_dwconv_backward(float *din, float *dw, const float *dout, const float *in,
@@ -332,13 +356,9 @@ void nn_dwconv_backward(float *din, float *dw, const float *dout, const float *i
         nn_dwconv_backward_rows(din, dw, dout, in, w, g);
         return;
     }
-    const int C = g->Cin, K = g->K;
 #pragma omp parallel for schedule(static)
-    for (int c = 0; c < C; c++)
-        for (int b = 0; b < g->B; b++) {
-            const size_t bc = (size_t)b * C + c;
-            plane_backward(din ? din + bc * g->H * g->W : NULL, dw + (size_t)c * K * K,
-                           dout + bc * g->Ho * g->Wo, in + bc * g->H * g->W,
-                           w + (size_t)c * K * K, g, &f);
-        }
+    for (int c = 0; c < g->Cin; c++)
+        for (int b0 = 0; b0 < g->B; b0 += f.nb)
+            stack_backward(din, dw, dout, in, w, g, &f, c, b0,
+                           g->B - b0 < f.nb ? g->B - b0 : f.nb);
 }
