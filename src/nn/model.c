@@ -211,7 +211,7 @@ void nn_model_free(nn_model *m)
     free(m->t), free(m->ops), free(m->slots);
     free(m->params), free(m->grads), free(m->opt_m), free(m->opt_v);
     free(m->running), free(m->counts);
-    free(m->arena), free(m->garena), free(m->iarena);
+    free(m->arena), free(m->garena), free(m->iarena), free(m->gready);
     free(m);
 }
 
@@ -266,8 +266,8 @@ static float *R(nn_model *m, int t) { return m->running + m->t[t].off; }
 static mc_err plan(nn_model *m, int B, int H, int W, int train)
 {
     if (m->arena && m->pB == B && m->pH == H && m->pW == W && m->ptrain >= train) return MC_OK;
-    free(m->arena), free(m->garena), free(m->iarena);
-    m->arena = m->garena = NULL, m->iarena = NULL;
+    free(m->arena), free(m->garena), free(m->iarena), free(m->gready);
+    m->arena = m->garena = NULL, m->iarena = NULL, m->gready = NULL;
     m->have_train_forward = 0;
     m->slots[0].H = H, m->slots[0].W = W;
     size_t off = 0, ioff = 0, col = 0;
@@ -318,10 +318,13 @@ static mc_err plan(nn_model *m, int B, int H, int W, int train)
     const size_t acts = off;
     m->arena = malloc((off + col + 1) * sizeof(float));
     m->iarena = malloc((ioff + 1) * sizeof(int32_t));
-    if (train) m->garena = malloc((acts + 1) * sizeof(float));
-    if (!m->arena || !m->iarena || (train && !m->garena)) {
-        free(m->arena), free(m->garena), free(m->iarena);
-        m->arena = m->garena = NULL, m->iarena = NULL;
+    if (train) {
+        m->garena = malloc((acts + 1) * sizeof(float));
+        m->gready = malloc((size_t)m->nslots);
+    }
+    if (!m->arena || !m->iarena || (train && (!m->garena || !m->gready))) {
+        free(m->arena), free(m->garena), free(m->iarena), free(m->gready);
+        m->arena = m->garena = NULL, m->iarena = NULL, m->gready = NULL;
         return mc_fail(MC_E_NOMEM, "network work memory for batch %d at %dx%d", B, H, W);
     }
     m->col = m->arena + acts;
@@ -433,16 +436,30 @@ mc_err nn_model_forward(nn_model *m, const float *in, int B, int H, int W, float
 
 /* ---- backward: the ops in reverse, each adding into its input's gradient ---- */
 
+/* Gradients accumulate (+=), so a slot's gradient must start at zero. Rather
+ * than clearing all of garena up front (a pass over memory as large as all the
+ * activations), a slot is cleared just before the first op of the backward
+ * sweep that touches it, which then finds it in cache. */
+static void grad_ready(nn_model *m, int s)
+{
+    if (s == 0 || m->gready[s]) return;
+    memset(GA(m, s), 0, sizeof(float) * numel(m, s));
+    m->gready[s] = 1;
+}
+
 mc_err nn_model_backward(nn_model *m, const float *dout)
 {
     if (!m || !dout) return mc_fail(MC_E_ARG, "network backward: bad arguments");
     if (!m->have_train_forward || !m->garena)
         return mc_fail(MC_E_ARG, "network backward needs a training-mode forward first");
-    memset(m->garena, 0, sizeof(float) * m->arena_floats);
+    memset(m->gready, 0, (size_t)m->nslots);
     const int last = m->ops[m->nops - 1].y;
     memcpy(GA(m, last), dout, sizeof(float) * m->pB * m->outputs);
+    m->gready[last] = 1;
     for (int i = m->nops - 1; i >= 0; i--) {
         nn_op *op = &m->ops[i];
+        grad_ready(m, op->y), grad_ready(m, op->x);
+        if (op->x2 >= 0) grad_ready(m, op->x2);
         float *x = A(m, op->x), *y = A(m, op->y), *dx = GA(m, op->x), *dy = GA(m, op->y);
         switch (op->kind) {
         case NN_OP_CONV:
