@@ -323,4 +323,67 @@ def toy_training():
 
 
 toy_training()
+
+
+# ------------------------------------------- fast paths and fused layers (own seed: the files
+# above are unchanged by these additions)
+torch.manual_seed(20261126)
+# depthwise convolution where the padded path's corners are: planes 1x1, 2x2, 3x5, 7x7,
+# strides 1 and 2, no padding, and a 5x5 kernel (the loops for any K)
+conv_case("dwconv_1x1_s1", 3, 2, 1, 1, 2, 3, 1, 1, 2, False)
+conv_case("dwconv_2x2_s2", 3, 3, 2, 2, 3, 3, 2, 1, 3, False)
+conv_case("dwconv_3x5_s1", 2, 3, 3, 5, 3, 3, 1, 1, 3, False)
+conv_case("dwconv_3x5_s2", 2, 3, 3, 5, 3, 3, 2, 1, 3, False)
+conv_case("dwconv_7x7_s2", 3, 2, 7, 7, 2, 3, 2, 1, 2, False)
+conv_case("dwconv_k3p0_s1", 2, 3, 6, 5, 3, 3, 1, 0, 3, False)
+conv_case("dwconv_k5s2p2", 2, 3, 9, 8, 3, 5, 2, 2, 3, False)
+
+
+def bn_act_case(name, act):
+    """BatchNorm2d then an in-place activation, as torchvision builds them: outputs in eval
+    and train mode, and the train-mode gradients through both. gamma up to 4 pushes some
+    normalised values past ReLU6's corner at 6."""
+    B, C, H, W = 3, 4, 5, 6
+    bn = torch.nn.BatchNorm2d(C)
+    with torch.no_grad():
+        bn.weight.copy_(torch.rand(C) * 3 + 1)
+        bn.bias.copy_(torch.randn(C))
+        bn.running_mean.copy_(torch.randn(C) * 0.2)
+        bn.running_var.copy_(torch.rand(C) + 0.5)
+    rm0, rv0 = bn.running_mean.clone(), bn.running_var.clone()
+    x = (torch.randn(B, C, H, W) * 2 + 0.7).requires_grad_(True)
+    bn.eval()
+    y_eval = act(bn(x))
+    bn.train()
+    y = act(bn(x))
+    dy = torch.randn_like(y)
+    dx, dg, db = grads_of(y, dy, x, bn.weight, bn.bias)
+    save(f"layer_bn_{name}.safetensors",
+         {"x": x, "w": bn.weight, "b": bn.bias, "rm0": rm0, "rv0": rv0, "y_eval": y_eval,
+          "y": y, "dy": dy, "dx": dx, "dw": dg, "db": db, "rm1": bn.running_mean,
+          "rv1": bn.running_var})
+
+
+bn_act_case("relu", lambda t: F.relu(t, inplace=True))
+bn_act_case("relu6", lambda t: F.relu6(t, inplace=True))
+
+
+def dwconv_bn_relu6_case():
+    """MobileNetV2's depthwise block in eval mode: conv (groups = C) -> BN -> ReLU6."""
+    B, C, H, W = 2, 4, 7, 6
+    conv = torch.nn.Conv2d(C, C, 3, 2, 1, groups=C, bias=False)
+    bn = torch.nn.BatchNorm2d(C).eval()
+    with torch.no_grad():
+        bn.weight.copy_(torch.rand(C) * 3 + 1)
+        bn.bias.copy_(torch.randn(C))
+        bn.running_mean.copy_(torch.randn(C) * 0.2)
+        bn.running_var.copy_(torch.rand(C) + 0.5)
+        x = torch.randn(B, C, H, W) * 2
+        y = F.relu6(bn(conv(x)))
+    save("layer_dwconv_bn_relu6.safetensors",
+         {"x": x, "w": conv.weight, "g": bn.weight, "b": bn.bias, "rm": bn.running_mean,
+          "rv": bn.running_var, "y": y})
+
+
+dwconv_bn_relu6_case()
 print("fixtures written to", OUT)

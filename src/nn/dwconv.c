@@ -75,8 +75,8 @@ NN_CLONES static void row_forward(float *restrict y, const float *restrict r,
 /* out[b,c,oh,ow] = Σ_{kh,kw} w[c,0,kh,kw] · in[b,c,oh·s−p+kh, ow·s−p+kw]
  * in (B,C,H,W), w (C,1,K,K), out (B,C,Ho,Wo); then, when scale is given,
  * out ← act(out·scale[c] + shift[c]) on the plane while it is still in cache. */
-static void forward_rows(float *out, const float *in, const float *w, const nn_conv_geom *g,
-                         const float *scale, const float *shift, nn_act act)
+void nn_dwconv_forward_rows(float *out, const float *in, const float *w, const nn_conv_geom *g,
+                            const float *scale, const float *shift, nn_act act)
 {
     const int C = g->Cin, K = g->K, s = g->stride, p = g->pad;
     int lo, hi;
@@ -101,11 +101,6 @@ static void forward_rows(float *out, const float *in, const float *w, const nn_c
         if (scale)
             nn_affine_act(y, y, (size_t)g->Ho * g->Wo, scale[bc % C], shift[bc % C], act);
     }
-}
-
-void nn_dwconv_forward_rows(float *out, const float *in, const float *w, const nn_conv_geom *g)
-{
-    forward_rows(out, in, w, g, NULL, NULL, NN_ACT_NONE);
 }
 
 /* Backward of row_forward for one (output row, filter row kh) pair:
@@ -273,7 +268,7 @@ void nn_dwconv_forward_fused(float *out, const float *in, const float *w, const 
 {
     flat_geom f;
     if (!flat_init(&f, g)) {
-        forward_rows(out, in, w, g, scale, shift, act);
+        nn_dwconv_forward_rows(out, in, w, g, scale, shift, act);
         return;
     }
     const int stacks = (g->B + f.nb - 1) / f.nb;

@@ -70,7 +70,8 @@ void nn_dwconv_backward(float *din, float *dw, const float *dout, const float *i
                         const float *w, const nn_conv_geom *g);
 /* The general path of both, row by row, which the two above take for planes
  * too large for their padded buffer; exported so tests check the paths agree. */
-void nn_dwconv_forward_rows(float *out, const float *in, const float *w, const nn_conv_geom *g);
+void nn_dwconv_forward_rows(float *out, const float *in, const float *w, const nn_conv_geom *g,
+                            const float *scale, const float *shift, nn_act act);
 void nn_dwconv_backward_rows(float *din, float *dw, const float *dout, const float *in,
                              const float *w, const nn_conv_geom *g);
 
