@@ -38,6 +38,25 @@ NN_CLONES void nn_affine_act(float *out, const float *in, size_t n, float s, flo
     }
 }
 
+/* y[i] = act(x[i]·s[i] + t[i]): the same with a constant per value, for planes
+ * too small for a vector loop of their own (batchnorm.c spreads the per-channel
+ * constants over a whole image). */
+NN_CLONES void nn_affine_act_each(float *out, const float *in, size_t n, const float *s,
+                                  const float *t, nn_act act)
+{
+    switch (act) {
+    case NN_ACT_NONE:
+        NN_SIMD for (size_t i = 0; i < n; i++) out[i] = in[i] * s[i] + t[i];
+        break;
+    case NN_ACT_RELU:
+        NN_SIMD for (size_t i = 0; i < n; i++) out[i] = relu(in[i] * s[i] + t[i]);
+        break;
+    case NN_ACT_RELU6:
+        NN_SIMD for (size_t i = 0; i < n; i++) out[i] = relu6(in[i] * s[i] + t[i]);
+        break;
+    }
+}
+
 /* dx = dy · [y > 0]       (torch's threshold_backward: the gradient at 0 is 0)
  * dx = dy · [0 < y < 6]   (hardtanh_backward: 0 at both corners) */
 NN_CLONES void nn_act_backward(float *din, const float *dout, const float *out, size_t n,

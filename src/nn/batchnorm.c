@@ -85,12 +85,33 @@ void nn_bn_eval_affine(float *scale, float *shift, const float *gamma, const flo
         eval_affine(scale + c, shift + c, gamma[c], beta[c], run_mean[c], run_var[c], g->eps);
 }
 
-/* y = act(x·scale + shift): the norm and the activation in one pass. */
+/* y = act(x·scale + shift): the norm and the activation in one pass.
+ * Planes of fewer than 16 values (the 2×2 and 4×4 maps late in the networks)
+ * would each be a vector loop's scalar remainder; for them the per-channel
+ * constants are first spread over one image (C·HW values, SPREAD_MAX at most),
+ * after which every image is one long loop. */
+#define SPREAD_MAX 8192
+
 void nn_bn_forward_eval_act(float *out, const float *in, const float *gamma, const float *beta,
                             const float *run_mean, const float *run_var, const nn_bn_geom *g,
                             nn_act act)
 {
     const int B = g->B, C = g->C, HW = g->HW;
+    const size_t CHW = (size_t)C * HW;
+    if (HW < 16 && CHW <= SPREAD_MAX) {
+        float scale[SPREAD_MAX], shift[SPREAD_MAX];
+        for (int c = 0; c < C; c++) {
+            eval_affine(scale + (size_t)c * HW, shift + (size_t)c * HW, gamma[c], beta[c],
+                        run_mean[c], run_var[c], g->eps);
+            for (int i = 1; i < HW; i++)
+                scale[(size_t)c * HW + i] = scale[(size_t)c * HW],
+                shift[(size_t)c * HW + i] = shift[(size_t)c * HW];
+        }
+#pragma omp parallel for schedule(static)
+        for (int b = 0; b < B; b++)
+            nn_affine_act_each(out + b * CHW, in + b * CHW, CHW, scale, shift, act);
+        return;
+    }
 #pragma omp parallel for schedule(static) collapse(2)
     for (int b = 0; b < B; b++)
         for (int c = 0; c < C; c++) {

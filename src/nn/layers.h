@@ -55,6 +55,9 @@ void nn_relu6_backward(float *din, const float *dout, const float *out, size_t n
  * batch norm's normalisation and the activation after it in one pass. Serial
  * (a building block for the layers' own parallel loops). */
 void nn_affine_act(float *out, const float *in, size_t n, float scale, float shift, nn_act act);
+/* out[i] = act(in[i]·scale[i] + shift[i]): one constant pair per value. Serial. */
+void nn_affine_act_each(float *out, const float *in, size_t n, const float *scale,
+                        const float *shift, nn_act act);
 /* din = dout · act'(out), from the activation's OUTPUT (din may equal dout);
  * NN_ACT_NONE copies. Serial, like nn_affine_act. */
 void nn_act_backward(float *din, const float *dout, const float *out, size_t n, nn_act act);

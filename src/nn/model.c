@@ -263,6 +263,57 @@ static float *R(nn_model *m, int t) { return m->running + m->t[t].off; }
 
 /* ---- planning: shapes and offsets of every slot for one input shape ---- */
 
+/* In evaluation an activation is needed only until its last reader has run, so
+ * slots whose lifetimes do not overlap can share memory; consecutive layers then
+ * work in the same few buffers, which stay in cache. Slots (other than the image)
+ * are placed first-fit from base in the order they are produced, and a slot is
+ * released two ops after its last use, because a fused op (dwconv → BN → act)
+ * reads its input while writing the output of the op two places later.
+ * Returns the end of the shared region, or 0 when out of memory. */
+static size_t share_slots(nn_model *m, int B, size_t base)
+{
+    int *dies = malloc(sizeof(int) * (size_t)m->nslots);
+    int *live = malloc(sizeof(int) * (size_t)m->nslots);
+    if (!dies || !live) {
+        free(dies), free(live);
+        return 0;
+    }
+    for (int s = 0; s < m->nslots; s++) dies[s] = -1;
+    for (int i = 0; i < m->nops; i++) {
+        const nn_op *op = &m->ops[i];
+        dies[op->x] = dies[op->y] = i + 2;
+        if (op->x2 >= 0) dies[op->x2] = i + 2;
+    }
+    dies[m->ops[m->nops - 1].y] = m->nops + 2;  /* the output is copied out at the end */
+    size_t end = base;
+    int nlive = 0;
+    for (int i = 0; i < m->nops; i++) {
+        const nn_op *op = &m->ops[i];
+        int k = 0;  /* drop the slots that died before op i */
+        for (int j = 0; j < nlive; j++)
+            if (dies[live[j]] >= i) live[k++] = live[j];
+        nlive = k;
+        if (op->y == op->x) continue;
+        nn_slot *y = &m->slots[op->y];
+        const size_t need = (size_t)B * y->C * y->H * y->W;
+        /* the lowest offset that overlaps no live slot */
+        size_t at = base;
+        for (int again = 1; again;) {
+            again = 0;
+            for (int j = 0; j < nlive; j++) {
+                const nn_slot *l = &m->slots[live[j]];
+                const size_t lend = l->off + (size_t)B * l->C * l->H * l->W;
+                if (at < lend && l->off < at + need) at = lend, again = 1;
+            }
+        }
+        y->off = at;
+        live[nlive++] = op->y;
+        if (at + need > end) end = at + need;
+    }
+    free(dies), free(live);
+    return end;
+}
+
 static mc_err plan(nn_model *m, int B, int H, int W, int train)
 {
     if (m->arena && m->pB == B && m->pH == H && m->pW == W && m->ptrain >= train) return MC_OK;
@@ -312,9 +363,11 @@ static mc_err plan(nn_model *m, int B, int H, int W, int train)
                            nn_arch_name(m->arch));
         if (op->y != op->x) {
             y->H = Ho, y->W = Wo, y->off = off;
-            off += (size_t)B * y->C * Ho * Wo;
+            if (train) off += (size_t)B * y->C * Ho * Wo;
         }
     }
+    if (!train && !(off = share_slots(m, B, off)))
+        return mc_fail(MC_E_NOMEM, "network work memory for batch %d at %dx%d", B, H, W);
     const size_t acts = off;
     m->arena = malloc((off + col + 1) * sizeof(float));
     m->iarena = malloc((ioff + 1) * sizeof(int32_t));
