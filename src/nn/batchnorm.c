@@ -142,14 +142,14 @@ NN_CLONES static void grad_sums(float *dy, const float *y, const float *x, int n
     *sg += a, *sgx += ax;
 }
 
-/* Pass 2: dx += k·(g − mean(g) − x̂·mean(g·x̂)), x̂ = (x − μ)·invstd. */
+/* Pass 2: dx (+)= k·(g − mean(g) − x̂·mean(g·x̂)), x̂ = (x − μ)·invstd. */
 NN_CLONES static void grad_input(float *dx, const float *dy, const float *x, int n, float k,
-                                 float mg, float mgx, float mu, float is)
+                                 float mg, float mgx, float mu, float is, int overwrite)
 {
-    NN_SIMD for (int i = 0; i < n; i++) {
-        const float xh = (x[i] - mu) * is;
-        dx[i] += k * (dy[i] - mg - xh * mgx);
-    }
+    if (overwrite)
+        NN_SIMD for (int i = 0; i < n; i++) dx[i] = k * (dy[i] - mg - (x[i] - mu) * is * mgx);
+    else
+        NN_SIMD for (int i = 0; i < n; i++) dx[i] += k * (dy[i] - mg - (x[i] - mu) * is * mgx);
 }
 
 /* Backward of the training-mode forward, where μ and σ² depend on x; with g
@@ -160,7 +160,7 @@ NN_CLONES static void grad_input(float *dx, const float *dy, const float *x, int
  * activation's backward into pass 1 saves its separate pass over dy. */
 void nn_bn_backward_act(float *din, float *dgamma, float *dbeta, float *dout, const float *out,
                         const float *in, const float *gamma, const float *save_mean,
-                        const float *save_invstd, const nn_bn_geom *g, nn_act act)
+                        const float *save_invstd, const nn_bn_geom *g, nn_act act, int overwrite)
 {
     const int B = g->B, C = g->C, HW = g->HW;
     const double n = (double)B * HW;
@@ -179,7 +179,8 @@ void nn_bn_backward_act(float *din, float *dgamma, float *dbeta, float *dout, co
         const float k = (float)(gamma[c] * is), mg = (float)(sg / n), mgx = (float)(sgx / n);
         for (int b = 0; b < B; b++) {
             const size_t o = ((size_t)b * C + c) * HW;
-            grad_input(din + o, dout + o, in + o, HW, k, mg, mgx, (float)mu, (float)is);
+            grad_input(din + o, dout + o, in + o, HW, k, mg, mgx, (float)mu, (float)is,
+                       overwrite);
         }
     }
 }
@@ -190,5 +191,5 @@ void nn_bn_backward(float *din, float *dgamma, float *dbeta, const float *dout,
 {
     /* NN_ACT_NONE leaves dout as it is (nn_act_backward copies dy onto itself: no-op). */
     nn_bn_backward_act(din, dgamma, dbeta, (float *)dout, NULL, in, gamma, save_mean, save_invstd,
-                       g, NN_ACT_NONE);
+                       g, NN_ACT_NONE, 0);
 }

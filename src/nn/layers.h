@@ -98,7 +98,9 @@ void nn_bn_backward(float *din, float *dgamma, float *dbeta, const float *dout,
 /* Fused batch norm + activation (ReLU/ReLU6 right after the norm, as in both
  * networks): the same as the norm followed by nn_relu*_forward, in fewer passes.
  * The backward takes the fused OUTPUT (out) to rebuild the activation's mask,
- * and overwrites dout with dout·act'(out) (the in-place ReLU's backward). */
+ * and overwrites dout with dout·act'(out) (the in-place ReLU's backward); with
+ * overwrite = 1 it sets din instead of adding to it, for a caller that knows it
+ * is the first to write din (which then needs no clearing beforehand). */
 void nn_bn_forward_train_act(float *out, float *save_mean, float *save_invstd, float *run_mean,
                              float *run_var, int64_t *num_batches, const float *in,
                              const float *gamma, const float *beta, const nn_bn_geom *g,
@@ -108,7 +110,8 @@ void nn_bn_forward_eval_act(float *out, const float *in, const float *gamma, con
                             nn_act act);
 void nn_bn_backward_act(float *din, float *dgamma, float *dbeta, float *dout, const float *out,
                         const float *in, const float *gamma, const float *save_mean,
-                        const float *save_invstd, const nn_bn_geom *g, nn_act act);
+                        const float *save_invstd, const nn_bn_geom *g, nn_act act,
+                        int overwrite);
 /* Evaluation mode as one per-channel map y = x·scale + shift:
  * scale = γ/√(running_var + ε), shift = β − running_mean·scale. */
 void nn_bn_eval_affine(float *scale, float *shift, const float *gamma, const float *beta,

@@ -492,7 +492,8 @@ mc_err nn_model_forward(nn_model *m, const float *in, int B, int H, int W, float
 /* Gradients accumulate (+=), so a slot's gradient must start at zero. Rather
  * than clearing all of garena up front (a pass over memory as large as all the
  * activations), a slot is cleared just before the first op of the backward
- * sweep that touches it, which then finds it in cache. */
+ * sweep that touches it, which then finds it in cache; a batch norm that is
+ * the first writer sets the gradient instead, and needs no clearing at all. */
 static void grad_ready(nn_model *m, int s)
 {
     if (s == 0 || m->gready[s]) return;
@@ -511,6 +512,9 @@ mc_err nn_model_backward(nn_model *m, const float *dout)
     m->gready[last] = 1;
     for (int i = m->nops - 1; i >= 0; i--) {
         nn_op *op = &m->ops[i];
+        /* a batch norm that is first to write its input's gradient sets it */
+        const int bn_sets = op->kind == NN_OP_BN && op->x > 0 && !m->gready[op->x];
+        if (bn_sets) m->gready[op->x] = 1;
         grad_ready(m, op->y), grad_ready(m, op->x);
         if (op->x2 >= 0) grad_ready(m, op->x2);
         float *x = A(m, op->x), *y = A(m, op->y), *dx = GA(m, op->x), *dy = GA(m, op->y);
@@ -522,7 +526,7 @@ mc_err nn_model_backward(nn_model *m, const float *dout)
         case NN_OP_BN:
             nn_bn_backward_act(dx, G(m, op->w), G(m, op->b), dy, y, x, P(m, op->w),
                                m->arena + op->aux, m->arena + op->aux + op->bg.C, &op->bg,
-                               act_after(m, i));
+                               act_after(m, i), bn_sets);
             break;
         case NN_OP_RELU:
         case NN_OP_RELU6:
