@@ -138,6 +138,11 @@ void nn_linear_backward(float *din, float *dw, float *dbias, const float *dout,
 /* ---- residual.c: out = a + b ---- */
 void nn_add_forward(float *out, const float *a, const float *b, size_t n);
 void nn_add_backward(float *da, float *db, const float *dout, size_t n);
+/* Fused with the activation after it: out = act(a + b); the backward takes the
+ * fused OUTPUT, overwrites dout with dout·act'(out) and passes that on. */
+void nn_add_act_forward(float *out, const float *a, const float *b, size_t n, nn_act act);
+void nn_add_act_backward(float *da, float *db, float *dout, const float *out, size_t n,
+                         nn_act act);
 
 /* ---- dropout.c: torch.nn.Dropout(p), inverted scaling ---- */
 struct nn_rng;

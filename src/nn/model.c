@@ -396,9 +396,10 @@ static size_t numel(const nn_model *m, int s)
 
 /* ---- fusion: a layer and the element-wise ones after it in one pass ---- */
 
-/* The activation op i+1 applies in place to op i's output, if any: batch norm
- * then computes it as it writes (nn_bn_forward_*_act), and its backward masks
- * the gradient (nn_bn_backward_act), so op i+1 is skipped both ways. */
+/* The activation op i+1 applies in place to op i's output, if any: a batch
+ * norm or an addition then computes it as it writes (nn_bn_forward_*_act,
+ * nn_add_act_forward), and its backward masks the gradient, so op i+1 is
+ * skipped both ways. */
 static nn_act act_after(const nn_model *m, int i)
 {
     if (i + 1 >= m->nops) return NN_ACT_NONE;
@@ -475,7 +476,12 @@ mc_err nn_model_forward(nn_model *m, const float *in, int B, int H, int W, float
         case NN_OP_LINEAR:
             nn_linear_forward(y, x, P(m, op->w), P(m, op->b), B, m->slots[op->x].C, op->cout);
             break;
-        case NN_OP_ADD: nn_add_forward(y, x, A(m, op->x2), numel(m, op->x)); break;
+        case NN_OP_ADD: {
+            const nn_act act = act_after(m, i);
+            nn_add_act_forward(y, x, A(m, op->x2), numel(m, op->x), act);
+            i += act != NN_ACT_NONE;
+            break;
+        }
         case NN_OP_DROPOUT:
             if (train && m->dropout_p > 0.0f)
                 nn_dropout_forward(y, m->arena + op->aux, x, numel(m, op->x), m->dropout_p, &m->rng);
@@ -530,8 +536,9 @@ mc_err nn_model_backward(nn_model *m, const float *dout)
             break;
         case NN_OP_RELU:
         case NN_OP_RELU6:
-            if (i > 0 && m->ops[i - 1].kind == NN_OP_BN && act_after(m, i - 1) != NN_ACT_NONE)
-                break;  /* done by the batch norm's fused backward */
+            if (i > 0 && (m->ops[i - 1].kind == NN_OP_BN || m->ops[i - 1].kind == NN_OP_ADD) &&
+                act_after(m, i - 1) != NN_ACT_NONE)
+                break;  /* done by the batch norm's or the addition's fused backward */
             (op->kind == NN_OP_RELU ? nn_relu_backward : nn_relu6_backward)(dy, dy, y,
                                                                             numel(m, op->y));
             break;
@@ -544,7 +551,9 @@ mc_err nn_model_backward(nn_model *m, const float *dout)
             nn_linear_backward(dx, G(m, op->w), G(m, op->b), dy, x, P(m, op->w), m->pB,
                                m->slots[op->x].C, op->cout);
             break;
-        case NN_OP_ADD: nn_add_backward(dx, GA(m, op->x2), dy, numel(m, op->y)); break;
+        case NN_OP_ADD:
+            nn_add_act_backward(dx, GA(m, op->x2), dy, y, numel(m, op->y), act_after(m, i));
+            break;
         case NN_OP_DROPOUT:
             if (m->dropout_p > 0.0f)
                 nn_dropout_backward(dy, dy, m->arena + op->aux, numel(m, op->y));
