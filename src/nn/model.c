@@ -295,6 +295,14 @@ static size_t share_slots(nn_model *m, int B, size_t base)
         nlive = k;
         if (op->y == op->x) continue;
         nn_slot *y = &m->slots[op->y];
+        if (op->kind == NN_OP_BN && dies[op->x] == i + 2) {
+            /* the norm is its input's last reader: element-wise, it can work in
+             * place, reading and writing the same cache lines */
+            y->off = m->slots[op->x].off;
+            for (int j = 0; j < nlive; j++)
+                if (live[j] == op->x) live[j] = op->y;
+            continue;
+        }
         const size_t need = (size_t)B * y->C * y->H * y->W;
         /* the lowest offset that overlaps no live slot */
         size_t at = base;
