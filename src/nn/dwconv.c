@@ -175,7 +175,9 @@ void nn_dwconv_backward_rows(float *din, float *dw, const float *dout, const flo
 
 /* ---- the padded path ---- */
 
-#define PAD_MAX 16384  /* floats per scratch buffer, on the stack (64 KiB) */
+/* Floats per scratch buffer, on the stack: 64 KiB each, 192 KiB in the backward
+ * (OpenMP threads get megabytes of stack by default). */
+#define PAD_MAX 16384
 
 typedef struct {
     int Wp;  /* row length, W + 2·pad */
