@@ -67,29 +67,32 @@ conv_case("dwconv_s1", 2, 5, 7, 6, 5, 3, 1, 1, 5, False)
 conv_case("dwconv_s2", 2, 4, 9, 8, 4, 3, 2, 1, 4, False)
 
 
-def bn_case():
+def bn_case(file, act=lambda t: t, gamma=(0.5, 1.0), beta_sd=0.3):
+    """BatchNorm2d, then act in place when given (as torchvision builds them): outputs in eval
+    and train mode, the running statistics, and the train-mode gradients through both.
+    gamma = (lowest, span) of the uniform scale."""
     B, C, H, W = 3, 4, 5, 6
     bn = torch.nn.BatchNorm2d(C)
     with torch.no_grad():
-        bn.weight.copy_(torch.rand(C) + 0.5)
-        bn.bias.copy_(torch.randn(C) * 0.3)
+        bn.weight.copy_(torch.rand(C) * gamma[1] + gamma[0])
+        bn.bias.copy_(torch.randn(C) * beta_sd)
         bn.running_mean.copy_(torch.randn(C) * 0.2)
         bn.running_var.copy_(torch.rand(C) + 0.5)
     rm0, rv0 = bn.running_mean.clone(), bn.running_var.clone()
     x = (torch.randn(B, C, H, W) * 2 + 0.7).requires_grad_(True)
     bn.eval()
-    y_eval = bn(x)
+    y_eval = act(bn(x))
     bn.train()
-    y = bn(x)
+    y = act(bn(x))
     dy = torch.randn_like(y)
     dx, dg, db = grads_of(y, dy, x, bn.weight, bn.bias)
-    save("layer_batchnorm.safetensors",
+    save(file,
          {"x": x, "w": bn.weight, "b": bn.bias, "rm0": rm0, "rv0": rv0, "y_eval": y_eval,
           "y": y, "dy": dy, "dx": dx, "dw": dg, "db": db, "rm1": bn.running_mean,
           "rv1": bn.running_var, "nbt": bn.num_batches_tracked.reshape(())})
 
 
-bn_case()
+bn_case("layer_batchnorm.safetensors")
 
 
 def act_case(name, fn):
@@ -339,33 +342,10 @@ conv_case("dwconv_k3p0_s1", 2, 3, 6, 5, 3, 3, 1, 0, 3, False)
 conv_case("dwconv_k5s2p2", 2, 3, 9, 8, 3, 5, 2, 2, 3, False)
 
 
-def bn_act_case(name, act):
-    """BatchNorm2d then an in-place activation, as torchvision builds them: outputs in eval
-    and train mode, and the train-mode gradients through both. gamma up to 4 pushes some
-    normalised values past ReLU6's corner at 6."""
-    B, C, H, W = 3, 4, 5, 6
-    bn = torch.nn.BatchNorm2d(C)
-    with torch.no_grad():
-        bn.weight.copy_(torch.rand(C) * 3 + 1)
-        bn.bias.copy_(torch.randn(C))
-        bn.running_mean.copy_(torch.randn(C) * 0.2)
-        bn.running_var.copy_(torch.rand(C) + 0.5)
-    rm0, rv0 = bn.running_mean.clone(), bn.running_var.clone()
-    x = (torch.randn(B, C, H, W) * 2 + 0.7).requires_grad_(True)
-    bn.eval()
-    y_eval = act(bn(x))
-    bn.train()
-    y = act(bn(x))
-    dy = torch.randn_like(y)
-    dx, dg, db = grads_of(y, dy, x, bn.weight, bn.bias)
-    save(f"layer_bn_{name}.safetensors",
-         {"x": x, "w": bn.weight, "b": bn.bias, "rm0": rm0, "rv0": rv0, "y_eval": y_eval,
-          "y": y, "dy": dy, "dx": dx, "dw": dg, "db": db, "rm1": bn.running_mean,
-          "rv1": bn.running_var})
-
-
-bn_act_case("relu", lambda t: F.relu(t, inplace=True))
-bn_act_case("relu6", lambda t: F.relu6(t, inplace=True))
+# batch norm fused with the activation after it; gamma up to 4 pushes some normalised values
+# past ReLU6's corner at 6
+bn_case("layer_bn_relu.safetensors", lambda t: F.relu(t, inplace=True), (1.0, 3.0), 1.0)
+bn_case("layer_bn_relu6.safetensors", lambda t: F.relu6(t, inplace=True), (1.0, 3.0), 1.0)
 
 
 def dwconv_bn_relu6_case():
