@@ -511,7 +511,11 @@ mc_err nn_model_forward(nn_model *m, const float *in, int B, int H, int W, float
 static void grad_ready(nn_model *m, int s)
 {
     if (s == 0 || m->gready[s]) return;
-    memset(GA(m, s), 0, sizeof(float) * numel(m, s));
+    float *g = GA(m, s);
+    const size_t n = numel(m, s), chunk = 16384;
+#pragma omp parallel for schedule(static) if (n > 4 * chunk)
+    for (size_t i = 0; i < n; i += chunk)
+        memset(g + i, 0, sizeof(float) * (n - i < chunk ? n - i : chunk));
     m->gready[s] = 1;
 }
 
