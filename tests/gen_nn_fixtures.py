@@ -67,29 +67,32 @@ conv_case("dwconv_s1", 2, 5, 7, 6, 5, 3, 1, 1, 5, False)
 conv_case("dwconv_s2", 2, 4, 9, 8, 4, 3, 2, 1, 4, False)
 
 
-def bn_case():
+def bn_case(file, act=lambda t: t, gamma=(0.5, 1.0), beta_sd=0.3):
+    """BatchNorm2d, then act in place when given (as torchvision builds them): outputs in eval
+    and train mode, the running statistics, and the train-mode gradients through both.
+    gamma = (lowest, span) of the uniform scale."""
     B, C, H, W = 3, 4, 5, 6
     bn = torch.nn.BatchNorm2d(C)
     with torch.no_grad():
-        bn.weight.copy_(torch.rand(C) + 0.5)
-        bn.bias.copy_(torch.randn(C) * 0.3)
+        bn.weight.copy_(torch.rand(C) * gamma[1] + gamma[0])
+        bn.bias.copy_(torch.randn(C) * beta_sd)
         bn.running_mean.copy_(torch.randn(C) * 0.2)
         bn.running_var.copy_(torch.rand(C) + 0.5)
     rm0, rv0 = bn.running_mean.clone(), bn.running_var.clone()
     x = (torch.randn(B, C, H, W) * 2 + 0.7).requires_grad_(True)
     bn.eval()
-    y_eval = bn(x)
+    y_eval = act(bn(x))
     bn.train()
-    y = bn(x)
+    y = act(bn(x))
     dy = torch.randn_like(y)
     dx, dg, db = grads_of(y, dy, x, bn.weight, bn.bias)
-    save("layer_batchnorm.safetensors",
+    save(file,
          {"x": x, "w": bn.weight, "b": bn.bias, "rm0": rm0, "rv0": rv0, "y_eval": y_eval,
           "y": y, "dy": dy, "dx": dx, "dw": dg, "db": db, "rm1": bn.running_mean,
           "rv1": bn.running_var, "nbt": bn.num_batches_tracked.reshape(())})
 
 
-bn_case()
+bn_case("layer_batchnorm.safetensors")
 
 
 def act_case(name, fn):
@@ -336,4 +339,43 @@ def winograd_cases():
 
 
 winograd_cases()
+
+# ------------------------------------------- fast paths and fused layers (own seed: the files
+# above are unchanged by these additions)
+torch.manual_seed(20261126)
+# depthwise convolution where the padded path's corners are: planes 1x1, 2x2, 3x5, 7x7,
+# strides 1 and 2, no padding, and a 5x5 kernel (the loops for any K)
+conv_case("dwconv_1x1_s1", 3, 2, 1, 1, 2, 3, 1, 1, 2, False)
+conv_case("dwconv_2x2_s2", 3, 3, 2, 2, 3, 3, 2, 1, 3, False)
+conv_case("dwconv_3x5_s1", 2, 3, 3, 5, 3, 3, 1, 1, 3, False)
+conv_case("dwconv_3x5_s2", 2, 3, 3, 5, 3, 3, 2, 1, 3, False)
+conv_case("dwconv_7x7_s2", 3, 2, 7, 7, 2, 3, 2, 1, 2, False)
+conv_case("dwconv_k3p0_s1", 2, 3, 6, 5, 3, 3, 1, 0, 3, False)
+conv_case("dwconv_k5s2p2", 2, 3, 9, 8, 3, 5, 2, 2, 3, False)
+
+
+# batch norm fused with the activation after it; gamma up to 4 pushes some normalised values
+# past ReLU6's corner at 6
+bn_case("layer_bn_relu.safetensors", lambda t: F.relu(t, inplace=True), (1.0, 3.0), 1.0)
+bn_case("layer_bn_relu6.safetensors", lambda t: F.relu6(t, inplace=True), (1.0, 3.0), 1.0)
+
+
+def dwconv_bn_relu6_case():
+    """MobileNetV2's depthwise block in eval mode: conv (groups = C) -> BN -> ReLU6."""
+    B, C, H, W = 2, 4, 7, 6
+    conv = torch.nn.Conv2d(C, C, 3, 2, 1, groups=C, bias=False)
+    bn = torch.nn.BatchNorm2d(C).eval()
+    with torch.no_grad():
+        bn.weight.copy_(torch.rand(C) * 3 + 1)
+        bn.bias.copy_(torch.randn(C))
+        bn.running_mean.copy_(torch.randn(C) * 0.2)
+        bn.running_var.copy_(torch.rand(C) + 0.5)
+        x = torch.randn(B, C, H, W) * 2
+        y = F.relu6(bn(conv(x)))
+    save("layer_dwconv_bn_relu6.safetensors",
+         {"x": x, "w": conv.weight, "g": bn.weight, "b": bn.bias, "rm": bn.running_mean,
+          "rv": bn.running_var, "y": y})
+
+
+dwconv_bn_relu6_case()
 print("fixtures written to", OUT)

@@ -42,8 +42,16 @@ static void conv_case_algo(const char *file, int batch_cols, int algo)
     float *col = zeros(nn_conv_col_floats(&g) + nn_conv_kernel_floats(&g));
     const int depthwise = groups == g.Cin && groups == g.Cout && groups > 1;
     if (depthwise) {
+        /* the padded path (these planes are small), then the row path */
         nn_dwconv_forward(y, x->data, w->data, &g);
         nn_dwconv_backward(dx, dw, dy, x->data, w->data, &g);
+        float *yr = zeros(ny), *dxr = zeros(nx), *dwr = zeros(nw);
+        nn_dwconv_forward_rows(yr, x->data, w->data, &g, NULL, NULL, NN_ACT_NONE);
+        nn_dwconv_backward_rows(dxr, dwr, dy, x->data, w->data, &g);
+        fx_expect_close("y (row path)", yr, ywant, ny, FWD_TOL);
+        fx_expect_close("dx (row path)", dxr, fx_f32(&f, "dx", NULL), nx, GRAD_TOL);
+        fx_expect_close("dw (row path)", dwr, fx_f32(&f, "dw", NULL), nw, GRAD_TOL);
+        free(yr), free(dxr), free(dwr);
     } else {
         nn_conv2d_forward(y, x->data, w->data, NULL, b, &g, col);
         nn_conv2d_backward(dx, dw, b ? db : NULL, dy, x->data, w->data, NULL, &g, col);
@@ -114,6 +122,36 @@ Test(conv2d, pointwise_stride2_downsample_matches_torch) { conv_case("layer_conv
 Test(conv2d, k7_stride2_pad3_stem_matches_torch) { conv_case("layer_conv_k7s2p3.safetensors"); }
 Test(dwconv, depthwise_stride1_matches_torch) { conv_case("layer_dwconv_s1.safetensors"); }
 Test(dwconv, depthwise_stride2_matches_torch) { conv_case("layer_dwconv_s2.safetensors"); }
+Test(dwconv, plane_1x1_stride1_matches_torch) { conv_case("layer_dwconv_1x1_s1.safetensors"); }
+Test(dwconv, plane_2x2_stride2_matches_torch) { conv_case("layer_dwconv_2x2_s2.safetensors"); }
+Test(dwconv, plane_3x5_stride1_matches_torch) { conv_case("layer_dwconv_3x5_s1.safetensors"); }
+Test(dwconv, plane_3x5_stride2_matches_torch) { conv_case("layer_dwconv_3x5_s2.safetensors"); }
+Test(dwconv, plane_7x7_stride2_matches_torch) { conv_case("layer_dwconv_7x7_s2.safetensors"); }
+Test(dwconv, unpadded_k3_matches_torch) { conv_case("layer_dwconv_k3p0_s1.safetensors"); }
+Test(dwconv, k5_stride2_pad2_matches_torch) { conv_case("layer_dwconv_k5s2p2.safetensors"); }
+
+/* MobileNetV2's eval-mode conv → BN → ReLU6 as one fused pass, on both paths. */
+Test(dwconv, fused_with_eval_batchnorm_and_relu6_matches_torch)
+{
+    nn_tensor_file f;
+    fx_open(&f, "layer_dwconv_bn_relu6.safetensors");
+    const nn_named_tensor *x = nn_st_find(&f, "x"), *w = nn_st_find(&f, "w");
+    nn_conv_geom g;
+    nn_conv_geom_init(&g, (int)x->shape[0], (int)x->shape[1], (int)x->shape[2], (int)x->shape[3],
+                      (int)w->shape[0], 3, 2, 1, (int)x->shape[1]);
+    const nn_bn_geom bg = {g.B, g.Cout, g.Ho * g.Wo, 1e-5f, 0.1f};
+    size_t ny;
+    const float *ywant = fx_f32(&f, "y", &ny);
+    float *scale = zeros(g.Cout), *shift = zeros(g.Cout), *y = zeros(ny), *yr = zeros(ny);
+    nn_bn_eval_affine(scale, shift, fx_f32(&f, "g", NULL), fx_f32(&f, "b", NULL),
+                      fx_f32(&f, "rm", NULL), fx_f32(&f, "rv", NULL), &bg);
+    nn_dwconv_forward_fused(y, x->data, w->data, &g, scale, shift, NN_ACT_RELU6);
+    nn_dwconv_forward_rows(yr, x->data, w->data, &g, scale, shift, NN_ACT_RELU6);
+    fx_expect_close("y (padded path)", y, ywant, ny, FWD_TOL);
+    fx_expect_close("y (row path)", yr, ywant, ny, FWD_TOL);
+    free(scale), free(shift), free(y), free(yr);
+    nn_st_free(&f);
+}
 
 Test(batchnorm, train_and_eval_match_torch)
 {
@@ -144,6 +182,60 @@ Test(batchnorm, train_and_eval_match_torch)
     free(rm), free(rv), free(y), free(dx), free(dw), free(db), free(mean), free(invstd);
     nn_st_free(&f);
 }
+
+/* Batch norm fused with the activation after it, against torch's BN → in-place
+ * ReLU(6), and against our own unfused pair (which must agree to rounding). */
+static void bn_act_case(const char *file, nn_act act)
+{
+    nn_tensor_file f;
+    fx_open(&f, file);
+    const nn_named_tensor *x = nn_st_find(&f, "x");
+    const nn_bn_geom g = {(int)x->shape[0], (int)x->shape[1], (int)(x->shape[2] * x->shape[3]),
+                          1e-5f, 0.1f};
+    const size_t n = x->nbytes / 4, C = (size_t)g.C;
+    const float *w = fx_f32(&f, "w", NULL), *b = fx_f32(&f, "b", NULL);
+    void (*act_fwd)(float *, const float *, size_t) =
+        act == NN_ACT_RELU6 ? nn_relu6_forward : nn_relu_forward;
+    void (*act_bwd)(float *, const float *, const float *, size_t) =
+        act == NN_ACT_RELU6 ? nn_relu6_backward : nn_relu_backward;
+    float *rm = zeros(C), *rv = zeros(C), *y = zeros(n), *y2 = zeros(n), *dx = zeros(n),
+          *dx2 = zeros(n), *dw = zeros(C), *db = zeros(C), *dw2 = zeros(C), *db2 = zeros(C),
+          *mean = zeros(C), *invstd = zeros(C), *dy = zeros(n), *dy2 = zeros(n);
+    memcpy(rm, fx_f32(&f, "rm0", NULL), C * 4);
+    memcpy(rv, fx_f32(&f, "rv0", NULL), C * 4);
+    nn_bn_forward_eval_act(y, x->data, w, b, rm, rv, &g, act);
+    fx_expect_close("y (eval, fused)", y, fx_f32(&f, "y_eval", NULL), n, FWD_TOL);
+    nn_bn_forward_eval(y2, x->data, w, b, rm, rv, &g);
+    act_fwd(y2, y2, n);
+    fx_expect_close("y (eval, fused vs separate)", y, y2, n, 1e-6);
+
+    nn_bn_forward_train_act(y, mean, invstd, rm, rv, NULL, x->data, w, b, &g, act);
+    fx_expect_close("y (train, fused)", y, fx_f32(&f, "y", NULL), n, FWD_TOL);
+    fx_expect_close("running_mean", rm, fx_f32(&f, "rm1", NULL), C, FWD_TOL);
+    fx_expect_close("running_var", rv, fx_f32(&f, "rv1", NULL), C, FWD_TOL);
+    nn_bn_forward_train(y2, mean, invstd, rm, rv, NULL, x->data, w, b, &g);
+    act_fwd(y2, y2, n);
+    fx_expect_close("y (train, fused vs separate)", y, y2, n, 1e-6);
+
+    memcpy(dy, fx_f32(&f, "dy", NULL), n * 4);
+    memcpy(dy2, dy, n * 4);
+    for (size_t i = 0; i < n; i++) dx[i] = NAN;  /* overwrite = 1 must not read it */
+    nn_bn_backward_act(dx, dw, db, dy, y, x->data, w, mean, invstd, &g, act, 1);
+    fx_expect_close("dx (fused)", dx, fx_f32(&f, "dx", NULL), n, GRAD_TOL);
+    fx_expect_close("dgamma (fused)", dw, fx_f32(&f, "dw", NULL), C, GRAD_TOL);
+    fx_expect_close("dbeta (fused)", db, fx_f32(&f, "db", NULL), C, GRAD_TOL);
+    act_bwd(dy2, dy2, y2, n);
+    fx_expect_close("dout masked in place, as the in-place activation's backward", dy, dy2, n, 0);
+    nn_bn_backward(dx2, dw2, db2, dy2, x->data, w, mean, invstd, &g);
+    fx_expect_close("dx (fused vs separate)", dx, dx2, n, 1e-6);
+    fx_expect_close("dgamma (fused vs separate)", dw, dw2, C, 1e-6);
+    free(rm), free(rv), free(y), free(y2), free(dx), free(dx2), free(dw), free(db), free(dw2);
+    free(db2), free(mean), free(invstd), free(dy), free(dy2);
+    nn_st_free(&f);
+}
+
+Test(batchnorm, fused_with_relu_matches_torch_and_separate_ops) { bn_act_case("layer_bn_relu.safetensors", NN_ACT_RELU); }
+Test(batchnorm, fused_with_relu6_matches_torch_and_separate_ops) { bn_act_case("layer_bn_relu6.safetensors", NN_ACT_RELU6); }
 
 static void act_case(const char *file, int six)
 {
@@ -430,6 +522,7 @@ Test(finite_differences, conv2d_winograd_f4) { fd_conv_algo(2, 3, 7, 6, 4, 3, 1,
 Test(finite_differences, conv2d_winograd_f2) { fd_conv_algo(2, 3, 5, 3, 4, 3, 1, 1, 1, 0, NN_CONV_WINOGRAD_2); }
 Test(finite_differences, conv2d_winograd_f4_pad0) { fd_conv_algo(2, 2, 7, 8, 3, 3, 1, 0, 1, 0, NN_CONV_WINOGRAD_4); }
 Test(finite_differences, dwconv_stride2) { fd_conv(2, 3, 7, 6, 3, 3, 2, 1, 3, 2048); }
+Test(finite_differences, dwconv_stride1) { fd_conv(2, 3, 5, 6, 3, 3, 1, 1, 3, 2048); }
 
 /* Winograd against im2col on ResNet-18's 3×3 layer shapes (one image of each
  * map size ResNet-18 meets at 64×64 and 224×224 inputs), with He-scaled
@@ -599,4 +692,28 @@ Test(finite_differences, residual_add)
     float y[5];
     nn_add_forward(y, a, b, 5);
     for (int i = 0; i < 5; i++) cr_expect_eq(y[i], a[i]);
+}
+
+/* ResNet's relu(out + identity) as one fused op equals the two ops it replaces
+ * (each checked against torch above), forward and backward, in place as the
+ * network runs it; 70000 values so the parallel chunks run too. */
+Test(residual, add_fused_with_relu_equals_add_then_relu)
+{
+    const size_t n = 70000;
+    nn_rng r;
+    nn_rng_seed(&r, 5);
+    float *a = zeros(n), *b = zeros(n), *a2 = zeros(n), *d = zeros(n), *d2 = zeros(n);
+    float *db = zeros(n), *db2 = zeros(n);
+    fill(a, n, &r, 3), fill(b, n, &r, 3), fill(d, n, &r, 1);
+    memcpy(a2, a, n * 4), memcpy(d2, d, n * 4);
+    nn_add_act_forward(a, a, b, n, NN_ACT_RELU);
+    nn_add_forward(a2, a2, b, n);
+    nn_relu_forward(a2, a2, n);
+    fx_expect_close("relu(a + b)", a, a2, n, 0);
+    nn_add_act_backward(d, db, d, a, n, NN_ACT_RELU);
+    nn_relu_backward(d2, d2, a2, n);
+    nn_add_backward(d2, db2, d2, n);
+    fx_expect_close("gradient into the sum (in place)", d, d2, n, 0);
+    fx_expect_close("gradient into the identity branch", db, db2, n, 0);
+    free(a), free(b), free(a2), free(d), free(d2), free(db), free(db2);
 }

@@ -72,10 +72,39 @@ void nn_winograd_forward(float *out, const float *in, const float *U, const floa
 void nn_winograd_backward(float *din, float *dw, float *dbias, const float *dout,
                           const float *in, const float *U, const nn_conv_geom *g, float *scratch);
 
+/* ---- activation.c: ReLU and ReLU6, alone or fused after a per-channel affine map ---- */
+/* The activation a layer may apply to its output as it writes it (fusion). */
+typedef enum { NN_ACT_NONE, NN_ACT_RELU, NN_ACT_RELU6 } nn_act;
+void nn_relu_forward(float *out, const float *in, size_t n);
+void nn_relu_backward(float *din, const float *dout, const float *out, size_t n);
+void nn_relu6_forward(float *out, const float *in, size_t n);
+void nn_relu6_backward(float *din, const float *dout, const float *out, size_t n);
+/* out = act(in·scale + shift) over n values of one channel (out may equal in):
+ * batch norm's normalisation and the activation after it in one pass. Serial
+ * (a building block for the layers' own parallel loops). */
+void nn_affine_act(float *out, const float *in, size_t n, float scale, float shift, nn_act act);
+/* out[i] = act(in[i]·scale[i] + shift[i]): one constant pair per value. Serial. */
+void nn_affine_act_each(float *out, const float *in, size_t n, const float *scale,
+                        const float *shift, nn_act act);
+/* din = dout · act'(out), from the activation's OUTPUT (din may equal dout);
+ * NN_ACT_NONE copies. Serial, like nn_affine_act. */
+void nn_act_backward(float *din, const float *dout, const float *out, size_t n, nn_act act);
+
 /* ---- dwconv.c: depthwise convolution, groups = Cin = Cout (direct loops) ---- */
 void nn_dwconv_forward(float *out, const float *in, const float *w, const nn_conv_geom *g);
+/* The same, then out = act(out·scale[c] + shift[c]) per channel as each row is
+ * written: an evaluation-mode batch norm and its activation fused into the
+ * convolution (scale, shift from nn_bn_eval_affine; NULL scale = no affine map). */
+void nn_dwconv_forward_fused(float *out, const float *in, const float *w, const nn_conv_geom *g,
+                             const float *scale, const float *shift, nn_act act);
 void nn_dwconv_backward(float *din, float *dw, const float *dout, const float *in,
                         const float *w, const nn_conv_geom *g);
+/* The general path of both, row by row, which the two above take for planes
+ * too large for their padded buffer; exported so tests check the paths agree. */
+void nn_dwconv_forward_rows(float *out, const float *in, const float *w, const nn_conv_geom *g,
+                            const float *scale, const float *shift, nn_act act);
+void nn_dwconv_backward_rows(float *din, float *dw, const float *dout, const float *in,
+                             const float *w, const nn_conv_geom *g);
 
 /* ---- batchnorm.c: torch.nn.BatchNorm2d(C, eps, momentum) ---- */
 typedef struct {
@@ -94,12 +123,27 @@ void nn_bn_forward_eval(float *out, const float *in, const float *gamma, const f
 void nn_bn_backward(float *din, float *dgamma, float *dbeta, const float *dout,
                     const float *in, const float *gamma, const float *save_mean,
                     const float *save_invstd, const nn_bn_geom *g);
-
-/* ---- activation.c: ReLU and ReLU6 ---- */
-void nn_relu_forward(float *out, const float *in, size_t n);
-void nn_relu_backward(float *din, const float *dout, const float *out, size_t n);
-void nn_relu6_forward(float *out, const float *in, size_t n);
-void nn_relu6_backward(float *din, const float *dout, const float *out, size_t n);
+/* Fused batch norm + activation (ReLU/ReLU6 right after the norm, as in both
+ * networks): the same as the norm followed by nn_relu*_forward, in fewer passes.
+ * The backward takes the fused OUTPUT (out) to rebuild the activation's mask,
+ * and overwrites dout with dout·act'(out) (the in-place ReLU's backward); with
+ * overwrite = 1 it sets din instead of adding to it, for a caller that knows it
+ * is the first to write din (which then needs no clearing beforehand). */
+void nn_bn_forward_train_act(float *out, float *save_mean, float *save_invstd, float *run_mean,
+                             float *run_var, int64_t *num_batches, const float *in,
+                             const float *gamma, const float *beta, const nn_bn_geom *g,
+                             nn_act act);
+void nn_bn_forward_eval_act(float *out, const float *in, const float *gamma, const float *beta,
+                            const float *run_mean, const float *run_var, const nn_bn_geom *g,
+                            nn_act act);
+void nn_bn_backward_act(float *din, float *dgamma, float *dbeta, float *dout, const float *out,
+                        const float *in, const float *gamma, const float *save_mean,
+                        const float *save_invstd, const nn_bn_geom *g, nn_act act,
+                        int overwrite);
+/* Evaluation mode as one per-channel map y = x·scale + shift:
+ * scale = γ/√(running_var + ε), shift = β − running_mean·scale. */
+void nn_bn_eval_affine(float *scale, float *shift, const float *gamma, const float *beta,
+                       const float *run_mean, const float *run_var, const nn_bn_geom *g);
 
 /* ---- pool.c: max pooling and global average pooling ---- */
 typedef struct {
@@ -122,6 +166,11 @@ void nn_linear_backward(float *din, float *dw, float *dbias, const float *dout,
 /* ---- residual.c: out = a + b ---- */
 void nn_add_forward(float *out, const float *a, const float *b, size_t n);
 void nn_add_backward(float *da, float *db, const float *dout, size_t n);
+/* Fused with the activation after it: out = act(a + b); the backward takes the
+ * fused OUTPUT, overwrites dout with dout·act'(out) and passes that on. */
+void nn_add_act_forward(float *out, const float *a, const float *b, size_t n, nn_act act);
+void nn_add_act_backward(float *da, float *db, float *dout, const float *out, size_t n,
+                         nn_act act);
 
 /* ---- dropout.c: torch.nn.Dropout(p), inverted scaling ---- */
 struct nn_rng;

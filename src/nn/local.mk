@@ -6,7 +6,7 @@ libmedchaos_la_SOURCES += src/nn/conv2d.c src/nn/winograd.c src/nn/dwconv.c src/
 	src/nn/resnet18.c src/nn/mobilenetv2.c src/nn/model_io.c
 medchaos_nn_incdir = $(includedir)/medchaos/nn
 medchaos_nn_inc_HEADERS = src/nn/layers.h src/nn/model.h src/nn/optim.h src/nn/rng.h
-noinst_HEADERS += src/nn/model_impl.h
+noinst_HEADERS += src/nn/model_impl.h src/nn/simd.h
 
 check_PROGRAMS += tests/test_nn_layers tests/test_nn_models
 TESTS += tests/test_nn_layers tests/test_nn_models
@@ -25,7 +25,12 @@ EXTRA_DIST += tests/gen_nn_fixtures.py tests/fixtures/nn/layer_avgpool.safetenso
 	tests/fixtures/nn/resnet18_case.safetensors tests/fixtures/nn/mobilenetv2_case.safetensors \
 	tests/fixtures/nn/mobilenetv2_weights.safetensors tests/fixtures/nn/toy_training.safetensors \
 	tests/fixtures/nn/layer_conv_wino4_pad1.safetensors tests/fixtures/nn/layer_conv_wino2_pad1.safetensors \
-	tests/fixtures/nn/layer_conv_wino4_pad0.safetensors
+	tests/fixtures/nn/layer_conv_wino4_pad0.safetensors \
+	tests/fixtures/nn/layer_bn_relu.safetensors tests/fixtures/nn/layer_bn_relu6.safetensors \
+	tests/fixtures/nn/layer_dwconv_1x1_s1.safetensors tests/fixtures/nn/layer_dwconv_2x2_s2.safetensors \
+	tests/fixtures/nn/layer_dwconv_3x5_s1.safetensors tests/fixtures/nn/layer_dwconv_3x5_s2.safetensors \
+	tests/fixtures/nn/layer_dwconv_7x7_s2.safetensors tests/fixtures/nn/layer_dwconv_k3p0_s1.safetensors \
+	tests/fixtures/nn/layer_dwconv_k5s2p2.safetensors tests/fixtures/nn/layer_dwconv_bn_relu6.safetensors
 bench_programs += bench/bench_nn
 bench_bench_nn_SOURCES = bench/bench_nn.c
 bench_bench_nn_LDADD = libmedchaos.la -lm

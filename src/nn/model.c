@@ -211,7 +211,7 @@ void nn_model_free(nn_model *m)
     free(m->t), free(m->ops), free(m->slots);
     free(m->params), free(m->grads), free(m->opt_m), free(m->opt_v);
     free(m->running), free(m->counts);
-    free(m->arena), free(m->garena), free(m->iarena);
+    free(m->arena), free(m->garena), free(m->iarena), free(m->gready);
     free(m);
 }
 
@@ -264,11 +264,70 @@ static float *R(nn_model *m, int t) { return m->running + m->t[t].off; }
 
 /* ---- planning: shapes and offsets of every slot for one input shape ---- */
 
+/* In evaluation an activation is needed only until its last reader has run, so
+ * slots whose lifetimes do not overlap can share memory; consecutive layers then
+ * work in the same few buffers, which stay in cache. Slots (other than the image)
+ * are placed first-fit from base in the order they are produced, and a slot is
+ * released two ops after its last use, because a fused op (dwconv → BN → act)
+ * reads its input while writing the output of the op two places later.
+ * Returns the end of the shared region, or 0 when out of memory. */
+static size_t share_slots(nn_model *m, int B, size_t base)
+{
+    int *dies = malloc(sizeof(int) * (size_t)m->nslots);
+    int *live = malloc(sizeof(int) * (size_t)m->nslots);
+    if (!dies || !live) {
+        free(dies), free(live);
+        return 0;
+    }
+    for (int s = 0; s < m->nslots; s++) dies[s] = -1;
+    for (int i = 0; i < m->nops; i++) {
+        const nn_op *op = &m->ops[i];
+        dies[op->x] = dies[op->y] = i + 2;
+        if (op->x2 >= 0) dies[op->x2] = i + 2;
+    }
+    dies[m->ops[m->nops - 1].y] = m->nops + 2;  /* the output is copied out at the end */
+    size_t end = base;
+    int nlive = 0;
+    for (int i = 0; i < m->nops; i++) {
+        const nn_op *op = &m->ops[i];
+        int k = 0;  /* drop the slots that died before op i */
+        for (int j = 0; j < nlive; j++)
+            if (dies[live[j]] >= i) live[k++] = live[j];
+        nlive = k;
+        if (op->y == op->x) continue;
+        nn_slot *y = &m->slots[op->y];
+        if (op->kind == NN_OP_BN && dies[op->x] == i + 2) {
+            /* the norm is its input's last reader: element-wise, it can work in
+             * place, reading and writing the same cache lines */
+            y->off = m->slots[op->x].off;
+            for (int j = 0; j < nlive; j++)
+                if (live[j] == op->x) live[j] = op->y;
+            continue;
+        }
+        const size_t need = (size_t)B * y->C * y->H * y->W;
+        /* the lowest offset that overlaps no live slot */
+        size_t at = base;
+        for (int again = 1; again;) {
+            again = 0;
+            for (int j = 0; j < nlive; j++) {
+                const nn_slot *l = &m->slots[live[j]];
+                const size_t lend = l->off + (size_t)B * l->C * l->H * l->W;
+                if (at < lend && l->off < at + need) at = lend, again = 1;
+            }
+        }
+        y->off = at;
+        live[nlive++] = op->y;
+        if (at + need > end) end = at + need;
+    }
+    free(dies), free(live);
+    return end;
+}
+
 static mc_err plan(nn_model *m, int B, int H, int W, int train)
 {
     if (m->arena && m->pB == B && m->pH == H && m->pW == W && m->ptrain >= train) return MC_OK;
-    free(m->arena), free(m->garena), free(m->iarena);
-    m->arena = m->garena = NULL, m->iarena = NULL;
+    free(m->arena), free(m->garena), free(m->iarena), free(m->gready);
+    m->arena = m->garena = NULL, m->iarena = NULL, m->gready = NULL;
     m->have_train_forward = 0;
     m->slots[0].H = H, m->slots[0].W = W;
     size_t off = 0, ioff = 0, col = 0, kern = 0;
@@ -315,16 +374,21 @@ static mc_err plan(nn_model *m, int B, int H, int W, int train)
                            nn_arch_name(m->arch));
         if (op->y != op->x) {
             y->H = Ho, y->W = Wo, y->off = off;
-            off += (size_t)B * y->C * Ho * Wo;
+            if (train) off += (size_t)B * y->C * Ho * Wo;
         }
     }
+    if (!train && !(off = share_slots(m, B, off)))
+        return mc_fail(MC_E_NOMEM, "network work memory for batch %d at %dx%d", B, H, W);
     const size_t acts = off;
     m->arena = malloc((off + kern + col + 1) * sizeof(float));
     m->iarena = malloc((ioff + 1) * sizeof(int32_t));
-    if (train) m->garena = malloc((acts + 1) * sizeof(float));
-    if (!m->arena || !m->iarena || (train && !m->garena)) {
-        free(m->arena), free(m->garena), free(m->iarena);
-        m->arena = m->garena = NULL, m->iarena = NULL;
+    if (train) {
+        m->garena = malloc((acts + 1) * sizeof(float));
+        m->gready = malloc((size_t)m->nslots);
+    }
+    if (!m->arena || !m->iarena || (train && (!m->garena || !m->gready))) {
+        free(m->arena), free(m->garena), free(m->iarena), free(m->gready);
+        m->arena = m->garena = NULL, m->iarena = NULL, m->gready = NULL;
         return mc_fail(MC_E_NOMEM, "network work memory for batch %d at %dx%d", B, H, W);
     }
     m->kern = m->arena + acts;
@@ -341,6 +405,34 @@ static size_t numel(const nn_model *m, int s)
 {
     const nn_slot *x = &m->slots[s];
     return (size_t)m->pB * x->C * x->H * x->W;
+}
+
+/* ---- fusion: a layer and the element-wise ones after it in one pass ---- */
+
+/* The activation op i+1 applies in place to op i's output, if any: a batch
+ * norm or an addition then computes it as it writes (nn_bn_forward_*_act,
+ * nn_add_act_forward), and its backward masks the gradient, so op i+1 is
+ * skipped both ways. */
+static nn_act act_after(const nn_model *m, int i)
+{
+    if (i + 1 >= m->nops) return NN_ACT_NONE;
+    const nn_op *a = &m->ops[i + 1];
+    if (a->x != m->ops[i].y || a->y != a->x) return NN_ACT_NONE;
+    return a->kind == NN_OP_RELU ? NN_ACT_RELU : a->kind == NN_OP_RELU6 ? NN_ACT_RELU6 : NN_ACT_NONE;
+}
+
+/* In evaluation mode a depthwise conv whose only reader is a batch norm is
+ * computed with that norm's per-channel map (and its activation) applied as
+ * each plane is written, straight into the norm's output: nn_dwconv_forward_fused.
+ * Returns the batch norm's op index, or −1 when op i cannot be fused so. */
+static int eval_bn_after_dwconv(const nn_model *m, int i)
+{
+    const nn_op *op = &m->ops[i];
+    if (op->kind != NN_OP_DWCONV || i + 1 >= m->nops) return -1;
+    if (m->ops[i + 1].kind != NN_OP_BN || m->ops[i + 1].x != op->y) return -1;
+    for (int j = i + 2; j < m->nops; j++)
+        if (m->ops[j].x == op->y || m->ops[j].x2 == op->y) return -1;
+    return i + 1;
 }
 
 /* ---- forward ---- */
@@ -362,16 +454,34 @@ mc_err nn_model_forward(nn_model *m, const float *in, int B, int H, int W, float
             if (!m->kernels_fresh) nn_conv_transform_kernels(m->kern + op->uoff, P(m, op->w), &op->cg);
             nn_conv2d_forward(y, x, P(m, op->w), m->kern + op->uoff, NULL, &op->cg, m->col);
             break;
-        case NN_OP_DWCONV: nn_dwconv_forward(y, x, P(m, op->w), &op->cg); break;
-        case NN_OP_BN:
-            if (train)
-                nn_bn_forward_train(y, m->arena + op->aux, m->arena + op->aux + op->bg.C,
-                                    R(m, op->rm), R(m, op->rv), m->counts + m->t[op->nbt].off, x,
-                                    P(m, op->w), P(m, op->b), &op->bg);
-            else
-                nn_bn_forward_eval(y, x, P(m, op->w), P(m, op->b), R(m, op->rm), R(m, op->rv),
-                                   &op->bg);
+        case NN_OP_DWCONV: {
+            const int j = train ? -1 : eval_bn_after_dwconv(m, i);
+            if (j < 0) {
+                nn_dwconv_forward(y, x, P(m, op->w), &op->cg);
+                break;
+            }
+            /* conv → BN → act in one pass; the BN's aux holds its scale and shift */
+            const nn_op *bn = &m->ops[j];
+            float *scale = m->arena + bn->aux, *shift = scale + bn->bg.C;
+            const nn_act act = act_after(m, j);
+            nn_bn_eval_affine(scale, shift, P(m, bn->w), P(m, bn->b), R(m, bn->rm), R(m, bn->rv),
+                              &bn->bg);
+            nn_dwconv_forward_fused(A(m, bn->y), x, P(m, op->w), &op->cg, scale, shift, act);
+            i = j + (act != NN_ACT_NONE);
             break;
+        }
+        case NN_OP_BN: {
+            const nn_act act = act_after(m, i);
+            if (train)
+                nn_bn_forward_train_act(y, m->arena + op->aux, m->arena + op->aux + op->bg.C,
+                                        R(m, op->rm), R(m, op->rv), m->counts + m->t[op->nbt].off,
+                                        x, P(m, op->w), P(m, op->b), &op->bg, act);
+            else
+                nn_bn_forward_eval_act(y, x, P(m, op->w), P(m, op->b), R(m, op->rm),
+                                       R(m, op->rv), &op->bg, act);
+            i += act != NN_ACT_NONE;  /* the activation op is done */
+            break;
+        }
         case NN_OP_RELU: nn_relu_forward(y, x, numel(m, op->x)); break;
         case NN_OP_RELU6: nn_relu6_forward(y, x, numel(m, op->x)); break;
         case NN_OP_MAXPOOL: nn_maxpool_forward(y, m->iarena + op->aux, x, &op->pg); break;
@@ -382,7 +492,12 @@ mc_err nn_model_forward(nn_model *m, const float *in, int B, int H, int W, float
         case NN_OP_LINEAR:
             nn_linear_forward(y, x, P(m, op->w), P(m, op->b), B, m->slots[op->x].C, op->cout);
             break;
-        case NN_OP_ADD: nn_add_forward(y, x, A(m, op->x2), numel(m, op->x)); break;
+        case NN_OP_ADD: {
+            const nn_act act = act_after(m, i);
+            nn_add_act_forward(y, x, A(m, op->x2), numel(m, op->x), act);
+            i += act != NN_ACT_NONE;
+            break;
+        }
         case NN_OP_DROPOUT:
             if (train && m->dropout_p > 0.0f)
                 nn_dropout_forward(y, m->arena + op->aux, x, numel(m, op->x), m->dropout_p, &m->rng);
@@ -397,16 +512,38 @@ mc_err nn_model_forward(nn_model *m, const float *in, int B, int H, int W, float
 
 /* ---- backward: the ops in reverse, each adding into its input's gradient ---- */
 
+/* Gradients accumulate (+=), so a slot's gradient must start at zero. Rather
+ * than clearing all of garena up front (a pass over memory as large as all the
+ * activations), a slot is cleared just before the first op of the backward
+ * sweep that touches it, which then finds it in cache; a batch norm that is
+ * the first writer sets the gradient instead, and needs no clearing at all. */
+static void grad_ready(nn_model *m, int s)
+{
+    if (s == 0 || m->gready[s]) return;
+    float *g = GA(m, s);
+    const size_t n = numel(m, s), chunk = 16384;
+#pragma omp parallel for schedule(static) if (n > 4 * chunk)
+    for (size_t i = 0; i < n; i += chunk)
+        memset(g + i, 0, sizeof(float) * (n - i < chunk ? n - i : chunk));
+    m->gready[s] = 1;
+}
+
 mc_err nn_model_backward(nn_model *m, const float *dout)
 {
     if (!m || !dout) return mc_fail(MC_E_ARG, "network backward: bad arguments");
     if (!m->have_train_forward || !m->garena)
         return mc_fail(MC_E_ARG, "network backward needs a training-mode forward first");
-    memset(m->garena, 0, sizeof(float) * m->arena_floats);
+    memset(m->gready, 0, (size_t)m->nslots);
     const int last = m->ops[m->nops - 1].y;
     memcpy(GA(m, last), dout, sizeof(float) * m->pB * m->outputs);
+    m->gready[last] = 1;
     for (int i = m->nops - 1; i >= 0; i--) {
         nn_op *op = &m->ops[i];
+        /* a batch norm that is first to write its input's gradient sets it */
+        const int bn_sets = op->kind == NN_OP_BN && op->x > 0 && !m->gready[op->x];
+        if (bn_sets) m->gready[op->x] = 1;
+        grad_ready(m, op->y), grad_ready(m, op->x);
+        if (op->x2 >= 0) grad_ready(m, op->x2);
         float *x = A(m, op->x), *y = A(m, op->y), *dx = GA(m, op->x), *dy = GA(m, op->y);
         switch (op->kind) {
         case NN_OP_CONV:
@@ -415,11 +552,18 @@ mc_err nn_model_backward(nn_model *m, const float *dout)
             break;
         case NN_OP_DWCONV: nn_dwconv_backward(dx, G(m, op->w), dy, x, P(m, op->w), &op->cg); break;
         case NN_OP_BN:
-            nn_bn_backward(dx, G(m, op->w), G(m, op->b), dy, x, P(m, op->w), m->arena + op->aux,
-                           m->arena + op->aux + op->bg.C, &op->bg);
+            nn_bn_backward_act(dx, G(m, op->w), G(m, op->b), dy, y, x, P(m, op->w),
+                               m->arena + op->aux, m->arena + op->aux + op->bg.C, &op->bg,
+                               act_after(m, i), bn_sets);
             break;
-        case NN_OP_RELU: nn_relu_backward(dy, dy, y, numel(m, op->y)); break;
-        case NN_OP_RELU6: nn_relu6_backward(dy, dy, y, numel(m, op->y)); break;
+        case NN_OP_RELU:
+        case NN_OP_RELU6:
+            if (i > 0 && (m->ops[i - 1].kind == NN_OP_BN || m->ops[i - 1].kind == NN_OP_ADD) &&
+                act_after(m, i - 1) != NN_ACT_NONE)
+                break;  /* done by the batch norm's or the addition's fused backward */
+            (op->kind == NN_OP_RELU ? nn_relu_backward : nn_relu6_backward)(dy, dy, y,
+                                                                            numel(m, op->y));
+            break;
         case NN_OP_MAXPOOL: nn_maxpool_backward(dx, dy, m->iarena + op->aux, &op->pg); break;
         case NN_OP_GAP:
             nn_avgpool_global_backward(dx, dy, m->pB, m->slots[op->x].C,
@@ -429,7 +573,9 @@ mc_err nn_model_backward(nn_model *m, const float *dout)
             nn_linear_backward(dx, G(m, op->w), G(m, op->b), dy, x, P(m, op->w), m->pB,
                                m->slots[op->x].C, op->cout);
             break;
-        case NN_OP_ADD: nn_add_backward(dx, GA(m, op->x2), dy, numel(m, op->y)); break;
+        case NN_OP_ADD:
+            nn_add_act_backward(dx, GA(m, op->x2), dy, y, numel(m, op->y), act_after(m, i));
+            break;
         case NN_OP_DROPOUT:
             if (m->dropout_p > 0.0f)
                 nn_dropout_backward(dy, dy, m->arena + op->aux, numel(m, op->y));

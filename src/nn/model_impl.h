@@ -74,6 +74,8 @@ struct nn_model {
     int pB, pH, pW, ptrain;
     float *arena;             /* activations, saved statistics, masks, im2col scratch */
     float *garena;            /* gradients of activations (training plans only) */
+    unsigned char *gready;    /* per slot: its gradient has been cleared or written in
+                               * the current backward pass */
     int32_t *iarena;          /* max-pool argmax */
     float *col;
     float *kern;              /* Winograd-transformed conv kernels (in arena) */

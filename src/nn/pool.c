@@ -1,6 +1,7 @@
 /* Max pooling (torch.nn.MaxPool2d(K, stride, padding), as ResNet's 3×3 s2 p1)
  * and global average pooling (torch.nn.AdaptiveAvgPool2d(1) + flatten). */
 #include "nn/layers.h"
+#include "nn/simd.h"
 
 #include <math.h>
 
@@ -11,38 +12,80 @@ void nn_pool_geom_init(nn_pool_geom *g, int B, int C, int H, int W, int K, int s
     g->Wo = (W + 2 * pad - K) / stride + 1;
 }
 
+/* One output pixel, any window: the in-image taps in row-major order.
+ * Replaces on a strictly larger value or a NaN, as PyTorch (NaN propagates). */
+static void pool_pixel(float *y, int32_t *am, const float *x, const nn_pool_geom *g, int oh,
+                       int ow)
+{
+    float best = -INFINITY;
+    int32_t arg = -1;
+    for (int kh = 0; kh < g->K; kh++) {
+        const int ih = oh * g->stride - g->pad + kh;
+        if (ih < 0 || ih >= g->H) continue;
+        for (int kw = 0; kw < g->K; kw++) {
+            const int iw = ow * g->stride - g->pad + kw;
+            if (iw < 0 || iw >= g->W) continue;
+            const float v = x[(size_t)ih * g->W + iw];
+            if (arg < 0 || v > best || isnan(v)) {
+                best = v;
+                arg = ih * g->W + iw;
+            }
+        }
+    }
+    *y = best, *am = arg;
+}
+
+/* Output columns [lo, hi) of row oh of a 3×3 pool whose windows lie inside the
+ * image: the same scan with no bounds tests, as selects, so the compiler runs
+ * it across ow in vector lanes. */
+NN_CLONES static void pool_row3(float *y, int32_t *am, const float *x, const nn_pool_geom *g,
+                                int oh, int lo, int hi)
+{
+    const int s = g->stride, W = g->W, ih0 = oh * s - g->pad;
+    NN_SIMD for (int ow = lo; ow < hi; ow++) {
+        const int i0 = ih0 * W + ow * s - g->pad;
+        float best = x[i0];
+        int32_t arg = i0;
+        for (int kh = 0; kh < 3; kh++)
+            for (int kw = 0; kw < 3; kw++) {
+                const int i = i0 + kh * W + kw;
+                const float v = x[i];
+                const int take = (v > best) | (v != v);
+                best = take ? v : best;
+                arg = take ? i : arg;
+            }
+        y[ow] = best, am[ow] = arg;
+    }
+}
+
 /* out[b,c,oh,ow] = max over the window's in-image pixels (padding counts as −∞).
  * argmax keeps the position (ih·W + iw) of the FIRST maximum in row-major scan
  * order, as PyTorch's CPU kernel does (it replaces only on a strictly larger
  * value), so ties (common after ReLU: several zeros) send the gradient to the
- * same pixel as PyTorch. in (B,C,H,W), out and argmax (B,C,Ho,Wo). */
+ * same pixel as PyTorch. in (B,C,H,W), out and argmax (B,C,Ho,Wo).
+ * Rows and columns whose window is inside the image take pool_row3 when K = 3. */
 void nn_maxpool_forward(float *out, int32_t *argmax, const float *in, const nn_pool_geom *g)
 {
+    const int s = g->stride, p = g->pad;
+    /* interior: o·s − p ≥ 0 and o·s − p + K ≤ n */
+    const int lo = (p + s - 1) / s, hiw = g->W - g->K + p >= 0 ? (g->W - g->K + p) / s + 1 : 0;
+    const int hih = g->H - g->K + p >= 0 ? (g->H - g->K + p) / s + 1 : 0;
 #pragma omp parallel for schedule(static)
     for (int bc = 0; bc < g->B * g->C; bc++) {
         const float *x = in + (size_t)bc * g->H * g->W;
         float *y = out + (size_t)bc * g->Ho * g->Wo;
         int32_t *am = argmax + (size_t)bc * g->Ho * g->Wo;
-        for (int oh = 0; oh < g->Ho; oh++)
-            for (int ow = 0; ow < g->Wo; ow++) {
-                float best = -INFINITY;
-                int32_t arg = -1;
-                for (int kh = 0; kh < g->K; kh++) {
-                    const int ih = oh * g->stride - g->pad + kh;
-                    if (ih < 0 || ih >= g->H) continue;
-                    for (int kw = 0; kw < g->K; kw++) {
-                        const int iw = ow * g->stride - g->pad + kw;
-                        if (iw < 0 || iw >= g->W) continue;
-                        const float v = x[(size_t)ih * g->W + iw];
-                        if (arg < 0 || v > best || isnan(v)) {
-                            best = v;
-                            arg = ih * g->W + iw;
-                        }
-                    }
-                }
-                y[oh * g->Wo + ow] = best;
-                am[oh * g->Wo + ow] = arg;
+        for (int oh = 0; oh < g->Ho; oh++) {
+            float *yr = y + (size_t)oh * g->Wo;
+            int32_t *ar = am + (size_t)oh * g->Wo;
+            int a = g->Wo, b = g->Wo;  /* the fast columns [a, b) */
+            if (g->K == 3 && oh >= lo && oh < hih && lo < hiw) {
+                a = lo, b = hiw < g->Wo ? hiw : g->Wo;
+                pool_row3(yr, ar, x, g, oh, a, b);
             }
+            for (int ow = 0; ow < g->Wo; ow = ow + 1 == a ? b : ow + 1)
+                if (ow < a || ow >= b) pool_pixel(yr + ow, ar + ow, x, g, oh, ow);
+        }
     }
 }
 
