@@ -28,7 +28,8 @@ NN_CLONES static void shifted_sums(const float *x, int n, double k, double *s, d
  *   running_var  ← (1 − m)·running_var  + m·σ²_b·n/(n − 1)   (unbiased, as PyTorch)
  *   num_batches_tracked += 1
  * Two passes over x: the statistics, both sums at once (σ²_b = mean((x − k)²)
- * − mean(x − k)², exact in double for a shift k inside the data), then
+ * − mean(x − k)²: with k a value of the channel, the difference loses only a
+ * few of double's 53 bits to cancellation), then
  * y = act(x·scale + shift) with scale = γ/σ, shift = β − μ·scale: γ·x̂ + β and
  * the activation on it, written once instead of twice.
  * in/out (B,C,HW); gamma, beta, run_* (C); save_mean, save_invstd (C) for backward. */
