@@ -259,11 +259,20 @@ static void stack_forward(float *xp, float *yq, float *out, const float *in, con
     pad_stack(xp, in + ((size_t)b0 * cstep + c) * g->H * g->W, cstep * g->H * g->W, n, g, f);
     const int nq = n * (f->R / g->stride) * f->Wp;
     flat_forward(yq, xp, w + (size_t)c * g->K * g->K, nq, g->K, g->stride, f->Wp);
-    if (scale) nn_affine_act(yq, yq, (size_t)nq, scale[c], shift[c], act);
+    /* rows of 8 or more: the map on the way out; shorter ones: on the whole
+     * stack first (one long loop), then copied */
+    const int rowwise = scale && g->Wo >= 8;
+    if (scale && !rowwise) nn_affine_act(yq, yq, (size_t)nq, scale[c], shift[c], act);
     for (int i = 0; i < n; i++) {
         float *y = out + ((size_t)(b0 + i) * cstep + c) * g->Ho * g->Wo;
-        for (int oh = 0; oh < g->Ho; oh++)
-            memcpy(y + (size_t)oh * g->Wo, yq + out_row(f, g, i, oh), sizeof(float) * g->Wo);
+        for (int oh = 0; oh < g->Ho; oh++) {
+            float *dst = y + (size_t)oh * g->Wo;
+            const float *src = yq + out_row(f, g, i, oh);
+            if (rowwise)
+                nn_affine_act(dst, src, (size_t)g->Wo, scale[c], shift[c], act);
+            else
+                memcpy(dst, src, sizeof(float) * g->Wo);
+        }
     }
 }
 
