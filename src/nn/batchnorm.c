@@ -27,9 +27,11 @@ NN_CLONES static void shifted_sums(const float *x, int n, double k, double *s, d
  *   running_mean ← (1 − m)·running_mean + m·μ
  *   running_var  ← (1 − m)·running_var  + m·σ²_b·n/(n − 1)   (unbiased, as PyTorch)
  *   num_batches_tracked += 1
- * Two passes over x: the statistics, then y = act(x·scale + shift) with
- * scale = γ/σ, shift = β − μ·scale, the same value as γ·x̂ + β then the
- * activation on it, written once instead of twice.
+ * Two passes over x: the statistics, both sums at once (σ²_b = mean((x − k)²)
+ * − mean(x − k)²: with k a value of the channel, the difference loses only a
+ * few of double's 53 bits to cancellation), then
+ * y = act(x·scale + shift) with scale = γ/σ, shift = β − μ·scale: γ·x̂ + β and
+ * the activation on it, written once instead of twice.
  * in/out (B,C,HW); gamma, beta, run_* (C); save_mean, save_invstd (C) for backward. */
 void nn_bn_forward_train_act(float *out, float *save_mean, float *save_invstd, float *run_mean,
                              float *run_var, int64_t *num_batches, const float *in,

@@ -203,11 +203,14 @@ static int flat_init(flat_geom *f, const nn_conv_geom *g)
     return f->nb >= 1;
 }
 
-/* xp ← planes x_0..x_{n−1} (stride between planes: `step` floats) stacked. */
+/* xp ← planes x_0..x_{n−1} (stride between planes: `step` floats) stacked.
+ * Only the image rows are written: each thread clears its buffer once per call,
+ * and the padding, never written, stays zero from stack to stack. (A last,
+ * shorter stack leaves older rows below it: only outputs that are not kept
+ * read them, and in the backward their dy is zero.) */
 static void pad_stack(float *xp, const float *x, size_t step, int n, const nn_conv_geom *g,
                       const flat_geom *f)
 {
-    memset(xp, 0, sizeof(float) * stack_rows(f, n, g->K) * f->Wp);
     for (int i = 0; i < n; i++)
         for (int ih = 0; ih < g->H; ih++)
             memcpy(xp + ((size_t)i * f->R + g->pad + ih) * f->Wp + g->pad,
@@ -248,20 +251,28 @@ NN_CLONES static void flat_forward(float *restrict yq, const float *restrict xp,
 
 /* Planes b0..b0+n−1 of channel c: stack, correlate, apply the fused map to the
  * whole stack at once, keep each plane's Ho×Wo outputs. */
-static void stack_forward(float *out, const float *in, const float *w, const nn_conv_geom *g,
-                          const flat_geom *f, int c, int b0, int n, const float *scale,
-                          const float *shift, nn_act act)
+static void stack_forward(float *xp, float *yq, float *out, const float *in, const float *w,
+                          const nn_conv_geom *g, const flat_geom *f, int c, int b0, int n,
+                          const float *scale, const float *shift, nn_act act)
 {
-    float xp[PAD_MAX], yq[PAD_MAX];
     const size_t cstep = (size_t)g->Cin;  /* planes of one channel are C planes apart */
     pad_stack(xp, in + ((size_t)b0 * cstep + c) * g->H * g->W, cstep * g->H * g->W, n, g, f);
     const int nq = n * (f->R / g->stride) * f->Wp;
     flat_forward(yq, xp, w + (size_t)c * g->K * g->K, nq, g->K, g->stride, f->Wp);
-    if (scale) nn_affine_act(yq, yq, (size_t)nq, scale[c], shift[c], act);
+    /* rows of 8 or more: the map on the way out; shorter ones: on the whole
+     * stack first (one long loop), then copied */
+    const int rowwise = scale && g->Wo >= 8;
+    if (scale && !rowwise) nn_affine_act(yq, yq, (size_t)nq, scale[c], shift[c], act);
     for (int i = 0; i < n; i++) {
         float *y = out + ((size_t)(b0 + i) * cstep + c) * g->Ho * g->Wo;
-        for (int oh = 0; oh < g->Ho; oh++)
-            memcpy(y + (size_t)oh * g->Wo, yq + out_row(f, g, i, oh), sizeof(float) * g->Wo);
+        for (int oh = 0; oh < g->Ho; oh++) {
+            float *dst = y + (size_t)oh * g->Wo;
+            const float *src = yq + out_row(f, g, i, oh);
+            if (rowwise)
+                nn_affine_act(dst, src, (size_t)g->Wo, scale[c], shift[c], act);
+            else
+                memcpy(dst, src, sizeof(float) * g->Wo);
+        }
     }
 }
 
@@ -274,11 +285,17 @@ void nn_dwconv_forward_fused(float *out, const float *in, const float *w, const 
         return;
     }
     const int stacks = (g->B + f.nb - 1) / f.nb;
-#pragma omp parallel for schedule(static)
-    for (int t = 0; t < g->Cin * stacks; t++) {
-        const int c = t / stacks, b0 = t % stacks * f.nb;
-        const int n = g->B - b0 < f.nb ? g->B - b0 : f.nb;
-        stack_forward(out, in, w, g, &f, c, b0, n, scale, shift, act);
+    const size_t used = (size_t)stack_rows(&f, f.nb, g->K) * f.Wp;
+#pragma omp parallel
+    {
+        float xp[PAD_MAX], yq[PAD_MAX];
+        memset(xp, 0, sizeof(float) * used);
+#pragma omp for schedule(static)
+        for (int t = 0; t < g->Cin * stacks; t++) {
+            const int c = t / stacks, b0 = t % stacks * f.nb;
+            const int n = g->B - b0 < f.nb ? g->B - b0 : f.nb;
+            stack_forward(xp, yq, out, in, w, g, &f, c, b0, n, scale, shift, act);
+        }
     }
 }
 
@@ -319,15 +336,13 @@ NN_CLONES static void flat_backward(float *restrict dxp, float *restrict dw,
 
 /* Planes b0..b0+n−1 of channel c: stack x and dy, correlate back, add each
  * plane's part of dxp into din. */
-static void stack_backward(float *din, float *dw, const float *dout, const float *in,
-                           const float *w, const nn_conv_geom *g, const flat_geom *f, int c,
-                           int b0, int n)
+static void stack_backward(float *xp, float *dyq, float *dxp, float *din, float *dw,
+                           const float *dout, const float *in, const float *w,
+                           const nn_conv_geom *g, const flat_geom *f, int c, int b0, int n)
 {
-    float xp[PAD_MAX], dyq[PAD_MAX], dxp[PAD_MAX];
     const size_t cstep = (size_t)g->Cin, HW = (size_t)g->H * g->W, HWo = (size_t)g->Ho * g->Wo;
     pad_stack(xp, in + ((size_t)b0 * cstep + c) * HW, cstep * HW, n, g, f);
     const int nq = n * (f->R / g->stride) * f->Wp;
-    memset(dyq, 0, sizeof(float) * nq);
     for (int i = 0; i < n; i++) {
         const float *dy = dout + ((size_t)(b0 + i) * cstep + c) * HWo;
         for (int oh = 0; oh < g->Ho; oh++)
@@ -353,9 +368,16 @@ void nn_dwconv_backward(float *din, float *dw, const float *dout, const float *i
         nn_dwconv_backward_rows(din, dw, dout, in, w, g);
         return;
     }
-#pragma omp parallel for schedule(static)
-    for (int c = 0; c < g->Cin; c++)
-        for (int b0 = 0; b0 < g->B; b0 += f.nb)
-            stack_backward(din, dw, dout, in, w, g, &f, c, b0,
-                           g->B - b0 < f.nb ? g->B - b0 : f.nb);
+    const size_t used = (size_t)stack_rows(&f, f.nb, g->K) * f.Wp;
+#pragma omp parallel
+    {
+        /* xp and dyq as in the forward: the entries never written stay zero */
+        float xp[PAD_MAX], dyq[PAD_MAX], dxp[PAD_MAX];
+        memset(xp, 0, sizeof(float) * used), memset(dyq, 0, sizeof(float) * used);
+#pragma omp for schedule(static)
+        for (int c = 0; c < g->Cin; c++)
+            for (int b0 = 0; b0 < g->B; b0 += f.nb)
+                stack_backward(xp, dyq, dxp, din, dw, dout, in, w, g, &f, c, b0,
+                               g->B - b0 < f.nb ? g->B - b0 : f.nb);
+    }
 }
