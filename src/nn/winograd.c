@@ -216,14 +216,23 @@ static tile_pos tile_at(int t, const wino_plan *p)
     return (tile_pos){t / per, (r / p->tw) * p->m, (r % p->tw) * p->m};
 }
 
+/* The tile after tp (t + 1), without tile_at's divisions. */
+static inline void next_tile(tile_pos *tp, const wino_plan *p)
+{
+    if ((tp->x += p->m) < p->tw * p->m) return;
+    tp->x = 0;
+    if ((tp->y += p->m) < p->th * p->m) return;
+    tp->y = 0, tp->b++;
+}
+
 /* D[(k·n + l)·TC + i] = in[b, c, y − pad + k, x − pad + l] for tiles t0..t0+nt,
  * 0 outside the image. n is a constant where it is inlined. */
 static inline void gather_input_n(float *D, const float *in, int c, int t0, int nt,
                                   const wino_plan *p, const nn_conv_geom *g, const int n)
 {
     const int H = g->H, W = g->W;
-    for (int i = 0; i < nt; i++) {
-        const tile_pos tp = tile_at(t0 + i, p);
+    tile_pos tp = tile_at(t0, p);
+    for (int i = 0; i < nt; i++, next_tile(&tp, p)) {
         const float *x = in + ((size_t)tp.b * g->Cin + c) * H * W;
         const int y0 = tp.y - g->pad, x0 = tp.x - g->pad;
         if (y0 >= 0 && x0 >= 0 && y0 + n <= H && x0 + n <= W) {
@@ -255,8 +264,8 @@ static void scatter_add_input(float *din, const float *dD, int c, int t0, int nt
                               const wino_plan *p, const nn_conv_geom *g)
 {
     const int n = p->n, H = g->H, W = g->W;
-    for (int i = 0; i < nt; i++) {
-        const tile_pos tp = tile_at(t0 + i, p);
+    tile_pos tp = tile_at(t0, p);
+    for (int i = 0; i < nt; i++, next_tile(&tp, p)) {
         float *x = din + ((size_t)tp.b * g->Cin + c) * H * W;
         const int y0 = tp.y - g->pad, x0 = tp.x - g->pad;
         for (int k = 0; k < n; k++) {
@@ -275,8 +284,8 @@ static inline void scatter_output_m(float *out, const float *Y, int o, float bia
                                     const wino_plan *p, const nn_conv_geom *g, const int m)
 {
     const int Ho = g->Ho, Wo = g->Wo;
-    for (int i = 0; i < nt; i++) {
-        const tile_pos tp = tile_at(t0 + i, p);
+    tile_pos tp = tile_at(t0, p);
+    for (int i = 0; i < nt; i++, next_tile(&tp, p)) {
         float *y = out + ((size_t)tp.b * g->Cout + o) * Ho * Wo + (size_t)tp.y * Wo + tp.x;
         const int rows = Ho - tp.y < m ? Ho - tp.y : m, cols = Wo - tp.x < m ? Wo - tp.x : m;
         if (rows == m && cols == m) {
@@ -303,8 +312,8 @@ static void gather_output(float *dY, const float *dout, int o, int t0, int nt, c
                           const nn_conv_geom *g)
 {
     const int m = p->m, Ho = g->Ho, Wo = g->Wo;
-    for (int i = 0; i < nt; i++) {
-        const tile_pos tp = tile_at(t0 + i, p);
+    tile_pos tp = tile_at(t0, p);
+    for (int i = 0; i < nt; i++, next_tile(&tp, p)) {
         const float *y = dout + ((size_t)tp.b * g->Cout + o) * Ho * Wo;
         for (int r = 0; r < m; r++)
             for (int q = 0; q < m; q++)
