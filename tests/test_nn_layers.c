@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nn/gemm.h"
 #include "nn/layers.h"
 #include "nn/optim.h"
 #include "nn/rng.h"
@@ -20,7 +21,7 @@ static float *zeros(size_t n) { return calloc(n ? n : 1, sizeof(float)); }
 /* ---------------------------------------------------------------- vs PyTorch */
 
 /* algo < 0: the algorithm nn_conv_geom_init picks; else that one. */
-static void conv_case_algo(const char *file, int batch_cols, int algo)
+static void conv_case_run(const char *file, int batch_cols, int algo)
 {
     nn_tensor_file f;
     fx_open(&f, file);
@@ -32,8 +33,9 @@ static void conv_case_algo(const char *file, int batch_cols, int algo)
                       (int)w->shape[0], K, s, p, groups);
     g.batch_cols = batch_cols;
     if (algo >= 0) g.algo = (nn_conv_algo)algo;
-    cr_log_info("%s, %s, algorithm %d", file,
-                batch_cols == 1 ? "one image per GEMM" : "images batched in one GEMM", (int)g.algo);
+    cr_log_info("%s, %s, algorithm %d, %s", file,
+                batch_cols == 1 ? "one image per GEMM" : "images batched in one GEMM", (int)g.algo,
+                nn_gemm_available() ? "packed products (gemm.c)" : "OpenBLAS products");
     const nn_named_tensor *bt = nn_st_find(&f, "b");
     const float *b = bt ? bt->data : NULL;
     size_t ny, nx = x->nbytes / 4, nw = w->nbytes / 4;
@@ -64,6 +66,18 @@ static void conv_case_algo(const char *file, int batch_cols, int algo)
     if (b) fx_expect_close("db", db, fx_f32(&f, "db", NULL), g.Cout, GRAD_TOL);
     free(y), free(y2), free(dx), free(dw), free(db), free(col);
     nn_st_free(&f);
+}
+
+/* With the packed products of gemm.c (where the CPU runs them) and with
+ * OpenBLAS's; the forward takes one path or the other, the backward OpenBLAS. */
+static void conv_case_algo(const char *file, int batch_cols, int algo)
+{
+    nn_gemm_disable(0);
+    if (nn_gemm_available()) conv_case_run(file, batch_cols, algo);
+    else cr_log_warn("no AVX-512F: the packed products are not tested here");
+    nn_gemm_disable(1);
+    conv_case_run(file, batch_cols, algo);
+    nn_gemm_disable(0);
 }
 
 /* Both GEMM layouts: one image per product, and the batch side by side. */
@@ -716,4 +730,53 @@ Test(residual, add_fused_with_relu_equals_add_then_relu)
     fx_expect_close("gradient into the sum (in place)", d, d2, n, 0);
     fx_expect_close("gradient into the identity branch", db, db2, n, 0);
     free(a), free(b), free(a2), free(d), free(d2), free(db), free(db2);
+}
+
+/* ------------------------------------------------------ packed products */
+
+/* gemm.c against the defining sum C[i][j] = Σ_k A[i][k]·B[k][j] in double,
+ * over sizes that hit every edge: rows not a multiple of the 8-row panel,
+ * columns not a multiple of 16 or 32, K of 0, 1 and across the 128-step
+ * blocks, rows of B and C longer than N (whose extra columns must stay
+ * untouched). Each entry within 1e-6 of Σ|A||B|. */
+Test(gemm, packed_product_equals_the_sum_on_edge_sizes)
+{
+    nn_gemm_disable(0);
+    if (!nn_gemm_available()) {
+        cr_log_warn("no AVX-512F: packed products not available, nothing to test");
+        return;
+    }
+    static const int Ms[] = {1, 7, 8, 9, 24, 61}, Ns[] = {1, 15, 16, 17, 32, 33, 70};
+    static const int Ks[] = {0, 1, 5, 128, 129, 300};
+    nn_rng r;
+    nn_rng_seed(&r, 7);
+    for (size_t a = 0; a < sizeof Ms / sizeof *Ms; a++)
+        for (size_t b = 0; b < sizeof Ns / sizeof *Ns; b++)
+            for (size_t c = 0; c < sizeof Ks / sizeof *Ks; c++) {
+                const int M = Ms[a], N = Ns[b], K = Ks[c];
+                const size_t ldb = (size_t)N + 3, ldc = (size_t)N + 5;
+                float *A = zeros((size_t)M * K), *B = zeros(K * ldb), *C = zeros(M * ldc);
+                float *Ap = zeros(nn_gemm_packed_floats(M, K));
+                for (size_t i = 0; i < (size_t)M * K; i++) A[i] = nn_rng_normal(&r);
+                for (size_t i = 0; i < K * ldb; i++) B[i] = nn_rng_normal(&r);
+                for (size_t i = 0; i < M * ldc; i++) C[i] = 12345.0f;
+                nn_gemm_pack(Ap, A, K, M, K);
+                nn_gemm_packed(M, N, K, Ap, B, ldb, C, ldc);
+                int bad = 0;
+                for (int i = 0; i < M && !bad; i++)
+                    for (size_t j = 0; j < ldc && !bad; j++) {
+                        double s = 0, mag = 0;
+                        for (int k = 0; k < K; k++) {
+                            s += (double)A[(size_t)i * K + k] * B[k * ldb + j];
+                            mag += fabs((double)A[(size_t)i * K + k] * B[k * ldb + j]);
+                        }
+                        const double want = (int)j < N ? s : 12345.0;
+                        if (fabs(C[i * ldc + j] - want) > 1e-6 * (mag + 1)) {
+                            cr_expect_fail("M %d N %d K %d: C[%d][%zu] = %g, expected %g", M, N,
+                                           K, i, j, C[i * ldc + j], want);
+                            bad = 1;
+                        }
+                    }
+                free(A), free(B), free(C), free(Ap);
+            }
 }

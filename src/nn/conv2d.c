@@ -10,6 +10,11 @@
 #include <cblas.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "nn/gemm.h"
 
 void nn_conv_geom_init(nn_conv_geom *g, int B, int Cin, int H, int W, int Cout, int K,
                        int stride, int pad, int groups)
@@ -68,22 +73,50 @@ static int chunk_images(const nn_conv_geom *g)
     return nb < 1 ? 1 : nb > g->B ? g->B : nb;
 }
 
+/* The im2col forward with the weights packed for gemm.c (when the CPU has it):
+ * one product per image, written straight into the output, the images shared
+ * among the threads, each with its own im2col buffer. */
+static int packed_im2col(const nn_conv_geom *g)
+{
+    return !use_winograd(g) && nn_gemm_available();
+}
+
+static int threads(void)
+{
+#ifdef _OPENMP
+    return omp_get_max_threads();
+#else
+    return 1;
+#endif
+}
+
 size_t nn_conv_kernel_floats(const nn_conv_geom *g)
 {
-    return use_winograd(g) ? nn_winograd_kernel_floats(g) : 0;
+    if (use_winograd(g)) return nn_winograd_kernel_floats(g);
+    if (!packed_im2col(g)) return 0;
+    const int Og = g->Cout / g->groups, Kg = g->Cin / g->groups * g->K * g->K;
+    return (size_t)g->groups * nn_gemm_packed_floats(Og, Kg);
 }
 
 void nn_conv_transform_kernels(float *U, const float *w, const nn_conv_geom *g)
 {
-    if (use_winograd(g)) nn_winograd_transform_kernels(U, w, g);
+    if (use_winograd(g)) {
+        nn_winograd_transform_kernels(U, w, g);
+        return;
+    }
+    if (!packed_im2col(g)) return;
+    const int Og = g->Cout / g->groups, Kg = g->Cin / g->groups * g->K * g->K;
+    for (int gi = 0; gi < g->groups; gi++)
+        nn_gemm_pack(U + gi * nn_gemm_packed_floats(Og, Kg), w + (size_t)gi * Og * Kg, Kg, Og, Kg);
 }
 
-/* The transformed kernels to use: U, or w transformed into the end of col. */
+/* The transformed (or packed) kernels to use: U, or w transformed into col
+ * past the algorithm's scratch. */
 static const float *kernels(const float *U, const float *w, const nn_conv_geom *g, float *col)
 {
     if (U) return U;
-    float *u = col + nn_winograd_floats(g);
-    nn_winograd_transform_kernels(u, w, g);
+    float *u = col + nn_conv_col_floats(g);
+    nn_conv_transform_kernels(u, w, g);
     return u;
 }
 
@@ -92,8 +125,10 @@ size_t nn_conv_col_floats(const nn_conv_geom *g)
     if (use_winograd(g)) return nn_winograd_floats(g);
     const int nb = chunk_images(g);
     const size_t N = (size_t)g->Ho * g->Wo, Kg = (size_t)(g->Cin / g->groups) * g->K * g->K;
-    if (nb == 1) return is_pointwise(g) ? 0 : Kg * N;
-    return (Kg + (size_t)(g->Cout / g->groups)) * nb * N;
+    size_t f = nb == 1 ? (is_pointwise(g) ? 0 : Kg * N) : (Kg + (size_t)(g->Cout / g->groups)) * nb * N;
+    if (packed_im2col(g) && !is_pointwise(g) && (size_t)threads() * Kg * N > f)
+        f = (size_t)threads() * Kg * N;  /* the forward's im2col buffer per thread */
+    return f;
 }
 
 /* col (Cg·K·K, Ho·Wo), rows ld floats apart: row (c,kh,kw), column (oh,ow)
@@ -161,6 +196,43 @@ static void col2im_add(float *din, size_t istride, int n, const float *col, size
     }
 }
 
+/* The packed-weight forward: per image and group, im2col into this thread's
+ * part of col (a 1×1 stride-1 convolution reads its input as it is), then
+ * out_g = W_g · col straight into the output. The images are shared among the
+ * threads when there are enough of them; otherwise each product is. */
+static void forward_packed(float *out, const float *in, const float *Wp, const nn_conv_geom *g,
+                           float *col)
+{
+    const int Cg = g->Cin / g->groups, Og = g->Cout / g->groups, B = g->B;
+    const int Kg = Cg * g->K * g->K, N = g->Ho * g->Wo;
+    const size_t HW = (size_t)g->H * g->W, per = nn_gemm_packed_floats(Og, Kg);
+#pragma omp parallel for schedule(static) if (B >= 2 * threads())
+    for (int b = 0; b < B; b++) {
+        int id = 0;
+#ifdef _OPENMP
+        id = omp_get_thread_num();
+#endif
+        float *c = col + (size_t)id * Kg * N;
+        for (int gi = 0; gi < g->groups; gi++) {
+            const float *x = in + ((size_t)b * g->Cin + (size_t)gi * Cg) * HW, *cm = x;
+            if (!is_pointwise(g)) im2col(c, N, x, 0, 1, Cg, g), cm = c;
+            nn_gemm_packed(Og, N, Kg, Wp + gi * per, cm, N,
+                           out + ((size_t)b * g->Cout + (size_t)gi * Og) * N, N);
+        }
+    }
+}
+
+static void add_bias(float *out, const float *bias, const nn_conv_geom *g)
+{
+    if (!bias) return;
+    const int N = g->Ho * g->Wo;
+    for (int b = 0; b < g->B; b++)
+        for (int o = 0; o < g->Cout; o++) {
+            float *y = out + ((size_t)b * g->Cout + o) * N;
+            for (int i = 0; i < N; i++) y[i] += bias[o];
+        }
+}
+
 /* out[b,o,oh,ow] = bias[o] + Σ_{c∈group(o),kh,kw} w[o,c,kh,kw] · in[b,c,oh·s−p+kh,ow·s−p+kw]
  * in (B,Cin,H,W), w (Cout,Cin/groups,K,K), bias (Cout) or NULL, out (B,Cout,Ho,Wo). */
 void nn_conv2d_forward(float *out, const float *in, const float *w, const float *U,
@@ -168,6 +240,11 @@ void nn_conv2d_forward(float *out, const float *in, const float *w, const float 
 {
     if (use_winograd(g)) {
         nn_winograd_forward(out, in, kernels(U, w, g, col), bias, g, col);
+        return;
+    }
+    if (packed_im2col(g)) {
+        forward_packed(out, in, kernels(U, w, g, col), g, col);
+        add_bias(out, bias, g);
         return;
     }
     const int Cg = g->Cin / g->groups, Og = g->Cout / g->groups, nb = chunk_images(g);
@@ -204,12 +281,7 @@ void nn_conv2d_forward(float *out, const float *in, const float *w, const float 
                            tmp + o * L + (size_t)j * N, sizeof(float) * N);
         }
     }
-    if (bias)
-        for (int b = 0; b < g->B; b++)
-            for (int o = 0; o < g->Cout; o++) {
-                float *y = out + ((size_t)b * g->Cout + o) * N;
-                for (int i = 0; i < N; i++) y[i] += bias[o];
-            }
+    add_bias(out, bias, g);
 }
 
 /* With dout = ∂L/∂out (B,Cout,Ho,Wo), per group and chunk of images (their

@@ -51,6 +51,8 @@
 #include <omp.h>
 #endif
 
+#include "nn/gemm.h"
+
 /* F(2×2,3×3), points 0, 1, −1, ∞. */
 static const float AT2[2 * 4] = {1, 1, 1,  0,
                                  0, 1, -1, 1};
@@ -108,7 +110,9 @@ size_t nn_winograd_kernel_floats(const nn_conv_geom *g)
 {
     wino_plan p;
     plan_init(&p, g);
-    return (size_t)p.P * g->Cout * g->Cin;
+    /* U, then (for gemm.c) each U[ξ] packed */
+    const size_t packed = nn_gemm_available() ? nn_gemm_packed_floats(g->Cout, g->Cin) : 0;
+    return (size_t)p.P * ((size_t)g->Cout * g->Cin + packed);
 }
 
 /* Forward: V (P·Cin·T) and M (P·Cout·T). Backward: V, dV, dU and dM of a
@@ -420,6 +424,10 @@ void nn_winograd_transform_kernels(float *U, const float *w, const nn_conv_geom 
     plan_init(&p, g);
 #pragma omp parallel for schedule(static)
     for (int o = 0; o < g->Cout; o++) weight_transform(U, w, o, &p, g);
+    if (!nn_gemm_available()) return;
+    const size_t CC = (size_t)g->Cout * g->Cin, per = nn_gemm_packed_floats(g->Cout, g->Cin);
+    for (int xi = 0; xi < p.P; xi++)
+        nn_gemm_pack(U + p.P * CC + xi * per, U + xi * CC, g->Cin, g->Cout, g->Cin);
 }
 
 /* Forward, with U from nn_winograd_transform_kernels. Each thread convolves
@@ -434,6 +442,8 @@ void nn_winograd_forward(float *out, const float *in, const float *U, const floa
     plan_init(&p, g);
     const int P = p.P, T = p.T, Cin = g->Cin, Cout = g->Cout;
     float *V = scratch, *M = V + (size_t)P * Cin * T;
+    const float *packed = nn_gemm_available() ? U + (size_t)P * Cout * Cin : NULL;
+    const size_t per = nn_gemm_packed_floats(Cout, Cin);
 #pragma omp parallel
     {
         int id = 0, nth = 1;
@@ -444,9 +454,14 @@ void nn_winograd_forward(float *out, const float *in, const float *U, const floa
         if (hi > lo) {
             for (int c = 0; c < Cin; c++) input_transform(V, in, c, lo, hi, &p, g);
             for (int xi = 0; xi < P; xi++)  /* M[ξ] = U[ξ] · V[ξ], columns lo..hi */
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Cout, hi - lo, Cin, 1.0f,
-                            U + (size_t)xi * Cout * Cin, Cin, V + (size_t)xi * Cin * T + lo, T,
-                            0.0f, M + (size_t)xi * Cout * T + lo, T);
+                if (packed)
+                    nn_gemm_packed(Cout, hi - lo, Cin, packed + xi * per,
+                                   V + (size_t)xi * Cin * T + lo, T, M + (size_t)xi * Cout * T + lo, T);
+                else
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Cout, hi - lo, Cin,
+                                1.0f, U + (size_t)xi * Cout * Cin, Cin,
+                                V + (size_t)xi * Cin * T + lo, T, 0.0f,
+                                M + (size_t)xi * Cout * T + lo, T);
             for (int o = 0; o < Cout; o++)
                 output_transform(out, M, o, bias ? bias[o] : 0.0f, lo, hi, &p, g);
         }

@@ -1,0 +1,32 @@
+/* Matrix products whose left matrix is a layer's weights, packed once.
+ *
+ * A convolution's forward product C (M×N) = A (M×K) · B (K×N) has the weights
+ * as A (out channels × in channels·taps, or a Winograd-transformed kernel
+ * matrix) and the image as B, whose N columns (pixels or tiles) are often few
+ * on small maps. A general BLAS repacks A on every call, and for N of a few
+ * dozen columns that copy costs as much as the arithmetic. Here A is packed
+ * when the weights change (once for inference, once per optimiser step for
+ * training) and B is read where it lies. Internal to src/nn. */
+#ifndef MC_NN_GEMM_H
+#define MC_NN_GEMM_H
+#include <stddef.h>
+
+/* 1 when the packed products run on this CPU (x86-64 with AVX-512F, and the
+ * environment does not say MC_NN_GEMM=blas); callers use cblas_sgemm otherwise. */
+int nn_gemm_available(void);
+/* Tests and comparisons: nonzero turns the packed products off (as
+ * MC_NN_GEMM=blas does). Kernel buffers are sized for one setting, so change
+ * it only before a network plans its memory or layers compute their kernels. */
+void nn_gemm_disable(int off);
+/* Floats of a packed M×K matrix. */
+size_t nn_gemm_packed_floats(int M, int K);
+/* Pack A (M×K, rows lda floats apart) into Ap. */
+void nn_gemm_pack(float *Ap, const float *A, size_t lda, int M, int K);
+/* C = A·B with A packed by nn_gemm_pack: B is K×N with rows ldb floats apart,
+ * C is M×N with rows ldc apart. Shares the work among the OpenMP threads
+ * (runs on the calling thread alone inside a parallel region). Only when
+ * nn_gemm_available(). */
+void nn_gemm_packed(int M, int N, int K, const float *Ap, const float *B, size_t ldb, float *C,
+                    size_t ldc);
+
+#endif
