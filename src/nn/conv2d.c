@@ -73,6 +73,16 @@ static int chunk_images(const nn_conv_geom *g)
     return nb < 1 ? 1 : nb > g->B ? g->B : nb;
 }
 
+/* Images per product of the packed-weight forward: one when an image has
+ * columns enough, else enough side by side for 256 columns (the weights are
+ * read once per product, and a layer's weights can be megabytes). */
+static int packed_chunk(const nn_conv_geom *g)
+{
+    const int N = g->Ho * g->Wo;
+    const int nb = N >= 256 ? 1 : (255 + N) / N;
+    return nb > g->B ? g->B : nb;
+}
+
 /* The im2col forward with the weights packed for gemm.c (when the CPU has it):
  * one product per image, written straight into the output, the images shared
  * among the threads, each with its own im2col buffer. */
@@ -126,8 +136,10 @@ size_t nn_conv_col_floats(const nn_conv_geom *g)
     const int nb = chunk_images(g);
     const size_t N = (size_t)g->Ho * g->Wo, Kg = (size_t)(g->Cin / g->groups) * g->K * g->K;
     size_t f = nb == 1 ? (is_pointwise(g) ? 0 : Kg * N) : (Kg + (size_t)(g->Cout / g->groups)) * nb * N;
-    if (packed_im2col(g) && !is_pointwise(g) && (size_t)threads() * Kg * N > f)
-        f = (size_t)threads() * Kg * N;  /* the forward's im2col buffer per thread */
+    if (packed_im2col(g)) {  /* the packed forward's buffer per thread */
+        const size_t n = (size_t)packed_chunk(g), mine = (Kg + (n > 1 ? g->Cout / g->groups : 0)) * n * N;
+        if ((size_t)threads() * mine > f) f = (size_t)threads() * mine;
+    }
     return f;
 }
 
@@ -196,29 +208,54 @@ static void col2im_add(float *din, size_t istride, int n, const float *col, size
     }
 }
 
-/* The packed-weight forward: per image and group, im2col into this thread's
- * part of col (a 1×1 stride-1 convolution reads its input as it is), then
- * out_g = W_g · col straight into the output. The images are shared among the
- * threads when there are enough of them; otherwise each product is. */
+/* The packed-weight forward of chunk ch of images (packed_chunk), group by
+ * group: im2col into buffer c (a single image of a 1×1 stride-1 convolution
+ * is read where it is), out_g = W_g · col, written straight into the output
+ * for a single image, else gathered after the im2col matrix and scattered. */
+static void forward_chunk(float *out, const float *in, const float *Wp, const nn_conv_geom *g,
+                          int ch, float *c)
+{
+    const int Cg = g->Cin / g->groups, Og = g->Cout / g->groups, nb = packed_chunk(g);
+    const int Kg = Cg * g->K * g->K, N = g->Ho * g->Wo;
+    const int b0 = ch * nb, n = g->B - b0 < nb ? g->B - b0 : nb;
+    const size_t HW = (size_t)g->H * g->W, per = nn_gemm_packed_floats(Og, Kg), L = (size_t)n * N;
+    float *tmp = c + (size_t)Kg * L;
+    for (int gi = 0; gi < g->groups; gi++) {
+        const float *x = in + ((size_t)b0 * g->Cin + (size_t)gi * Cg) * HW, *cm = x;
+        float *y = out + ((size_t)b0 * g->Cout + (size_t)gi * Og) * N;
+        if (n > 1 || !is_pointwise(g)) im2col(c, L, x, g->Cin * HW, n, Cg, g), cm = c;
+        nn_gemm_packed(Og, (int)L, Kg, Wp + gi * per, cm, L, n > 1 ? tmp : y, L);
+        if (n == 1) continue;
+#pragma omp parallel for schedule(static) if ((long)n * Og * N > 32768)
+        for (int jo = 0; jo < n * Og; jo++) {
+            const int j = jo / Og, o = jo % Og;
+            memcpy(y + ((size_t)j * g->Cout + o) * N, tmp + o * L + (size_t)j * N,
+                   sizeof(float) * N);
+        }
+    }
+}
+
+/* The chunks are shared among the threads when there are enough of them,
+ * each thread with its own part of col; otherwise each step of a chunk is.
+ * (Two separate loops: a parallel region that is off still hides its nested
+ * ones from the thread pool, which then spins beside new threads.) */
 static void forward_packed(float *out, const float *in, const float *Wp, const nn_conv_geom *g,
                            float *col)
 {
-    const int Cg = g->Cin / g->groups, Og = g->Cout / g->groups, B = g->B;
-    const int Kg = Cg * g->K * g->K, N = g->Ho * g->Wo;
-    const size_t HW = (size_t)g->H * g->W, per = nn_gemm_packed_floats(Og, Kg);
-#pragma omp parallel for schedule(static) if (B >= 2 * threads())
-    for (int b = 0; b < B; b++) {
+    const int nb = packed_chunk(g), chunks = (g->B + nb - 1) / nb;
+    const size_t mine = (size_t)(g->Cin / g->groups * g->K * g->K + (nb > 1 ? g->Cout / g->groups : 0)) *
+                        nb * g->Ho * g->Wo;
+    if (chunks < 2 * threads()) {
+        for (int ch = 0; ch < chunks; ch++) forward_chunk(out, in, Wp, g, ch, col);
+        return;
+    }
+#pragma omp parallel for schedule(static)
+    for (int ch = 0; ch < chunks; ch++) {
         int id = 0;
 #ifdef _OPENMP
         id = omp_get_thread_num();
 #endif
-        float *c = col + (size_t)id * Kg * N;
-        for (int gi = 0; gi < g->groups; gi++) {
-            const float *x = in + ((size_t)b * g->Cin + (size_t)gi * Cg) * HW, *cm = x;
-            if (!is_pointwise(g)) im2col(c, N, x, 0, 1, Cg, g), cm = c;
-            nn_gemm_packed(Og, N, Kg, Wp + gi * per, cm, N,
-                           out + ((size_t)b * g->Cout + (size_t)gi * Og) * N, N);
-        }
+        forward_chunk(out, in, Wp, g, ch, col + id * mine);
     }
 }
 

@@ -154,23 +154,39 @@ __attribute__((target("avx512f"))) static void blocks(int M, int N, int K, const
 }
 #endif
 
-void nn_gemm_packed(int M, int N, int K, const float *Ap, const float *B, size_t ldb, float *C,
-                    size_t ldc)
+void nn_gemm_packed_part(int M, int N, int K, const float *Ap, const float *B, size_t ldb,
+                         float *C, size_t ldc, int id, int nth)
 {
 #ifdef NN_GEMM_X86
     if (M < 1 || N < 1) return;
-    const long units = (long)((M + MR - 1) / MR) * ((N + NR - 1) / NR);
-#pragma omp parallel if (units > 1 && (double)M * N * K > 1e5)
-    {
-        long lo = 0, hi = units;
-#ifdef _OPENMP
-        const int id = omp_get_thread_num(), nth = omp_get_num_threads();
-        lo = units * id / nth, hi = units * (id + 1) / nth;
-#endif
-        blocks(M, N, K, Ap, B, ldb, C, ldc, lo, hi);
+    const int panels = (M + MR - 1) / MR, nblocks = (N + NR - 1) / NR;
+    if (M > N && panels >= nth) {
+        /* A is the larger: each thread takes a share of its panels and all
+         * columns, so that A is read from memory once in all */
+        const int p0 = (int)((long)panels * id / nth), p1 = (int)((long)panels * (id + 1) / nth);
+        for (int jb = 0; jb < nblocks && p1 > p0; jb++)
+            blocks(M, N, K, Ap, B, ldb, C, ldc, (long)jb * panels + p0, (long)jb * panels + p1);
+        return;
     }
+    /* B is the larger: a share of the (column block, panel) units, column
+     * block by column block, so that each thread reads its own columns of B */
+    const long units = (long)panels * nblocks;
+    blocks(M, N, K, Ap, B, ldb, C, ldc, units * id / nth, units * (id + 1) / nth);
 #else
-    (void)M, (void)N, (void)K, (void)Ap, (void)B, (void)ldb, (void)C, (void)ldc;
+    (void)M, (void)N, (void)K, (void)Ap, (void)B, (void)ldb, (void)C, (void)ldc, (void)id, (void)nth;
     abort();  /* callers check nn_gemm_available() */
 #endif
+}
+
+void nn_gemm_packed(int M, int N, int K, const float *Ap, const float *B, size_t ldb, float *C,
+                    size_t ldc)
+{
+#pragma omp parallel if ((double)M * N * K > 1e5)
+    {
+        int id = 0, nth = 1;
+#ifdef _OPENMP
+        id = omp_get_thread_num(), nth = omp_get_num_threads();
+#endif
+        nn_gemm_packed_part(M, N, K, Ap, B, ldb, C, ldc, id, nth);
+    }
 }

@@ -28,5 +28,9 @@ void nn_gemm_pack(float *Ap, const float *A, size_t lda, int M, int K);
  * nn_gemm_available(). */
 void nn_gemm_packed(int M, int N, int K, const float *Ap, const float *B, size_t ldb, float *C,
                     size_t ldc);
+/* Thread id's share (of nth) of the same product, for a caller already inside
+ * a parallel region: rows of C when A is the larger matrix, else columns. */
+void nn_gemm_packed_part(int M, int N, int K, const float *Ap, const float *B, size_t ldb,
+                         float *C, size_t ldc, int id, int nth);
 
 #endif

@@ -430,11 +430,16 @@ void nn_winograd_transform_kernels(float *U, const float *w, const nn_conv_geom 
         nn_gemm_pack(U + p.P * CC + xi * per, U + xi * CC, g->Cin, g->Cout, g->Cin);
 }
 
-/* Forward, with U from nn_winograd_transform_kernels. Each thread convolves
- * its own share of the tiles from start to end (transform, products, inverse
- * transform): the columns of V and M it touches are its own, so the threads
- * never wait for each other until the end. Inside the parallel region
- * OpenBLAS runs single-threaded. */
+/* Forward, with U from nn_winograd_transform_kernels. When tiles are many,
+ * each thread convolves its own share of them from start to end (transform,
+ * products, inverse transform): the columns of V and M it touches are its
+ * own, so the threads never wait for each other until the end; inside the
+ * parallel region OpenBLAS runs single-threaded. On small maps the tiles are
+ * few and the kernels large (ResNet-18's last stage at 64×64: 32 tiles,
+ * 16 kernel matrices of 512×512), and a thread that multiplied its own tiles
+ * by every kernel matrix would read them all from memory for a handful of
+ * columns; there the threads transform their tiles, then share out the rows
+ * of each product (gemm.c), then inverse-transform their tiles again. */
 void nn_winograd_forward(float *out, const float *in, const float *U, const float *bias,
                          const nn_conv_geom *g, float *scratch)
 {
@@ -451,8 +456,16 @@ void nn_winograd_forward(float *out, const float *in, const float *U, const floa
         id = omp_get_thread_num(), nth = omp_get_num_threads();
 #endif
         const int lo = (int)((long)T * id / nth), hi = (int)((long)T * (id + 1) / nth);
-        if (hi > lo) {
+        const int share_rows = packed && nth > 1 && (long)Cout * nth > T;
+        if (hi > lo)
             for (int c = 0; c < Cin; c++) input_transform(V, in, c, lo, hi, &p, g);
+        if (share_rows) {
+#pragma omp barrier
+            for (int xi = 0; xi < P; xi++)
+                nn_gemm_packed_part(Cout, T, Cin, packed + xi * per, V + (size_t)xi * Cin * T, T,
+                                    M + (size_t)xi * Cout * T, T, id, nth);
+#pragma omp barrier
+        } else if (hi > lo) {
             for (int xi = 0; xi < P; xi++)  /* M[ξ] = U[ξ] · V[ξ], columns lo..hi */
                 if (packed)
                     nn_gemm_packed(Cout, hi - lo, Cin, packed + xi * per,
@@ -462,9 +475,10 @@ void nn_winograd_forward(float *out, const float *in, const float *U, const floa
                                 1.0f, U + (size_t)xi * Cout * Cin, Cin,
                                 V + (size_t)xi * Cin * T + lo, T, 0.0f,
                                 M + (size_t)xi * Cout * T + lo, T);
+        }
+        if (hi > lo)
             for (int o = 0; o < Cout; o++)
                 output_transform(out, M, o, bias ? bias[o] : 0.0f, lo, hi, &p, g);
-        }
     }
 }
 
