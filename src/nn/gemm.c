@@ -15,9 +15,9 @@
  * stored column by column: panel p, step k holds A[8p .. 8p+7, k] (zero rows
  * past M). B is copied block by block into a buffer (blocks() says why).
  *
- * Each entry of C is one sum over k in order, with fused multiply-adds: the
- * same as a textbook loop with fma(), so the result does not depend on how
- * the work is split among threads. */
+ * Each entry of C is a sum over k in order, with fused multiply-adds, in
+ * runs of KC terms (block() says why): the result does not depend on how the
+ * work is split among threads. */
 #include "nn/gemm.h"
 
 #include <stdlib.h>
@@ -77,24 +77,34 @@ void nn_gemm_pack(float *Ap, const float *A, size_t lda, int M, int K)
     }
 }
 
+void nn_gemm_pack_t(float *Ap, const float *A, size_t lda, int M, int K)
+{
+    const int panels = (M + MR - 1) / MR;
+#pragma omp parallel for schedule(static) if ((long)M * K > 65536)
+    for (int p = 0; p < panels; p++) {
+        float *d = Ap + (size_t)p * MR * K;
+        const int rows = M - p * MR < MR ? M - p * MR : MR;
+        for (int k = 0; k < K; k++, d += MR) {
+            const float *a = A + (size_t)k * lda + (size_t)p * MR;  /* A stored K×M */
+            for (int r = 0; r < MR; r++) d[r] = r < rows ? a[r] : 0.0f;
+        }
+    }
+}
+
 #ifdef NN_GEMM_X86
-/* One MR×(16·nv) block over KC steps of k at most: C[0..mr, 0..cols) = (C +)
- * Σ_k Ap[k] ⊗ Bp[k], with Bp the block of B packed NR wide (zero past the
- * last column) and the columns of C past cols masked off. nv is 1 or 2 and
- * acc 0 or 1, constants at each call, so the loops unroll into straight code. */
+/* One MR×(16·nv) block over kc steps of k: C[0..mr, 0..cols) = (C +)
+ * Σ_k Ap[k] ⊗ Bp[k], with Bp a block of B copied NR wide (zero past the last
+ * column) and the columns of C past cols masked off. nv is 1 or 2 and acc 0
+ * or 1, constants at each call, so the loops unroll into straight-line code. */
 __attribute__((target("avx512f"), always_inline)) static inline void
-block(int nv, int acc, int K, const float *restrict Ap, const float *restrict Bp,
+block(int nv, int acc, int kc, const float *restrict Ap, const float *restrict Bp,
       float *restrict C, size_t ldc, int mr, __mmask16 m0, __mmask16 m1)
 {
     __m512 c[MR][2];
     /* unrolled in full, so that the accumulators live in registers */
 #pragma GCC unroll 8
-    for (int r = 0; r < MR; r++) {
-        c[r][0] = acc && r < mr ? _mm512_maskz_loadu_ps(m0, C + (size_t)r * ldc) : _mm512_setzero_ps();
-        c[r][1] = acc && r < mr && nv > 1 ? _mm512_maskz_loadu_ps(m1, C + (size_t)r * ldc + 16)
-                                          : _mm512_setzero_ps();
-    }
-    for (int k = 0; k < K; k++, Ap += MR, Bp += NR) {
+    for (int r = 0; r < MR; r++) c[r][0] = c[r][1] = _mm512_setzero_ps();
+    for (int k = 0; k < kc; k++, Ap += MR, Bp += NR) {
         const __m512 b0 = _mm512_loadu_ps(Bp);
         const __m512 b1 = nv > 1 ? _mm512_loadu_ps(Bp + 16) : b0;
 #pragma GCC unroll 8
@@ -104,89 +114,139 @@ block(int nv, int acc, int K, const float *restrict Ap, const float *restrict Bp
             if (nv > 1) c[r][1] = _mm512_fmadd_ps(a, b1, c[r][1]);
         }
     }
+    /* The block's sum starts from 0 and is added to C at the end: a long
+     * sum over k is then one of partial sums of KC terms, whose rounding
+     * error grows with KC + K/KC rather than with K. */
 #pragma GCC unroll 8
     for (int r = 0; r < MR; r++) {
         if (r >= mr) break;
+        if (acc) {
+            c[r][0] = _mm512_add_ps(c[r][0], _mm512_maskz_loadu_ps(m0, C + (size_t)r * ldc));
+            if (nv > 1)
+                c[r][1] = _mm512_add_ps(c[r][1], _mm512_maskz_loadu_ps(m1, C + (size_t)r * ldc + 16));
+        }
         _mm512_mask_storeu_ps(C + (size_t)r * ldc, m0, c[r][0]);
         if (nv > 1) _mm512_mask_storeu_ps(C + (size_t)r * ldc + 16, m1, c[r][1]);
     }
 }
 
-/* Units u0..u1 of the work, unit u being panel u % panels of column block
- * u / panels: for each column block, each run of KC steps of k, B's block is
- * copied into a small buffer that stays in the L1 cache (rows of B may be
- * any distance apart, and distances of a few KiB would make them collide
- * in the cache), then every panel of the unit range runs over it. */
-__attribute__((target("avx512f"))) static void blocks(int M, int N, int K, const float *Ap,
-                                                      const float *B, size_t ldb, float *C,
-                                                      size_t ldc, long u0, long u1)
+static __mmask16 lane_mask(int n) { return n >= 16 ? 0xffff : n <= 0 ? 0 : (__mmask16)((1u << n) - 1); }
+
+/* Copy B's rows k0..k0+kc, columns j..j+NR (zero past N) into Bp, NR wide. B
+ * may be any distance apart row to row, and distances of a few KiB would
+ * make its rows collide in the cache: the copy stays in the L1 cache while
+ * every panel of A runs over it. */
+__attribute__((target("avx512f"))) static void copy_b(float *restrict Bp, const nn_gemm_job *jb,
+                                                      int k0, int kc, int j)
 {
-    const int panels = (M + MR - 1) / MR;
-    float Bp[KC * NR] __attribute__((aligned(64)));
-    for (long u = u0; u < u1;) {
-        const int jb = (int)(u / panels), p0 = (int)(u % panels);
-        const int p1 = u1 - (long)jb * panels < panels ? (int)(u1 - (long)jb * panels) : panels;
-        const int j = jb * NR, cols = N - j < NR ? N - j : NR;
-        const __mmask16 m0 = cols >= 16 ? 0xffff : (__mmask16)((1u << cols) - 1);
-        const __mmask16 m1 = cols >= 32 ? 0xffff : cols > 16 ? (__mmask16)((1u << (cols - 16)) - 1) : 0;
+    const int cols = jb->N - j < NR ? jb->N - j : NR;
+    if (!jb->bt) {
+        const __mmask16 m0 = lane_mask(cols), m1 = lane_mask(cols - 16);
+        for (int k = 0; k < kc; k++) {
+            const float *b = jb->B + (size_t)(k0 + k) * jb->ldb + j;
+            _mm512_store_ps(Bp + k * NR, _mm512_maskz_loadu_ps(m0, b));
+            _mm512_store_ps(Bp + k * NR + 16, _mm512_maskz_loadu_ps(m1, b + 16));
+        }
+        return;
+    }
+    /* Bᵀ stored: column j+i of B is row j+i of the array */
+    for (int i = 0; i < NR; i++) {
+        const float *b = jb->B + (size_t)(j + i) * jb->ldb + k0;
+        for (int k = 0; k < kc; k++) Bp[k * NR + i] = i < cols ? b[k] : 0.0f;
+    }
+}
+
+/* Panels p0..p1 of A against column blocks jb0..jb1 of B: for each run of KC
+ * steps of k, the column blocks are copied (at most JG at a time), then each
+ * panel runs over all of them while its own KC steps stay in the L1 cache:
+ * A is read once whatever the number of column blocks. */
+#define JG 8
+__attribute__((target("avx512f"))) static void run(const nn_gemm_job *jb, int p0, int p1, int c0,
+                                                   int c1)
+{
+    static _Thread_local float Bp[JG * KC * NR] __attribute__((aligned(64)));
+    const int K = jb->K;
+    for (int g0 = c0; g0 < c1; g0 += JG) {
+        const int g1 = c1 - g0 < JG ? c1 : g0 + JG;
         for (int k0 = 0; k0 < K || k0 == 0; k0 += KC) {
-            const int kc = K - k0 < KC ? K - k0 : KC;
-            for (int k = 0; k < kc; k++) {
-                const float *b = B + (size_t)(k0 + k) * ldb + j;
-                _mm512_store_ps(Bp + k * NR, _mm512_maskz_loadu_ps(m0, b));
-                _mm512_store_ps(Bp + k * NR + 16, _mm512_maskz_loadu_ps(m1, b + 16));
-            }
+            const int kc = K - k0 < KC ? K - k0 : KC, acc = jb->acc || k0 > 0;
+            for (int cb = g0; cb < g1; cb++) copy_b(Bp + (cb - g0) * KC * NR, jb, k0, kc, cb * NR);
             for (int p = p0; p < p1; p++) {
-                const int mr = M - p * MR < MR ? M - p * MR : MR;
-                const float *a = Ap + ((size_t)p * K + k0) * MR;
-                float *c = C + (size_t)p * MR * ldc + j;
-                if (cols > 16)
-                    k0 ? block(2, 1, kc, a, Bp, c, ldc, mr, m0, m1)
-                       : block(2, 0, kc, a, Bp, c, ldc, mr, m0, m1);
-                else
-                    k0 ? block(1, 1, kc, a, Bp, c, ldc, mr, m0, m1)
-                       : block(1, 0, kc, a, Bp, c, ldc, mr, m0, m1);
+                const int mr = jb->M - p * MR < MR ? jb->M - p * MR : MR;
+                const float *a = jb->Ap + ((size_t)p * jb->kp + jb->k0 + k0) * MR;
+                for (int cb = g0; cb < g1; cb++) {
+                    const int j = cb * NR, cols = jb->N - j < NR ? jb->N - j : NR;
+                    const __mmask16 m0 = lane_mask(cols), m1 = lane_mask(cols - 16);
+                    const float *b = Bp + (cb - g0) * KC * NR;
+                    float *c = jb->C + (size_t)p * MR * jb->ldc + j;
+                    if (cols > 16)
+                        acc ? block(2, 1, kc, a, b, c, jb->ldc, mr, m0, m1)
+                            : block(2, 0, kc, a, b, c, jb->ldc, mr, m0, m1);
+                    else
+                        acc ? block(1, 1, kc, a, b, c, jb->ldc, mr, m0, m1)
+                            : block(1, 0, kc, a, b, c, jb->ldc, mr, m0, m1);
+                }
             }
             if (K == 0) break;
         }
-        u = (long)jb * panels + p1;
     }
 }
 #endif
 
-void nn_gemm_packed_part(int M, int N, int K, const float *Ap, const float *B, size_t ldb,
-                         float *C, size_t ldc, int id, int nth)
+void nn_gemm_part(const nn_gemm_job *jb, int id, int nth)
 {
 #ifdef NN_GEMM_X86
-    if (M < 1 || N < 1) return;
-    const int panels = (M + MR - 1) / MR, nblocks = (N + NR - 1) / NR;
-    if (M > N && panels >= nth) {
-        /* A is the larger: each thread takes a share of its panels and all
-         * columns, so that A is read from memory once in all */
+    if (jb->M < 1 || jb->N < 1) return;
+    const int panels = (jb->M + MR - 1) / MR, nblocks = (jb->N + NR - 1) / NR;
+    if (jb->M > jb->N && panels >= nth) {
+        /* A is the larger: a share of its panels against all of B, so that
+         * A is read from memory once in all */
         const int p0 = (int)((long)panels * id / nth), p1 = (int)((long)panels * (id + 1) / nth);
-        for (int jb = 0; jb < nblocks && p1 > p0; jb++)
-            blocks(M, N, K, Ap, B, ldb, C, ldc, (long)jb * panels + p0, (long)jb * panels + p1);
+        if (p1 > p0) run(jb, p0, p1, 0, nblocks);
         return;
     }
-    /* B is the larger: a share of the (column block, panel) units, column
-     * block by column block, so that each thread reads its own columns of B */
-    const long units = (long)panels * nblocks;
-    blocks(M, N, K, Ap, B, ldb, C, ldc, units * id / nth, units * (id + 1) / nth);
+    /* B is the larger: a share of its column blocks against all of A, or
+     * (fewer blocks than threads) of the (column block, panel) pairs */
+    if (nblocks >= nth) {
+        const int c0 = (int)((long)nblocks * id / nth), c1 = (int)((long)nblocks * (id + 1) / nth);
+        if (c1 > c0) run(jb, 0, panels, c0, c1);
+        return;
+    }
+    const long units = (long)panels * nblocks, u0 = units * id / nth, u1 = units * (id + 1) / nth;
+    for (long u = u0; u < u1;) {
+        const int cb = (int)(u / panels), p0 = (int)(u % panels);
+        const int p1 = u1 - (long)cb * panels < panels ? (int)(u1 - (long)cb * panels) : panels;
+        run(jb, p0, p1, cb, cb + 1);
+        u = (long)cb * panels + p1;
+    }
 #else
-    (void)M, (void)N, (void)K, (void)Ap, (void)B, (void)ldb, (void)C, (void)ldc, (void)id, (void)nth;
+    (void)jb, (void)id, (void)nth;
     abort();  /* callers check nn_gemm_available() */
 #endif
 }
 
-void nn_gemm_packed(int M, int N, int K, const float *Ap, const float *B, size_t ldb, float *C,
-                    size_t ldc)
+void nn_gemm_run(const nn_gemm_job *jb)
 {
-#pragma omp parallel if ((double)M * N * K > 1e5)
+#pragma omp parallel if ((double)jb->M * jb->N * jb->K > 1e5)
     {
         int id = 0, nth = 1;
 #ifdef _OPENMP
         id = omp_get_thread_num(), nth = omp_get_num_threads();
 #endif
-        nn_gemm_packed_part(M, N, K, Ap, B, ldb, C, ldc, id, nth);
+        nn_gemm_part(jb, id, nth);
     }
+}
+
+void nn_gemm_packed_part(int M, int N, int K, const float *Ap, const float *B, size_t ldb,
+                         float *C, size_t ldc, int id, int nth)
+{
+    const nn_gemm_job jb = {M, N, K, Ap, (size_t)K, 0, B, ldb, 0, C, ldc, 0};
+    nn_gemm_part(&jb, id, nth);
+}
+
+void nn_gemm_packed(int M, int N, int K, const float *Ap, const float *B, size_t ldb, float *C,
+                    size_t ldc)
+{
+    const nn_gemm_job jb = {M, N, K, Ap, (size_t)K, 0, B, ldb, 0, C, ldc, 0};
+    nn_gemm_run(&jb);
 }

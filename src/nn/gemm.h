@@ -22,6 +22,27 @@ void nn_gemm_disable(int off);
 size_t nn_gemm_packed_floats(int M, int K);
 /* Pack A (M×K, rows lda floats apart) into Ap. */
 void nn_gemm_pack(float *Ap, const float *A, size_t lda, int M, int K);
+/* Pack the M×K matrix whose transpose is stored (K×M, rows lda apart). */
+void nn_gemm_pack_t(float *Ap, const float *A, size_t lda, int M, int K);
+
+/* The general product C (+)= A[:, k0..k0+K) · B: A packed with kp columns;
+ * B is K×N with rows ldb apart, or (bt = 1) stored transposed, N×K with rows
+ * ldb apart; acc = 1 adds to C, 0 overwrites it. */
+typedef struct {
+    int M, N, K;
+    const float *Ap;
+    size_t kp;
+    int k0;
+    const float *B;
+    size_t ldb;
+    int bt;
+    float *C;
+    size_t ldc;
+    int acc;
+} nn_gemm_job;
+/* All threads (alone inside a parallel region), or thread id's share of nth. */
+void nn_gemm_run(const nn_gemm_job *j);
+void nn_gemm_part(const nn_gemm_job *j, int id, int nth);
 /* C = A·B with A packed by nn_gemm_pack: B is K×N with rows ldb floats apart,
  * C is M×N with rows ldc apart. Shares the work among the OpenMP threads
  * (runs on the calling thread alone inside a parallel region). Only when

@@ -106,24 +106,38 @@ static void plan_init(wino_plan *p, const nn_conv_geom *g)
     p->Ob = ob < 1 ? 1 : ob > g->Cout ? g->Cout : ob;
 }
 
+/* The kernels as the products want them. With gemm.c: each U[ξ] packed for
+ * the forward's U[ξ]·V[ξ], then each U[ξ]ᵀ packed for the backward's
+ * U[ξ]ᵀ·dM[ξ]. Otherwise U itself (P, Cout, Cin) for OpenBLAS. */
 size_t nn_winograd_kernel_floats(const nn_conv_geom *g)
 {
     wino_plan p;
     plan_init(&p, g);
-    /* U, then (for gemm.c) each U[ξ] packed */
-    const size_t packed = nn_gemm_available() ? nn_gemm_packed_floats(g->Cout, g->Cin) : 0;
-    return (size_t)p.P * ((size_t)g->Cout * g->Cin + packed);
+    if (!nn_gemm_available()) return (size_t)p.P * g->Cout * g->Cin;
+    return (size_t)p.P * (nn_gemm_packed_floats(g->Cout, g->Cin) +
+                          nn_gemm_packed_floats(g->Cin, g->Cout));
+}
+
+static int max_threads(void)
+{
+#ifdef _OPENMP
+    return omp_get_max_threads();
+#else
+    return 1;
+#endif
 }
 
 /* Forward: V (P·Cin·T) and M (P·Cout·T). Backward: V, dV, dU and dM of a
- * block of Ob output channels. */
+ * block of Ob output channels, and with gemm.c each thread's packed copy of
+ * one dM[ξ]. */
 size_t nn_winograd_floats(const nn_conv_geom *g)
 {
     wino_plan p;
     plan_init(&p, g);
     const size_t P = p.P, T = p.T, Cin = g->Cin;
     const size_t fwd = P * Cin * T + P * g->Cout * T;
-    const size_t bwd = 2 * P * Cin * T + P * p.Ob * Cin + P * p.Ob * T;
+    size_t bwd = 2 * P * Cin * T + P * p.Ob * Cin + P * p.Ob * T;
+    if (nn_gemm_available()) bwd += (size_t)max_threads() * nn_gemm_packed_floats(p.Ob, (int)T);
     return fwd > bwd ? fwd : bwd;
 }
 
@@ -418,16 +432,56 @@ static void output_transform_adjoint(float *dM, const float *dout, int o, int o0
 
 /* ---- the convolution: transforms and n² matrix products ---- */
 
+/* With gemm.c, U[ξ] and U[ξ]ᵀ are written straight into their packed forms
+ * (gemm.c: panels of 8 rows, column by column), 8 output channels by TC
+ * input channels at a time: for channel o = 8q + r and input channel
+ * c = 8h + i, U[ξ][o][c] goes to the forward's panel q, step c, row r, and
+ * to the backward's panel h, step o, row i. Rows past Cout or Cin are 0. */
+#define PACK_ROWS 8
+static void weight_transform_packed(float *Uf, float *Ub, const float *w, int q,
+                                    const wino_plan *p, const nn_conv_geom *g)
+{
+    float D[3 * 3 * TC], L[36 * PACK_ROWS * TC];  /* L[ξ][r][lane] */
+    const int Cin = g->Cin, Cout = g->Cout, P = p->P;
+    const int Cinp = (Cin + PACK_ROWS - 1) / PACK_ROWS * PACK_ROWS;
+    const size_t perf = nn_gemm_packed_floats(Cout, Cin), perb = nn_gemm_packed_floats(Cin, Cout);
+    for (int c0 = 0; c0 < Cinp; c0 += TC) {
+        const int nc = Cinp - c0 < TC ? Cinp - c0 : TC;  /* a multiple of 8 */
+        for (int r = 0; r < PACK_ROWS; r++) {
+            const int o = q * PACK_ROWS + r;
+            for (int i = 0; i < nc; i++)
+                for (int k = 0; k < 9; k++)
+                    D[k * TC + i] = o < Cout && c0 + i < Cin ? w[((size_t)o * Cin + c0 + i) * 9 + k] : 0.0f;
+            transform2d(L + r * TC, (size_t)PACK_ROWS * TC, D, TC, p->G, 3, 1, p->n, 3, nc);
+        }
+        for (int xi = 0; xi < P; xi++) {
+            const float *l = L + (size_t)xi * PACK_ROWS * TC;
+            float *f = Uf + xi * perf + ((size_t)q * Cin + c0) * PACK_ROWS;
+            for (int i = 0; i < nc && c0 + i < Cin; i++)
+                for (int r = 0; r < PACK_ROWS; r++) f[(size_t)i * PACK_ROWS + r] = l[r * TC + i];
+            for (int r = 0; r < PACK_ROWS && q * PACK_ROWS + r < Cout; r++) {
+                float *b = Ub + xi * perb + (size_t)(q * PACK_ROWS + r) * PACK_ROWS;
+                for (int h = c0 / PACK_ROWS; h < (c0 + nc) / PACK_ROWS; h++)
+                    for (int i = 0; i < PACK_ROWS; i++)
+                        b[(size_t)h * Cout * PACK_ROWS + i] = l[r * TC + h * PACK_ROWS - c0 + i];
+            }
+        }
+    }
+}
+
 void nn_winograd_transform_kernels(float *U, const float *w, const nn_conv_geom *g)
 {
     wino_plan p;
     plan_init(&p, g);
+    if (nn_gemm_available()) {
+        float *Ub = U + (size_t)p.P * nn_gemm_packed_floats(g->Cout, g->Cin);
+        const int panels = (g->Cout + PACK_ROWS - 1) / PACK_ROWS;
+#pragma omp parallel for schedule(static)
+        for (int q = 0; q < panels; q++) weight_transform_packed(U, Ub, w, q, &p, g);
+        return;
+    }
 #pragma omp parallel for schedule(static)
     for (int o = 0; o < g->Cout; o++) weight_transform(U, w, o, &p, g);
-    if (!nn_gemm_available()) return;
-    const size_t CC = (size_t)g->Cout * g->Cin, per = nn_gemm_packed_floats(g->Cout, g->Cin);
-    for (int xi = 0; xi < p.P; xi++)
-        nn_gemm_pack(U + p.P * CC + xi * per, U + xi * CC, g->Cin, g->Cout, g->Cin);
 }
 
 /* Forward, with U from nn_winograd_transform_kernels. When tiles are many,
@@ -447,7 +501,7 @@ void nn_winograd_forward(float *out, const float *in, const float *U, const floa
     plan_init(&p, g);
     const int P = p.P, T = p.T, Cin = g->Cin, Cout = g->Cout;
     float *V = scratch, *M = V + (size_t)P * Cin * T;
-    const float *packed = nn_gemm_available() ? U + (size_t)P * Cout * Cin : NULL;
+    const float *packed = nn_gemm_available() ? U : NULL;
     const size_t per = nn_gemm_packed_floats(Cout, Cin);
 #pragma omp parallel
     {
@@ -509,9 +563,16 @@ void nn_winograd_backward(float *din, float *dw, float *dbias, const float *dout
     plan_init(&p, g);
     const int P = p.P, T = p.T, Cin = g->Cin, Cout = g->Cout;
     float *V = scratch, *dV = V + (size_t)P * Cin * T, *dU = dV + (size_t)P * Cin * T;
-    float *dM = dU + (size_t)P * p.Ob * Cin;
+    float *dM = dU + (size_t)P * p.Ob * Cin, *dMp = dM + (size_t)P * p.Ob * T;
+    const int packed = nn_gemm_available();
+    const float *Ub = U + (size_t)P * nn_gemm_packed_floats(Cout, Cin);  /* packed U[ξ]ᵀ */
+    const size_t perb = nn_gemm_packed_floats(Cin, Cout), perm = nn_gemm_packed_floats(p.Ob, T);
 #pragma omp parallel
     {
+        int id = 0;
+#ifdef _OPENMP
+        id = omp_get_thread_num();
+#endif
         for (int o0 = 0; o0 < Cout; o0 += p.Ob) {
             const int ob = Cout - o0 < p.Ob ? Cout - o0 : p.Ob, last = o0 + ob == Cout;
             /* items: the block's output channels, then (first block) the input channels */
@@ -526,6 +587,17 @@ void nn_winograd_backward(float *din, float *dw, float *dbias, const float *dout
 #pragma omp for schedule(dynamic)
             for (int xi = 0; xi < P; xi++) {
                 const float *dMx = dM + (size_t)xi * ob * T;
+                if (packed) {  /* the same two products with gemm.c, on this thread */
+                    float *a = dMp + id * perm;
+                    nn_gemm_pack(a, dMx, T, ob, T);
+                    const nn_gemm_job du = {ob, Cin, T, a, (size_t)T, 0, V + (size_t)xi * Cin * T,
+                                            (size_t)T, 1, dU + (size_t)xi * ob * Cin, (size_t)Cin, 0};
+                    nn_gemm_part(&du, 0, 1);
+                    const nn_gemm_job dv = {Cin, T, ob, Ub + xi * perb, (size_t)Cout, o0, dMx,
+                                            (size_t)T, 0, dV + (size_t)xi * Cin * T, (size_t)T, o0 > 0};
+                    if (din) nn_gemm_part(&dv, 0, 1);
+                    continue;
+                }
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, ob, Cin, T, 1.0f, dMx, T,
                             V + (size_t)xi * Cin * T, T, 0.0f, dU + (size_t)xi * ob * Cin, Cin);
                 if (din)  /* U[ξ] rows o0..o0+ob */
