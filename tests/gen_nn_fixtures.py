@@ -250,12 +250,39 @@ def samples(t):
     return f[idx]
 
 
-def net_case(arch, H, W):
+def grad_spread(arch, x, target, g0, reps=8):
+    """How far torch's own float32 gradients move when the input is perturbed by
+    1e-7 (relative), per parameter: max over reps of max |g - g0| / max(1, |g0|)
+    over the sampled elements. It measures the case's conditioning: a value
+    that crosses a ReLU6 kink under such a perturbation changes the gradients
+    of every layer before it, by far more than float rounding elsewhere."""
+    gen = torch.Generator().manual_seed(99)
+    spread = {}
+    state = torch.get_rng_state()  # building models draws from it: later fixtures must not move
+    for _ in range(reps):
+        m = make_net(arch)
+        m.train()
+        xp = x * (1 + 1e-7 * torch.randn(x.shape, generator=gen))
+        F.mse_loss(m(xp), target).backward()
+        for name, p in m.named_parameters():
+            a, b = samples(p.grad), g0[name]
+            d = ((a - b).abs() / b.abs().clamp(min=1)).max().item()
+            spread[name] = max(spread.get(name, 0.0), d)
+    torch.set_rng_state(state)
+    return spread
+
+
+def make_net(arch):
     mk = {"resnet18": torchvision.models.resnet18, "mobilenetv2": torchvision.models.mobilenet_v2}[arch]
     model = mk(num_classes=3)
     weight_formula(model)
     if arch == "mobilenetv2":
         model.classifier[0].p = 0.0  # dropout masks cannot match torch's RNG; tested on its own
+    return model
+
+
+def net_case(arch, H, W, spread=False):
+    model = make_net(arch)
     sd0 = {k: v.clone() for k, v in model.state_dict().items()}
     g = torch.Generator().manual_seed(7)
     x = torch.randn(2, 3, H, W, generator=g)
@@ -273,6 +300,10 @@ def net_case(arch, H, W):
     sd1 = model.state_dict()
     for name, p in model.named_parameters():
         out["grad:" + name] = samples(p.grad)
+    if spread:
+        g0 = {name: samples(p.grad) for name, p in model.named_parameters()}
+        for name, d in grad_spread(arch, x, target, g0).items():
+            out["spread:" + name] = torch.tensor([d], dtype=torch.float32)
     for name, b in sd1.items():
         if "running" in name:
             out["run:" + name] = samples(b)
@@ -294,7 +325,7 @@ def net_case(arch, H, W):
 
 
 net_case("resnet18", 64, 48)
-_, mnv2_sd = net_case("mobilenetv2", 64, 48)
+_, mnv2_sd = net_case("mobilenetv2", 64, 48, spread=True)
 # one real state_dict file, so the loader meets torch's own layout (int64 scalars included)
 save("mobilenetv2_weights.safetensors", mnv2_sd)
 
