@@ -104,8 +104,9 @@ size_t nn_conv_kernel_floats(const nn_conv_geom *g)
 {
     if (use_winograd(g)) return nn_winograd_kernel_floats(g);
     if (!packed_im2col(g)) return 0;
+    /* per group W_g packed for the forward, then W_gᵀ packed for the backward */
     const int Og = g->Cout / g->groups, Kg = g->Cin / g->groups * g->K * g->K;
-    return (size_t)g->groups * nn_gemm_packed_floats(Og, Kg);
+    return (size_t)g->groups * (nn_gemm_packed_floats(Og, Kg) + nn_gemm_packed_floats(Kg, Og));
 }
 
 void nn_conv_transform_kernels(float *U, const float *w, const nn_conv_geom *g)
@@ -116,8 +117,12 @@ void nn_conv_transform_kernels(float *U, const float *w, const nn_conv_geom *g)
     }
     if (!packed_im2col(g)) return;
     const int Og = g->Cout / g->groups, Kg = g->Cin / g->groups * g->K * g->K;
-    for (int gi = 0; gi < g->groups; gi++)
-        nn_gemm_pack(U + gi * nn_gemm_packed_floats(Og, Kg), w + (size_t)gi * Og * Kg, Kg, Og, Kg);
+    const size_t per = nn_gemm_packed_floats(Og, Kg), pert = nn_gemm_packed_floats(Kg, Og);
+    for (int gi = 0; gi < g->groups; gi++) {
+        const float *wg = w + (size_t)gi * Og * Kg;
+        nn_gemm_pack(U + gi * per, wg, Kg, Og, Kg);
+        nn_gemm_pack_t(U + g->groups * per + gi * pert, wg, Kg, Kg, Og);
+    }
 }
 
 /* The transformed (or packed) kernels to use: U, or w transformed into col
@@ -136,9 +141,14 @@ size_t nn_conv_col_floats(const nn_conv_geom *g)
     const int nb = chunk_images(g);
     const size_t N = (size_t)g->Ho * g->Wo, Kg = (size_t)(g->Cin / g->groups) * g->K * g->K;
     size_t f = nb == 1 ? (is_pointwise(g) ? 0 : Kg * N) : (Kg + (size_t)(g->Cout / g->groups)) * nb * N;
-    if (packed_im2col(g)) {  /* the packed forward's buffer per thread */
+    if (packed_im2col(g)) {
+        /* the packed forward's buffer per thread */
         const size_t n = (size_t)packed_chunk(g), mine = (Kg + (n > 1 ? g->Cout / g->groups : 0)) * n * N;
         if ((size_t)threads() * mine > f) f = (size_t)threads() * mine;
+        /* the backward's: im2col matrix, gathered dout, and dout packed */
+        const size_t L = (size_t)nb * N, Og = (size_t)(g->Cout / g->groups);
+        const size_t b = (Kg + Og) * L + nn_gemm_packed_floats((int)Og, (int)L);
+        if (b > f) f = b;
     }
     return f;
 }
@@ -327,12 +337,70 @@ void nn_conv2d_forward(float *out, const float *in, const float *w, const float 
  *   dcol   = W_g^T · dout_g, din_g += col2im(dcol)
  *   dbias += Σ_{b,oh,ow} dout
  * The same col buffer holds the im2col matrix, then dcol. */
+static void add_dbias(float *dbias, const float *dout, const nn_conv_geom *g)
+{
+    if (!dbias) return;
+    const int N = g->Ho * g->Wo;
+    for (int b = 0; b < g->B; b++)
+        for (int o = 0; o < g->Cout; o++) {
+            const float *dy = dout + ((size_t)b * g->Cout + o) * N;
+            double s = 0;
+            for (int i = 0; i < N; i++) s += dy[i];
+            dbias[o] += (float)s;
+        }
+}
+
+/* The same with gemm.c, chunk by chunk of images side by side (their im2col
+ * matrix col, their dout gathered in dyc) and group by group:
+ *   dW_g += dyc · colᵀ   with dyc packed for it, col read as the transpose;
+ *   dcol  = W_gᵀ · dyc   with W_gᵀ packed with the kernels, then col2im. */
+static void backward_packed(float *din, float *dw, const float *dout, const float *in,
+                            const float *Wp, const nn_conv_geom *g, float *col)
+{
+    const int Cg = g->Cin / g->groups, Og = g->Cout / g->groups, nb = chunk_images(g);
+    const int Kg = Cg * g->K * g->K, N = g->Ho * g->Wo;
+    const size_t HW = (size_t)g->H * g->W;
+    const float *WTp = Wp + g->groups * nn_gemm_packed_floats(Og, Kg);
+    const size_t pert = nn_gemm_packed_floats(Kg, Og);
+    for (int b0 = 0; b0 < g->B; b0 += nb) {
+        const int n = g->B - b0 < nb ? g->B - b0 : nb;
+        const size_t L = (size_t)n * N;
+        float *dyc = col + (size_t)Kg * L, *dyp = dyc + (size_t)Og * L;
+        for (int gi = 0; gi < g->groups; gi++) {
+            const float *x0 = in + ((size_t)b0 * g->Cin + (size_t)gi * Cg) * HW;
+            im2col(col, L, x0, g->Cin * HW, n, Cg, g);
+#pragma omp parallel for schedule(static) if ((long)n * Og * N > 32768)
+            for (int jo = 0; jo < n * Og; jo++) {
+                const int j = jo / Og, o = jo % Og;
+                memcpy(dyc + o * L + (size_t)j * N,
+                       dout + ((size_t)(b0 + j) * g->Cout + (size_t)gi * Og + o) * N,
+                       sizeof(float) * N);
+            }
+            nn_gemm_pack(dyp, dyc, L, Og, (int)L);
+            const nn_gemm_job dW = {Og, Kg, (int)L, dyp, L, 0, col, L, 1,
+                                    dw + (size_t)gi * Og * Kg, (size_t)Kg, 1};
+            nn_gemm_run(&dW);
+            if (!din) continue;
+            const nn_gemm_job dC = {Kg, (int)L, Og, WTp + gi * pert, (size_t)Og, 0, dyc, L, 0,
+                                    col, L, 0};
+            nn_gemm_run(&dC);
+            col2im_add(din + ((size_t)b0 * g->Cin + (size_t)gi * Cg) * HW, g->Cin * HW, n, col, L,
+                       Cg, g);
+        }
+    }
+}
+
 void nn_conv2d_backward(float *din, float *dw, float *dbias, const float *dout,
                         const float *in, const float *w, const float *U, const nn_conv_geom *g,
                         float *col)
 {
     if (use_winograd(g)) {
         nn_winograd_backward(din, dw, dbias, dout, in, kernels(U, w, g, col), g, col);
+        return;
+    }
+    if (packed_im2col(g)) {
+        backward_packed(din, dw, dout, in, kernels(U, w, g, col), g, col);
+        add_dbias(dbias, dout, g);
         return;
     }
     const int Cg = g->Cin / g->groups, Og = g->Cout / g->groups, nb = chunk_images(g);
@@ -397,14 +465,7 @@ void nn_conv2d_backward(float *din, float *dw, float *dbias, const float *dout,
             }
         }
     }
-    if (dbias)
-        for (int b = 0; b < g->B; b++)
-            for (int o = 0; o < g->Cout; o++) {
-                const float *dy = dout + ((size_t)b * g->Cout + o) * N;
-                double s = 0;
-                for (int i = 0; i < N; i++) s += dy[i];
-                dbias[o] += (float)s;
-            }
+    add_dbias(dbias, dout, g);
 }
 
 void nn_conv2d_forward_naive(float *out, const float *in, const float *w, const float *bias,
