@@ -104,9 +104,9 @@ size_t nn_conv_kernel_floats(const nn_conv_geom *g)
 {
     if (use_winograd(g)) return nn_winograd_kernel_floats(g);
     if (!packed_im2col(g)) return 0;
-    /* per group W_g packed for the forward, then W_gᵀ packed for the backward */
+    /* per group W_g packed: W_g·col in the forward, read transposed W_gᵀ·dout in the backward */
     const int Og = g->Cout / g->groups, Kg = g->Cin / g->groups * g->K * g->K;
-    return (size_t)g->groups * (nn_gemm_packed_floats(Og, Kg) + nn_gemm_packed_floats(Kg, Og));
+    return (size_t)g->groups * nn_gemm_packed_floats(Og, Kg);
 }
 
 void nn_conv_transform_kernels(float *U, const float *w, const nn_conv_geom *g)
@@ -117,12 +117,9 @@ void nn_conv_transform_kernels(float *U, const float *w, const nn_conv_geom *g)
     }
     if (!packed_im2col(g)) return;
     const int Og = g->Cout / g->groups, Kg = g->Cin / g->groups * g->K * g->K;
-    const size_t per = nn_gemm_packed_floats(Og, Kg), pert = nn_gemm_packed_floats(Kg, Og);
-    for (int gi = 0; gi < g->groups; gi++) {
-        const float *wg = w + (size_t)gi * Og * Kg;
-        nn_gemm_pack(U + gi * per, wg, Kg, Og, Kg);
-        nn_gemm_pack_t(U + g->groups * per + gi * pert, wg, Kg, Kg, Og);
-    }
+    const size_t per = nn_gemm_packed_floats(Og, Kg);
+    for (int gi = 0; gi < g->groups; gi++)
+        nn_gemm_pack(U + gi * per, w + (size_t)gi * Og * Kg, Kg, Og, Kg);
 }
 
 /* The transformed (or packed) kernels to use: U, or w transformed into col
@@ -353,15 +350,14 @@ static void add_dbias(float *dbias, const float *dout, const nn_conv_geom *g)
 /* The same with gemm.c, chunk by chunk of images side by side (their im2col
  * matrix col, their dout gathered in dyc) and group by group:
  *   dW_g += dyc · colᵀ   with dyc packed for it, col read as the transpose;
- *   dcol  = W_gᵀ · dyc   with W_gᵀ packed with the kernels, then col2im. */
+ *   dcol  = W_gᵀ · dyc   the forward's packed W_g read transposed, then col2im. */
 static void backward_packed(float *din, float *dw, const float *dout, const float *in,
                             const float *Wp, const nn_conv_geom *g, float *col)
 {
     const int Cg = g->Cin / g->groups, Og = g->Cout / g->groups, nb = chunk_images(g);
     const int Kg = Cg * g->K * g->K, N = g->Ho * g->Wo;
     const size_t HW = (size_t)g->H * g->W;
-    const float *WTp = Wp + g->groups * nn_gemm_packed_floats(Og, Kg);
-    const size_t pert = nn_gemm_packed_floats(Kg, Og);
+    const size_t per = nn_gemm_packed_floats(Og, Kg);
     for (int b0 = 0; b0 < g->B; b0 += nb) {
         const int n = g->B - b0 < nb ? g->B - b0 : nb;
         const size_t L = (size_t)n * N;
@@ -377,11 +373,11 @@ static void backward_packed(float *din, float *dw, const float *dout, const floa
                        sizeof(float) * N);
             }
             nn_gemm_pack(dyp, dyc, L, Og, (int)L);
-            const nn_gemm_job dW = {Og, Kg, (int)L, dyp, L, 0, col, L, 1,
+            const nn_gemm_job dW = {Og, Kg, (int)L, dyp, L, 0, 0, col, L, 1,
                                     dw + (size_t)gi * Og * Kg, (size_t)Kg, 1};
             nn_gemm_run(&dW);
             if (!din) continue;
-            const nn_gemm_job dC = {Kg, (int)L, Og, WTp + gi * pert, (size_t)Og, 0, dyc, L, 0,
+            const nn_gemm_job dC = {Kg, (int)L, Og, Wp + gi * per, (size_t)Og, 0, 1, dyc, L, 0,
                                     col, L, 0};
             nn_gemm_run(&dC);
             col2im_add(din + ((size_t)b0 * g->Cin + (size_t)gi * Cg) * HW, g->Cin * HW, n, col, L,

@@ -54,9 +54,11 @@ int nn_gemm_available(void)
 #endif
 }
 
+/* MR·MR floats more than the panels: a transposed read (block_t) of the
+ * last panel's rows past M reaches that far, and finds zeros. */
 size_t nn_gemm_packed_floats(int M, int K)
 {
-    return (size_t)((M + MR - 1) / MR) * MR * (size_t)K;
+    return (size_t)((M + MR - 1) / MR) * MR * (size_t)K + MR * MR;
 }
 
 void nn_gemm_pack(float *Ap, const float *A, size_t lda, int M, int K)
@@ -75,6 +77,7 @@ void nn_gemm_pack(float *Ap, const float *A, size_t lda, int M, int K)
             for (int k = 0; k < K; k++) d[(size_t)k * MR + r] = a[k];
         }
     }
+    memset(Ap + (size_t)panels * MR * K, 0, sizeof(float) * MR * MR);
 }
 
 void nn_gemm_pack_t(float *Ap, const float *A, size_t lda, int M, int K)
@@ -89,6 +92,7 @@ void nn_gemm_pack_t(float *Ap, const float *A, size_t lda, int M, int K)
             for (int r = 0; r < MR; r++) d[r] = r < rows ? a[r] : 0.0f;
         }
     }
+    memset(Ap + (size_t)panels * MR * K, 0, sizeof(float) * MR * MR);
 }
 
 #ifdef NN_GEMM_X86
@@ -97,22 +101,31 @@ void nn_gemm_pack_t(float *Ap, const float *A, size_t lda, int M, int K)
  * column) and the columns of C past cols masked off. nv is 1 or 2 and acc 0
  * or 1, constants at each call, so the loops unroll into straight-line code. */
 __attribute__((target("avx512f"), always_inline)) static inline void
-block(int nv, int acc, int kc, const float *restrict Ap, const float *restrict Bp,
-      float *restrict C, size_t ldc, int mr, __mmask16 m0, __mmask16 m1)
+block(int nv, int acc, int kc, const float *restrict Ap, size_t tstride, int kk,
+      const float *restrict Bp, float *restrict C, size_t ldc, int mr, __mmask16 m0, __mmask16 m1)
 {
     __m512 c[MR][2];
     /* unrolled in full, so that the accumulators live in registers */
 #pragma GCC unroll 8
     for (int r = 0; r < MR; r++) c[r][0] = c[r][1] = _mm512_setzero_ps();
-    for (int k = 0; k < kc; k++, Ap += MR, Bp += NR) {
+    for (int k = 0; k < kc; k++, Bp += NR) {
         const __m512 b0 = _mm512_loadu_ps(Bp);
         const __m512 b1 = nv > 1 ? _mm512_loadu_ps(Bp + 16) : b0;
+        /* A's column k: MR consecutive floats, or (transposed, tstride > 0)
+         * MR floats MR apart in the panel of the matrix it transposes */
+        const size_t as = tstride ? MR : 1;
 #pragma GCC unroll 8
         for (int r = 0; r < MR; r++) {
-            const __m512 a = _mm512_set1_ps(Ap[r]);
+            const __m512 a = _mm512_set1_ps(Ap[r * as]);
             c[r][0] = _mm512_fmadd_ps(a, b0, c[r][0]);
             if (nv > 1) c[r][1] = _mm512_fmadd_ps(a, b1, c[r][1]);
         }
+        if (!tstride)
+            Ap += MR;
+        else if (++kk % MR)
+            Ap += 1;
+        else
+            Ap += tstride - (MR - 1);  /* into the next panel of the transposed matrix */
     }
     /* The block's sum starts from 0 and is added to C at the end: a long
      * sum over k is then one of partial sums of KC terms, whose rounding
@@ -171,20 +184,25 @@ __attribute__((target("avx512f"))) static void run(const nn_gemm_job *jb, int p0
         for (int k0 = 0; k0 < K || k0 == 0; k0 += KC) {
             const int kc = K - k0 < KC ? K - k0 : KC, acc = jb->acc || k0 > 0;
             for (int cb = g0; cb < g1; cb++) copy_b(Bp + (cb - g0) * KC * NR, jb, k0, kc, cb * NR);
+            const int kk = jb->k0 + k0;  /* A's first column in this run */
             for (int p = p0; p < p1; p++) {
                 const int mr = jb->M - p * MR < MR ? jb->M - p * MR : MR;
-                const float *a = jb->Ap + ((size_t)p * jb->kp + jb->k0 + k0) * MR;
+                /* A, or (at) the transpose of a packed kp×M matrix W: A[i][k] =
+                 * W[k][i], in W's panel k/MR at step i, row k % MR */
+                const size_t ts = jb->at ? (size_t)jb->M * MR : 0;
+                const float *a = jb->at ? jb->Ap + ((size_t)(kk / MR) * jb->M + (size_t)p * MR) * MR + kk % MR
+                                        : jb->Ap + ((size_t)p * jb->kp + kk) * MR;
                 for (int cb = g0; cb < g1; cb++) {
                     const int j = cb * NR, cols = jb->N - j < NR ? jb->N - j : NR;
                     const __mmask16 m0 = lane_mask(cols), m1 = lane_mask(cols - 16);
                     const float *b = Bp + (cb - g0) * KC * NR;
                     float *c = jb->C + (size_t)p * MR * jb->ldc + j;
                     if (cols > 16)
-                        acc ? block(2, 1, kc, a, b, c, jb->ldc, mr, m0, m1)
-                            : block(2, 0, kc, a, b, c, jb->ldc, mr, m0, m1);
+                        acc ? block(2, 1, kc, a, ts, kk, b, c, jb->ldc, mr, m0, m1)
+                            : block(2, 0, kc, a, ts, kk, b, c, jb->ldc, mr, m0, m1);
                     else
-                        acc ? block(1, 1, kc, a, b, c, jb->ldc, mr, m0, m1)
-                            : block(1, 0, kc, a, b, c, jb->ldc, mr, m0, m1);
+                        acc ? block(1, 1, kc, a, ts, kk, b, c, jb->ldc, mr, m0, m1)
+                            : block(1, 0, kc, a, ts, kk, b, c, jb->ldc, mr, m0, m1);
                 }
             }
             if (K == 0) break;
@@ -240,13 +258,13 @@ void nn_gemm_run(const nn_gemm_job *jb)
 void nn_gemm_packed_part(int M, int N, int K, const float *Ap, const float *B, size_t ldb,
                          float *C, size_t ldc, int id, int nth)
 {
-    const nn_gemm_job jb = {M, N, K, Ap, (size_t)K, 0, B, ldb, 0, C, ldc, 0};
+    const nn_gemm_job jb = {M, N, K, Ap, (size_t)K, 0, 0, B, ldb, 0, C, ldc, 0};
     nn_gemm_part(&jb, id, nth);
 }
 
 void nn_gemm_packed(int M, int N, int K, const float *Ap, const float *B, size_t ldb, float *C,
                     size_t ldc)
 {
-    const nn_gemm_job jb = {M, N, K, Ap, (size_t)K, 0, B, ldb, 0, C, ldc, 0};
+    const nn_gemm_job jb = {M, N, K, Ap, (size_t)K, 0, 0, B, ldb, 0, C, ldc, 0};
     nn_gemm_run(&jb);
 }

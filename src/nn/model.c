@@ -8,6 +8,29 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+
+/* ---- large buffers ---- */
+
+/* Work memory and parameters run to hundreds of megabytes, read and written
+ * in strided patterns (packed kernels, im2col rows, Winograd tiles) that touch
+ * a new 4 KiB page at almost every step and miss the TLB. Aligned to 2 MiB
+ * and marked for transparent huge pages (Linux; elsewhere, or where the
+ * kernel declines, they stay ordinary memory), each 2 MiB is one TLB entry.
+ * Freed with free(). zero: cleared as calloc would. */
+static void *big_alloc(size_t bytes, int zero)
+{
+    const size_t huge = (size_t)2 << 20;
+    void *p = NULL;
+    if (bytes < huge) return zero ? calloc(1, bytes) : malloc(bytes);
+    bytes = (bytes + huge - 1) / huge * huge;
+    if (posix_memalign(&p, huge, bytes)) return NULL;
+#ifdef MADV_HUGEPAGE
+    madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+    if (zero) memset(p, 0, bytes);
+    return p;
+}
 
 /* ---- building: grow the tables (only while a model is being made) ---- */
 
@@ -183,8 +206,8 @@ mc_err nn_model_alloc(nn_model **out, nn_arch arch, int num_outputs)
     else
         nn_mobilenetv2_build(m, num_outputs);
     if (!m->build_failed) {
-        m->params = calloc(m->nparams, sizeof(float));
-        m->grads = calloc(m->nparams, sizeof(float));
+        m->params = big_alloc(m->nparams * sizeof(float), 1);
+        m->grads = big_alloc(m->nparams * sizeof(float), 1);
         m->running = calloc(m->nrunning, sizeof(float));
         m->counts = calloc(m->ncounts ? m->ncounts : 1, sizeof(int64_t));
     }
@@ -380,10 +403,10 @@ static mc_err plan(nn_model *m, int B, int H, int W, int train)
     if (!train && !(off = share_slots(m, B, off)))
         return mc_fail(MC_E_NOMEM, "network work memory for batch %d at %dx%d", B, H, W);
     const size_t acts = off;
-    m->arena = malloc((off + kern + col + 1) * sizeof(float));
+    m->arena = big_alloc((off + kern + col + 1) * sizeof(float), 0);
     m->iarena = malloc((ioff + 1) * sizeof(int32_t));
     if (train) {
-        m->garena = malloc((acts + 1) * sizeof(float));
+        m->garena = big_alloc((acts + 1) * sizeof(float), 0);
         m->gready = malloc((size_t)m->nslots);
     }
     if (!m->arena || !m->iarena || (train && (!m->garena || !m->gready))) {
@@ -595,11 +618,11 @@ mc_err nn_model_step(nn_model *m, const nn_optim_cfg *c)
         return mc_fail(MC_E_ARG, "unknown optimiser kind %d", c->kind);
     /* Optimiser state is allocated on the first step, then reused. */
     if (!m->opt_m && (c->kind != NN_OPT_SGD || c->momentum != 0.0f)) {
-        m->opt_m = calloc(m->nparams, sizeof(float));
+        m->opt_m = big_alloc(m->nparams * sizeof(float), 1);
         if (!m->opt_m) return mc_fail(MC_E_NOMEM, "optimiser state");
     }
     if (adam && !m->opt_v) {
-        m->opt_v = calloc(m->nparams, sizeof(float));
+        m->opt_v = big_alloc(m->nparams * sizeof(float), 1);
         if (!m->opt_v) return mc_fail(MC_E_NOMEM, "optimiser state");
     }
     m->step++;

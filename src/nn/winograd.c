@@ -106,16 +106,15 @@ static void plan_init(wino_plan *p, const nn_conv_geom *g)
     p->Ob = ob < 1 ? 1 : ob > g->Cout ? g->Cout : ob;
 }
 
-/* The kernels as the products want them. With gemm.c: each U[ξ] packed for
- * the forward's U[ξ]·V[ξ], then each U[ξ]ᵀ packed for the backward's
+/* The kernels as the products want them. With gemm.c: each U[ξ] packed,
+ * which serves the forward's U[ξ]·V[ξ] and, read transposed, the backward's
  * U[ξ]ᵀ·dM[ξ]. Otherwise U itself (P, Cout, Cin) for OpenBLAS. */
 size_t nn_winograd_kernel_floats(const nn_conv_geom *g)
 {
     wino_plan p;
     plan_init(&p, g);
     if (!nn_gemm_available()) return (size_t)p.P * g->Cout * g->Cin;
-    return (size_t)p.P * (nn_gemm_packed_floats(g->Cout, g->Cin) +
-                          nn_gemm_packed_floats(g->Cin, g->Cout));
+    return (size_t)p.P * nn_gemm_packed_floats(g->Cout, g->Cin);
 }
 
 static int max_threads(void)
@@ -432,40 +431,28 @@ static void output_transform_adjoint(float *dM, const float *dout, int o, int o0
 
 /* ---- the convolution: transforms and n² matrix products ---- */
 
-/* With gemm.c, U[ξ] and U[ξ]ᵀ are written straight into their packed forms
- * (gemm.c: panels of 8 rows, column by column), 8 output channels by TC
- * input channels at a time: for channel o = 8q + r and input channel
- * c = 8h + i, U[ξ][o][c] goes to the forward's panel q, step c, row r, and
- * to the backward's panel h, step o, row i. Rows past Cout or Cin are 0. */
-#define PACK_ROWS 8
-static void weight_transform_packed(float *Uf, float *Ub, const float *w, int q,
-                                    const wino_plan *p, const nn_conv_geom *g)
+/* With gemm.c, U[ξ] is written straight into its packed form (gemm.c:
+ * panels of 8 rows, column by column), 8 output channels by 8 input channels
+ * at a time: transformed with lane i·8 + r holding channel pair (o = 8q + r,
+ * c = 8h + i), the 64 lanes of each point ξ are, in order, panel q's steps
+ * 8h .. 8h+7, and go out as one run of 64 floats. Rows past Cout are 0. */
+static void weight_transform_packed(float *Uf, const float *w, int q, const wino_plan *p,
+                                    const nn_conv_geom *g)
 {
-    float D[3 * 3 * TC], L[36 * PACK_ROWS * TC];  /* L[ξ][r][lane] */
-    const int Cin = g->Cin, Cout = g->Cout, P = p->P;
-    const int Cinp = (Cin + PACK_ROWS - 1) / PACK_ROWS * PACK_ROWS;
-    const size_t perf = nn_gemm_packed_floats(Cout, Cin), perb = nn_gemm_packed_floats(Cin, Cout);
-    for (int c0 = 0; c0 < Cinp; c0 += TC) {
-        const int nc = Cinp - c0 < TC ? Cinp - c0 : TC;  /* a multiple of 8 */
-        for (int r = 0; r < PACK_ROWS; r++) {
-            const int o = q * PACK_ROWS + r;
-            for (int i = 0; i < nc; i++)
+    float D[9 * 64], L[36 * 64];
+    const int Cin = g->Cin, Cout = g->Cout;
+    const size_t per = nn_gemm_packed_floats(Cout, Cin);
+    for (int c0 = 0; c0 < Cin; c0 += 8) {
+        const int nc = Cin - c0 < 8 ? Cin - c0 : 8;
+        for (int i = 0; i < nc; i++)
+            for (int r = 0; r < 8; r++) {
+                const int o = q * 8 + r;
                 for (int k = 0; k < 9; k++)
-                    D[k * TC + i] = o < Cout && c0 + i < Cin ? w[((size_t)o * Cin + c0 + i) * 9 + k] : 0.0f;
-            transform2d(L + r * TC, (size_t)PACK_ROWS * TC, D, TC, p->G, 3, 1, p->n, 3, nc);
-        }
-        for (int xi = 0; xi < P; xi++) {
-            const float *l = L + (size_t)xi * PACK_ROWS * TC;
-            float *f = Uf + xi * perf + ((size_t)q * Cin + c0) * PACK_ROWS;
-            for (int i = 0; i < nc && c0 + i < Cin; i++)
-                for (int r = 0; r < PACK_ROWS; r++) f[(size_t)i * PACK_ROWS + r] = l[r * TC + i];
-            for (int r = 0; r < PACK_ROWS && q * PACK_ROWS + r < Cout; r++) {
-                float *b = Ub + xi * perb + (size_t)(q * PACK_ROWS + r) * PACK_ROWS;
-                for (int h = c0 / PACK_ROWS; h < (c0 + nc) / PACK_ROWS; h++)
-                    for (int i = 0; i < PACK_ROWS; i++)
-                        b[(size_t)h * Cout * PACK_ROWS + i] = l[r * TC + h * PACK_ROWS - c0 + i];
+                    D[k * 64 + i * 8 + r] = o < Cout ? w[((size_t)o * Cin + c0 + i) * 9 + k] : 0.0f;
             }
-        }
+        transform2d(L, 64, D, 64, p->G, 3, 1, p->n, 3, nc * 8);
+        for (int xi = 0; xi < p->P; xi++)
+            memcpy(Uf + xi * per + ((size_t)q * Cin + c0) * 8, L + xi * 64, sizeof(float) * nc * 8);
     }
 }
 
@@ -474,10 +461,12 @@ void nn_winograd_transform_kernels(float *U, const float *w, const nn_conv_geom 
     wino_plan p;
     plan_init(&p, g);
     if (nn_gemm_available()) {
-        float *Ub = U + (size_t)p.P * nn_gemm_packed_floats(g->Cout, g->Cin);
-        const int panels = (g->Cout + PACK_ROWS - 1) / PACK_ROWS;
+        const int panels = (g->Cout + 7) / 8;
+        const size_t per = nn_gemm_packed_floats(g->Cout, g->Cin), used = (size_t)panels * 8 * g->Cin;
 #pragma omp parallel for schedule(static)
-        for (int q = 0; q < panels; q++) weight_transform_packed(U, Ub, w, q, &p, g);
+        for (int q = 0; q < panels; q++) weight_transform_packed(U, w, q, &p, g);
+        for (int xi = 0; xi < p.P; xi++)  /* gemm.c's zeros past the panels */
+            memset(U + xi * per + used, 0, sizeof(float) * (per - used));
         return;
     }
 #pragma omp parallel for schedule(static)
@@ -565,8 +554,7 @@ void nn_winograd_backward(float *din, float *dw, float *dbias, const float *dout
     float *V = scratch, *dV = V + (size_t)P * Cin * T, *dU = dV + (size_t)P * Cin * T;
     float *dM = dU + (size_t)P * p.Ob * Cin, *dMp = dM + (size_t)P * p.Ob * T;
     const int packed = nn_gemm_available();
-    const float *Ub = U + (size_t)P * nn_gemm_packed_floats(Cout, Cin);  /* packed U[ξ]ᵀ */
-    const size_t perb = nn_gemm_packed_floats(Cin, Cout), perm = nn_gemm_packed_floats(p.Ob, T);
+    const size_t per = nn_gemm_packed_floats(Cout, Cin), perm = nn_gemm_packed_floats(p.Ob, T);
 #pragma omp parallel
     {
         int id = 0;
@@ -590,10 +578,11 @@ void nn_winograd_backward(float *din, float *dw, float *dbias, const float *dout
                 if (packed) {  /* the same two products with gemm.c, on this thread */
                     float *a = dMp + id * perm;
                     nn_gemm_pack(a, dMx, T, ob, T);
-                    const nn_gemm_job du = {ob, Cin, T, a, (size_t)T, 0, V + (size_t)xi * Cin * T,
+                    const nn_gemm_job du = {ob, Cin, T, a, (size_t)T, 0, 0, V + (size_t)xi * Cin * T,
                                             (size_t)T, 1, dU + (size_t)xi * ob * Cin, (size_t)Cin, 0};
                     nn_gemm_part(&du, 0, 1);
-                    const nn_gemm_job dv = {Cin, T, ob, Ub + xi * perb, (size_t)Cout, o0, dMx,
+                    /* U[ξ]ᵀ, rows o0.. of U[ξ]: the forward's packing read transposed */
+                    const nn_gemm_job dv = {Cin, T, ob, U + xi * per, (size_t)Cout, o0, 1, dMx,
                                             (size_t)T, 0, dV + (size_t)xi * Cin * T, (size_t)T, o0 > 0};
                     if (din) nn_gemm_part(&dv, 0, 1);
                     continue;
