@@ -101,7 +101,7 @@ void nn_gemm_pack_t(float *Ap, const float *A, size_t lda, int M, int K)
  * column) and the columns of C past cols masked off. nv is 1 or 2 and acc 0
  * or 1, constants at each call, so the loops unroll into straight-line code. */
 __attribute__((target("avx512f"), always_inline)) static inline void
-block(int nv, int acc, int kc, const float *restrict Ap, size_t tstride, int kk,
+block(int nv, int acc, int at, int kc, const float *restrict Ap, size_t tstride, int kk,
       const float *restrict Bp, float *restrict C, size_t ldc, int mr, __mmask16 m0, __mmask16 m1)
 {
     __m512 c[MR][2];
@@ -111,16 +111,16 @@ block(int nv, int acc, int kc, const float *restrict Ap, size_t tstride, int kk,
     for (int k = 0; k < kc; k++, Bp += NR) {
         const __m512 b0 = _mm512_loadu_ps(Bp);
         const __m512 b1 = nv > 1 ? _mm512_loadu_ps(Bp + 16) : b0;
-        /* A's column k: MR consecutive floats, or (transposed, tstride > 0)
-         * MR floats MR apart in the panel of the matrix it transposes */
-        const size_t as = tstride ? MR : 1;
+        /* A's column k: MR consecutive floats, or (at: transposed) MR floats
+         * MR apart in the panel of the matrix it transposes */
+        const size_t as = at ? MR : 1;
 #pragma GCC unroll 8
         for (int r = 0; r < MR; r++) {
             const __m512 a = _mm512_set1_ps(Ap[r * as]);
             c[r][0] = _mm512_fmadd_ps(a, b0, c[r][0]);
             if (nv > 1) c[r][1] = _mm512_fmadd_ps(a, b1, c[r][1]);
         }
-        if (!tstride)
+        if (!at)
             Ap += MR;
         else if (++kk % MR)
             Ap += 1;
@@ -197,12 +197,15 @@ __attribute__((target("avx512f"))) static void run(const nn_gemm_job *jb, int p0
                     const __mmask16 m0 = lane_mask(cols), m1 = lane_mask(cols - 16);
                     const float *b = Bp + (cb - g0) * KC * NR;
                     float *c = jb->C + (size_t)p * MR * jb->ldc + j;
-                    if (cols > 16)
-                        acc ? block(2, 1, kc, a, ts, kk, b, c, jb->ldc, mr, m0, m1)
-                            : block(2, 0, kc, a, ts, kk, b, c, jb->ldc, mr, m0, m1);
+                    /* the flags as constants, each case its own straight-line code */
+#define BLOCK(nv, ac, t) block(nv, ac, t, kc, a, ts, kk, b, c, jb->ldc, mr, m0, m1)
+                    if (jb->at)
+                        cols > 16 ? (acc ? BLOCK(2, 1, 1) : BLOCK(2, 0, 1))
+                                  : (acc ? BLOCK(1, 1, 1) : BLOCK(1, 0, 1));
                     else
-                        acc ? block(1, 1, kc, a, ts, kk, b, c, jb->ldc, mr, m0, m1)
-                            : block(1, 0, kc, a, ts, kk, b, c, jb->ldc, mr, m0, m1);
+                        cols > 16 ? (acc ? BLOCK(2, 1, 0) : BLOCK(2, 0, 0))
+                                  : (acc ? BLOCK(1, 1, 0) : BLOCK(1, 0, 0));
+#undef BLOCK
                 }
             }
             if (K == 0) break;
