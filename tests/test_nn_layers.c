@@ -291,6 +291,48 @@ Test(pool, maxpool_3x3_s2_p1_ties_route_gradient_as_torch)
     nn_st_free(&f);
 }
 
+/* The stem pool's separable path against the definition (first maximum in
+ * row-major scan order over the in-image taps; a NaN replaces, as torch's
+ * CPU kernel), on odd and even sizes down to 1×1, with values drawn from
+ * {0, 1, 2} so that ties are everywhere, and a few NaNs. */
+Test(pool, maxpool_3x3_s2_p1_first_maximum_on_ties_and_nan_any_size)
+{
+    static const int sizes[][2] = {{1, 1}, {1, 2}, {2, 1}, {2, 2}, {3, 3}, {4, 5}, {7, 6}, {9, 9}, {32, 32}};
+    nn_rng r;
+    nn_rng_seed(&r, 9);
+    for (size_t t = 0; t < sizeof sizes / sizeof *sizes; t++) {
+        nn_pool_geom g;
+        const int H = sizes[t][0], W = sizes[t][1];
+        nn_pool_geom_init(&g, 2, 3, H, W, 3, 2, 1);
+        const size_t nx = (size_t)6 * H * W, ny = (size_t)6 * g.Ho * g.Wo;
+        float *x = zeros(nx), *y = zeros(ny);
+        int32_t *am = calloc(ny, sizeof *am);
+        for (size_t i = 0; i < nx; i++) {
+            const double u = nn_rng_normal(&r);
+            x[i] = u > 2.5 ? NAN : (float)((int)(fabs(u) * 1.5) % 3);
+        }
+        nn_maxpool_forward(y, am, x, &g);
+        for (int p = 0; p < 6; p++)
+            for (int oh = 0; oh < g.Ho; oh++)
+                for (int ow = 0; ow < g.Wo; ow++) {
+                    float best = 0;
+                    int arg = -1;
+                    for (int kh = 0; kh < 3; kh++)
+                        for (int kw = 0; kw < 3; kw++) {
+                            const int ih = 2 * oh - 1 + kh, iw = 2 * ow - 1 + kw;
+                            if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
+                            const float v = x[(size_t)p * H * W + ih * W + iw];
+                            if (arg < 0 || v > best || isnan(v)) best = v, arg = ih * W + iw;
+                        }
+                    const size_t o = ((size_t)p * g.Ho + oh) * g.Wo + ow;
+                    cr_expect(am[o] == arg && (y[o] == best || (isnan(y[o]) && isnan(best))),
+                              "%dx%d, plane %d, output (%d,%d): %g at %d, expected %g at %d", H, W,
+                              p, oh, ow, y[o], am[o], best, arg);
+                }
+        free(x), free(y), free(am);
+    }
+}
+
 Test(pool, global_average_matches_torch)
 {
     nn_tensor_file f;

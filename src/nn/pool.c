@@ -58,6 +58,66 @@ NN_CLONES static void pool_row3(float *y, int32_t *am, const float *x, const nn_
     }
 }
 
+/* ResNet's stem pool, 3×3 stride 2 padding 1, as two 3-tap passes: each input
+ * row's maximum over the three columns of each window, then each window's over
+ * its three rows. The first maximum in row-major order over the window is the
+ * first row's (in order) best of the rows' firsts, so argmax, ties and NaNs
+ * come out as from pool_pixel's scan. rm, ra: H·Wo scratch. */
+NN_CLONES static void pool3s2p1_plane(float *y, int32_t *am, const float *x, int H, int W, int Ho,
+                                      int Wo, float *rm, int32_t *ra)
+{
+    for (int ih = 0; ih < H; ih++) {
+        const float *xr = x + (size_t)ih * W;
+        float *m = rm + (size_t)ih * Wo;
+        int32_t *a = ra + (size_t)ih * Wo;
+        NN_SIMD for (int ow = 0; ow < Wo; ow++) {
+            /* taps 2ow−1 (outside for ow = 0), 2ow, 2ow+1 (outside past W) */
+            const int c0 = 2 * ow - 1, c1 = 2 * ow, c2 = 2 * ow + 1;
+            float best = xr[c1];
+            int32_t arg = c1;
+            if (c0 >= 0) {
+                const float v = xr[c0];
+                best = v, arg = c0;
+                const float u = xr[c1];
+                const int take = (u > best) | (u != u);
+                best = take ? u : best, arg = take ? c1 : arg;
+            }
+            if (c2 < W) {
+                const float v = xr[c2];
+                const int take = (v > best) | (v != v);
+                best = take ? v : best, arg = take ? c2 : arg;
+            }
+            m[ow] = best, a[ow] = ih * W + arg;
+        }
+    }
+    for (int oh = 0; oh < Ho; oh++) {
+        const int r0 = 2 * oh - 1, r1 = 2 * oh, r2 = 2 * oh + 1;
+        float *yr = y + (size_t)oh * Wo;
+        int32_t *ar = am + (size_t)oh * Wo;
+        const float *m1 = rm + (size_t)r1 * Wo;
+        const int32_t *a1 = ra + (size_t)r1 * Wo;
+        for (int ow = 0; ow < Wo; ow++) yr[ow] = m1[ow], ar[ow] = a1[ow];
+        if (r0 >= 0) {
+            const float *m0 = rm + (size_t)r0 * Wo;
+            const int32_t *a0 = ra + (size_t)r0 * Wo;
+            NN_SIMD for (int ow = 0; ow < Wo; ow++) {
+                const float u = yr[ow];
+                const int take = (u > m0[ow]) | (u != u);
+                yr[ow] = take ? u : m0[ow], ar[ow] = take ? ar[ow] : a0[ow];
+            }
+        }
+        if (r2 < H) {
+            const float *m2 = rm + (size_t)r2 * Wo;
+            const int32_t *a2 = ra + (size_t)r2 * Wo;
+            NN_SIMD for (int ow = 0; ow < Wo; ow++) {
+                const float v = m2[ow];
+                const int take = (v > yr[ow]) | (v != v);
+                yr[ow] = take ? v : yr[ow], ar[ow] = take ? a2[ow] : ar[ow];
+            }
+        }
+    }
+}
+
 /* out[b,c,oh,ow] = max over the window's in-image pixels (padding counts as −∞).
  * argmax keeps the position (ih·W + iw) of the FIRST maximum in row-major scan
  * order, as PyTorch's CPU kernel does (it replaces only on a strictly larger
@@ -70,6 +130,18 @@ void nn_maxpool_forward(float *out, int32_t *argmax, const float *in, const nn_p
     /* interior: o·s − p ≥ 0 and o·s − p + K ≤ n */
     const int lo = (p + s - 1) / s, hiw = g->W - g->K + p >= 0 ? (g->W - g->K + p) / s + 1 : 0;
     const int hih = g->H - g->K + p >= 0 ? (g->H - g->K + p) / s + 1 : 0;
+    if (g->K == 3 && s == 2 && p == 1 && (size_t)g->H * g->Wo <= 16384) {
+#pragma omp parallel
+        {
+            float rm[16384];
+            int32_t ra[16384];
+#pragma omp for schedule(static)
+            for (int bc = 0; bc < g->B * g->C; bc++)
+                pool3s2p1_plane(out + (size_t)bc * g->Ho * g->Wo, argmax + (size_t)bc * g->Ho * g->Wo,
+                                in + (size_t)bc * g->H * g->W, g->H, g->W, g->Ho, g->Wo, rm, ra);
+        }
+        return;
+    }
 #pragma omp parallel for schedule(static)
     for (int bc = 0; bc < g->B * g->C; bc++) {
         const float *x = in + (size_t)bc * g->H * g->W;
