@@ -4,6 +4,7 @@
  * peak resident memory; beside PyTorch measured in the same run by
  * bench/torch_peer.py (when /usr/bin/python3 has torch), as ratios.
  * Usage: bench_nn [THREADS] [quick]   (quick: one shape, one repetition)
+ * The peer runs before and after ours, and its better figure counts.
  * Both sides run with the OpenMP defaults (wait policy included) and THREADS
  * threads: the program re-executes itself once with OMP_NUM_THREADS and
  * OPENBLAS_NUM_THREADS set, since both libraries read them when they load.
@@ -106,17 +107,28 @@ int main(int argc, char **argv)
     const char *src = getenv("MC_SRCDIR");
     static const int shapes[2][2] = {{224, 8}, {64, 32}};
     rate r[2][2] = {{{0}}};
+    /* The machine's speed drifts (it is shared): the peer runs before and
+     * after us and keeps its better figure of the two, which can only make
+     * our ratios smaller. */
+    double fig[2][2][2] = {{{0}}};
+    long torch_rss = 0;
+    int have = peer(src ? src : ".", threads, quick, fig, &torch_rss);
     for (int a = 0; a < 2; a++)
         for (int s = 0; s < (quick ? 1 : 2); s++)
-            if (bench(a ? NN_MOBILENETV2 : NN_RESNET18, shapes[s][0], shapes[s][1], quick ? 1 : 3,
+            if (bench(a ? NN_MOBILENETV2 : NN_RESNET18, shapes[s][0], shapes[s][1], quick ? 1 : 5,
                       &r[a][s])) {
                 fprintf(stderr, "bench_nn: out of memory\n");
                 return 1;
             }
     const long ours_rss = peak_rss_mb();
-    double fig[2][2][2] = {{{0}}};
-    long torch_rss = 0;
-    const int have = peer(src ? src : ".", threads, quick, fig, &torch_rss);
+    double fig2[2][2][2] = {{{0}}};
+    long rss2 = 0;
+    if (peer(src ? src : ".", threads, quick, fig2, &rss2)) {
+        for (int i = 0; i < 8; i++)
+            if ((&fig2[0][0][0])[i] > (&fig[0][0][0])[i]) (&fig[0][0][0])[i] = (&fig2[0][0][0])[i];
+        if (rss2 > torch_rss) torch_rss = rss2;
+        have = 1;
+    }
     printf("%-12s %-12s %12s %12s %8s %12s %12s %8s\n", "network", "input", "infer img/s",
            "torch", "ratio", "train img/s", "torch", "ratio");
     for (int a = 0; a < 2; a++)

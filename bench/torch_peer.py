@@ -26,7 +26,7 @@ for name in ("resnet18", "mobilenetv2"):
         m = mk(num_classes=3)
         x = torch.randn(batch, 3, size, size)
         y = torch.randn(batch, 3)
-        reps = 1 if quick else 3
+        reps = 1 if quick else 5
         m.eval()
         with torch.no_grad():
             t_inf = best_time(lambda: m(x), reps)
