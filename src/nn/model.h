@@ -51,7 +51,10 @@ void nn_model_set_dropout(nn_model *m, float p);
 
 /* Named access to one tensor (parameter or running statistic) for tests and
  * tools: its float data, gradient (NULL for buffers) and element count.
- * Returns MC_E_ARG when the name is unknown or names num_batches_tracked. */
+ * Returns MC_E_ARG when the name is unknown or names num_batches_tracked.
+ * Asking for the data tells the network its weights may change, so the next
+ * forward re-derives the convolutions' transformed kernels from them: write
+ * through a pointer fetched after the last forward, not one kept from before. */
 mc_err nn_model_tensor(nn_model *m, const char *name, float **data, float **grad, size_t *n);
 /* The i-th tensor's state_dict name in torchvision's order, NULL past the end;
  * nn_model_tensor_shape gives its rank (0 for num_batches_tracked) and shape. */
