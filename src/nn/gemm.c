@@ -30,7 +30,8 @@
 #define NR 32
 #define KC 128
 
-#if defined(__x86_64__) && defined(__GNUC__)
+/* --disable-x86-asm (MC_NO_X86_ASM) leaves OpenBLAS's products only. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(MC_NO_X86_ASM)
 #define NN_GEMM_X86 1
 #include <immintrin.h>
 #endif
