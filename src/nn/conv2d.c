@@ -15,6 +15,7 @@
 #endif
 
 #include "nn/gemm.h"
+#include "nn/simd.h"
 
 void nn_conv_geom_init(nn_conv_geom *g, int B, int Cin, int H, int W, int Cout, int K,
                        int stride, int pad, int groups)
@@ -156,6 +157,13 @@ size_t nn_conv_col_floats(const nn_conv_geom *g)
  * A 1×1 stride-1 convolution's col is its input; gathering it is a copy.
  * For n images side by side (image j at in + j·istride, its columns from
  * j·Ho·Wo), in one parallel region: each region ends in a barrier. */
+/* dst[i] = src[2i]: the stride-2 rows of ResNet's downsampling convolutions,
+ * which the vector clones do as loads and a lane shuffle. */
+NN_CLONES static void copy_stride2(float *restrict dst, const float *restrict src, int n)
+{
+    NN_SIMD for (int i = 0; i < n; i++) dst[i] = src[2 * i];
+}
+
 static void im2col(float *col, size_t ld, const float *in, size_t istride, int n, int Cg,
                    const nn_conv_geom *g)
 {
@@ -180,6 +188,8 @@ static void im2col(float *col, size_t ld, const float *in, size_t istride, int n
             for (int ow = 0; ow < lo; ow++) dst[ow] = 0.0f;
             if (s == 1 && hi > lo)
                 memcpy(dst + lo, xr + lo - p + kw, sizeof(float) * (size_t)(hi - lo));
+            else if (s == 2)
+                copy_stride2(dst + lo, xr + 2 * lo - p + kw, hi - lo);
             else if (s != 1)
                 for (int ow = lo; ow < hi; ow++) dst[ow] = xr[ow * s - p + kw];
             for (int ow = hi; ow < Wo; ow++) dst[ow] = 0.0f;
