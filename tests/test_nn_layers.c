@@ -823,9 +823,9 @@ Test(gemm, packed_product_equals_the_sum_on_edge_sizes)
             }
 }
 
-/* The transposed read: with A = Wᵀ for W packed as it is (K0 + K rows of M),
- * C = W[k0 .. k0+K)ᵀ · B, B stored transposed, added to C; sizes as above,
- * including row ranges that start inside a panel of W. */
+/* The transposed read: A = W[k0 .. k0+K, m0 .. m0+M)ᵀ for W packed as it is
+ * (R rows of Mw columns), B stored transposed, C added to; sizes as above,
+ * with row and column ranges that start inside a panel of W. */
 Test(gemm, transposed_packed_weights_and_transposed_b_equal_the_sum)
 {
     nn_gemm_disable(0);
@@ -834,34 +834,38 @@ Test(gemm, transposed_packed_weights_and_transposed_b_equal_the_sum)
         return;
     }
     static const int Ms[] = {1, 7, 8, 13, 40}, Ns[] = {1, 16, 17, 33}, Ks[] = {1, 9, 128, 200};
-    static const int K0s[] = {0, 3, 8};
+    static const int K0s[] = {0, 3, 8}, M0s[] = {0, 5};
     nn_rng r;
     nn_rng_seed(&r, 8);
     for (size_t a = 0; a < sizeof Ms / sizeof *Ms; a++)
         for (size_t b = 0; b < sizeof Ns / sizeof *Ns; b++)
             for (size_t c = 0; c < sizeof Ks / sizeof *Ks; c++)
-                for (size_t d = 0; d < sizeof K0s / sizeof *K0s; d++) {
-                    const int M = Ms[a], N = Ns[b], K = Ks[c], k0 = K0s[d], R = k0 + K + 2;
+                for (size_t d = 0; d < 6; d++) {
+                    const int M = Ms[a], N = Ns[b], K = Ks[c], k0 = K0s[d % 3], m0 = M0s[d / 3];
+                    const int R = k0 + K + 2, Mw = m0 + M + 3;
                     const size_t ldb = (size_t)K + 1, ldc = (size_t)N + 2;
-                    float *W = zeros((size_t)R * M), *Bt = zeros(N * ldb), *C = zeros(M * ldc);
-                    float *Wp = zeros(nn_gemm_packed_floats(R, M));
-                    for (size_t i = 0; i < (size_t)R * M; i++) W[i] = nn_rng_normal(&r);
+                    float *W = zeros((size_t)R * Mw), *Bt = zeros(N * ldb), *C = zeros(M * ldc);
+                    float *Wp = zeros(nn_gemm_packed_floats(R, Mw));
+                    for (size_t i = 0; i < (size_t)R * Mw; i++) W[i] = nn_rng_normal(&r);
                     for (size_t i = 0; i < N * ldb; i++) Bt[i] = nn_rng_normal(&r);
                     for (size_t i = 0; i < M * ldc; i++) C[i] = 1.5f;
-                    nn_gemm_pack(Wp, W, M, R, M);
-                    const nn_gemm_job jb = {M, N, K, Wp, (size_t)R, k0, 1, Bt, ldb, 1, C, ldc, 1};
+                    nn_gemm_pack(Wp, W, Mw, R, Mw);
+                    const nn_gemm_job jb = {.M = M, .N = N, .K = K, .Ap = Wp, .kp = (size_t)Mw,
+                                            .k0 = k0, .at = 1, .m0 = m0, .B = Bt, .ldb = ldb,
+                                            .bt = 1, .C = C, .ldc = ldc, .acc = 1};
                     nn_gemm_run(&jb);
                     int bad = 0;
                     for (int i = 0; i < M && !bad; i++)
                         for (size_t j = 0; j < ldc && !bad; j++) {
                             double s = 1.5, mag = 1.5;
                             for (int k = 0; k < K && (int)j < N; k++) {
-                                const double t = (double)W[(size_t)(k0 + k) * M + i] * Bt[j * ldb + k];
+                                const double t =
+                                    (double)W[(size_t)(k0 + k) * Mw + m0 + i] * Bt[j * ldb + k];
                                 s += t, mag += fabs(t);
                             }
                             if (fabs(C[i * ldc + j] - s) > 1e-6 * mag) {
-                                cr_expect_fail("M %d N %d K %d k0 %d: C[%d][%zu] = %g, expected %g",
-                                               M, N, K, k0, i, j, C[i * ldc + j], s);
+                                cr_expect_fail("M %d N %d K %d k0 %d m0 %d: C[%d][%zu] = %g, "
+                                               "expected %g", M, N, K, k0, m0, i, j, C[i * ldc + j], s);
                                 bad = 1;
                             }
                         }

@@ -383,12 +383,13 @@ static void backward_packed(float *din, float *dw, const float *dout, const floa
                        sizeof(float) * N);
             }
             nn_gemm_pack(dyp, dyc, L, Og, (int)L);
-            const nn_gemm_job dW = {Og, Kg, (int)L, dyp, L, 0, 0, col, L, 1,
-                                    dw + (size_t)gi * Og * Kg, (size_t)Kg, 1};
+            const nn_gemm_job dW = {.M = Og, .N = Kg, .K = (int)L, .Ap = dyp, .kp = L, .B = col,
+                                    .ldb = L, .bt = 1, .C = dw + (size_t)gi * Og * Kg,
+                                    .ldc = (size_t)Kg, .acc = 1};
             nn_gemm_run(&dW);
             if (!din) continue;
-            const nn_gemm_job dC = {Kg, (int)L, Og, Wp + gi * per, (size_t)Og, 0, 1, dyc, L, 0,
-                                    col, L, 0};
+            const nn_gemm_job dC = {.M = Kg, .N = (int)L, .K = Og, .Ap = Wp + gi * per,
+                                    .kp = (size_t)Kg, .at = 1, .B = dyc, .ldb = L, .C = col, .ldc = L};
             nn_gemm_run(&dC);
             col2im_add(din + ((size_t)b0 * g->Cin + (size_t)gi * Cg) * HW, g->Cin * HW, n, col, L,
                        Cg, g);

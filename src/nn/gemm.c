@@ -188,11 +188,12 @@ __attribute__((target("avx512f"))) static void run(const nn_gemm_job *jb, int p0
             const int kk = jb->k0 + k0;  /* A's first column in this run */
             for (int p = p0; p < p1; p++) {
                 const int mr = jb->M - p * MR < MR ? jb->M - p * MR : MR;
-                /* A, or (at) the transpose of a packed kp×M matrix W: A[i][k] =
-                 * W[k][i], in W's panel k/MR at step i, row k % MR */
-                const size_t ts = jb->at ? (size_t)jb->M * MR : 0;
-                const float *a = jb->at ? jb->Ap + ((size_t)(kk / MR) * jb->M + (size_t)p * MR) * MR + kk % MR
-                                        : jb->Ap + ((size_t)p * jb->kp + kk) * MR;
+                /* A, or (at) the transpose of the packed P: A[i][k] = P[k][m0 + i],
+                 * in P's panel k/MR at step m0 + i, row k % MR */
+                const size_t ts = jb->at ? jb->kp * MR : 0;
+                const float *a =
+                    jb->at ? jb->Ap + ((size_t)(kk / MR) * jb->kp + jb->m0 + (size_t)p * MR) * MR + kk % MR
+                           : jb->Ap + ((size_t)p * jb->kp + kk) * MR;
                 for (int cb = g0; cb < g1; cb++) {
                     const int j = cb * NR, cols = jb->N - j < NR ? jb->N - j : NR;
                     const __mmask16 m0 = lane_mask(cols), m1 = lane_mask(cols - 16);
@@ -262,13 +263,15 @@ void nn_gemm_run(const nn_gemm_job *jb)
 void nn_gemm_packed_part(int M, int N, int K, const float *Ap, const float *B, size_t ldb,
                          float *C, size_t ldc, int id, int nth)
 {
-    const nn_gemm_job jb = {M, N, K, Ap, (size_t)K, 0, 0, B, ldb, 0, C, ldc, 0};
+    const nn_gemm_job jb = {.M = M, .N = N, .K = K, .Ap = Ap, .kp = (size_t)K, .B = B, .ldb = ldb,
+                            .C = C, .ldc = ldc};
     nn_gemm_part(&jb, id, nth);
 }
 
 void nn_gemm_packed(int M, int N, int K, const float *Ap, const float *B, size_t ldb, float *C,
                     size_t ldc)
 {
-    const nn_gemm_job jb = {M, N, K, Ap, (size_t)K, 0, 0, B, ldb, 0, C, ldc, 0};
+    const nn_gemm_job jb = {.M = M, .N = N, .K = K, .Ap = Ap, .kp = (size_t)K, .B = B, .ldb = ldb,
+                            .C = C, .ldc = ldc};
     nn_gemm_run(&jb);
 }

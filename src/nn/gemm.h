@@ -25,16 +25,18 @@ void nn_gemm_pack(float *Ap, const float *A, size_t lda, int M, int K);
 /* Pack the M×K matrix whose transpose is stored (K×M, rows lda apart). */
 void nn_gemm_pack_t(float *Ap, const float *A, size_t lda, int M, int K);
 
-/* The general product C (+)= A[:, k0..k0+K) · B: A packed with kp columns,
- * or (at = 1) Ap packs a kp×M matrix W and A = Wᵀ (so one packing of a
- * layer's weights serves both W·x and Wᵀ·dy); B is K×N with rows ldb apart,
- * or (bt = 1) stored transposed, N×K with rows ldb apart; acc = 1 adds to C,
- * 0 overwrites it. */
+/* The general product C (+)= A · B, C being M×N and the sum running over K.
+ * A comes from a matrix P packed by nn_gemm_pack, with kp columns:
+ *   at = 0: A = P[0..M, k0..k0+K)            (P's columns k0.. are A's);
+ *   at = 1: A = P[k0..k0+K, m0..m0+M)ᵀ       (P read transposed, so that one
+ *           packing of a layer's weights W serves both W·x and Wᵀ·dy).
+ * B is K×N with rows ldb apart, or (bt = 1) stored transposed, N×K with rows
+ * ldb apart. acc = 1 adds to C, 0 overwrites it. */
 typedef struct {
     int M, N, K;
     const float *Ap;
     size_t kp;
-    int k0, at;
+    int k0, at, m0;
     const float *B;
     size_t ldb;
     int bt;

@@ -578,12 +578,15 @@ void nn_winograd_backward(float *din, float *dw, float *dbias, const float *dout
                 if (packed) {  /* the same two products with gemm.c, on this thread */
                     float *a = dMp + id * perm;
                     nn_gemm_pack(a, dMx, T, ob, T);
-                    const nn_gemm_job du = {ob, Cin, T, a, (size_t)T, 0, 0, V + (size_t)xi * Cin * T,
-                                            (size_t)T, 1, dU + (size_t)xi * ob * Cin, (size_t)Cin, 0};
+                    const nn_gemm_job du = {.M = ob, .N = Cin, .K = T, .Ap = a, .kp = (size_t)T,
+                                            .B = V + (size_t)xi * Cin * T, .ldb = (size_t)T, .bt = 1,
+                                            .C = dU + (size_t)xi * ob * Cin, .ldc = (size_t)Cin};
                     nn_gemm_part(&du, 0, 1);
                     /* U[ξ]ᵀ, rows o0.. of U[ξ]: the forward's packing read transposed */
-                    const nn_gemm_job dv = {Cin, T, ob, U + xi * per, (size_t)Cout, o0, 1, dMx,
-                                            (size_t)T, 0, dV + (size_t)xi * Cin * T, (size_t)T, o0 > 0};
+                    const nn_gemm_job dv = {.M = Cin, .N = T, .K = ob, .Ap = U + xi * per,
+                                            .kp = (size_t)Cin, .k0 = o0, .at = 1, .B = dMx,
+                                            .ldb = (size_t)T, .C = dV + (size_t)xi * Cin * T,
+                                            .ldc = (size_t)T, .acc = o0 > 0};
                     if (din) nn_gemm_part(&dv, 0, 1);
                     continue;
                 }
