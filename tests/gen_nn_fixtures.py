@@ -409,4 +409,17 @@ def dwconv_bn_relu6_case():
 
 
 dwconv_bn_relu6_case()
+
+
+# ------------------------------------------- tiny maps (conv_taps.c), own seed
+def taps_cases():
+    """3x3 stride-1 padding-1 convolutions on maps of 2x2 and less, where every output pixel
+    sees every input pixel: 2x2, 1x2 and 1x1, channel counts that are not multiples of 8."""
+    torch.manual_seed(20261127)
+    conv_case("conv_taps_2x2", 3, 19, 2, 2, 21, 3, 1, 1, 1, True)
+    conv_case("conv_taps_1x2", 2, 9, 1, 2, 10, 3, 1, 1, 1, False)
+    conv_case("conv_taps_1x1", 4, 13, 1, 1, 11, 3, 1, 1, 1, False)
+
+
+taps_cases()
 print("fixtures written to", OUT)

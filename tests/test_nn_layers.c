@@ -101,18 +101,22 @@ Test(conv2d, algorithm_choice_per_layer_shape)
 {
     static const struct { int B, C, H, stride; nn_conv_algo want; } c[] = {
         {32, 64, 16, 1, NN_CONV_WINOGRAD_4}, {32, 128, 8, 1, NN_CONV_WINOGRAD_4},
-        {32, 256, 4, 1, NN_CONV_WINOGRAD_2}, {32, 512, 2, 1, NN_CONV_WINOGRAD_2},
+        {32, 256, 4, 1, NN_CONV_WINOGRAD_2}, {32, 512, 2, 1, NN_CONV_TAPS},
         {8, 64, 56, 1, NN_CONV_WINOGRAD_4},  {8, 256, 14, 1, NN_CONV_WINOGRAD_4},
         {8, 512, 7, 1, NN_CONV_WINOGRAD_2},  {8, 64, 56, 2, NN_CONV_IM2COL},
         {8, 8, 56, 1, NN_CONV_IM2COL},
     };
     unsetenv("MC_NN_CONV");  /* it would force im2col */
+    nn_gemm_disable(0);
     for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
         nn_conv_geom g;
         nn_conv_geom_init(&g, c[i].B, c[i].C, c[i].H, c[i].H, c[i].C, 3, c[i].stride, 1, 1);
-        cr_expect_eq(g.algo, c[i].want, "batch %d, %d channels, %dx%d, stride %d: algorithm %d, "
+        /* without gemm.c, the 2×2 maps go to Winograd's F(2×2) */
+        const nn_conv_algo want =
+            c[i].want == NN_CONV_TAPS && !nn_gemm_available() ? NN_CONV_WINOGRAD_2 : c[i].want;
+        cr_expect_eq(g.algo, want, "batch %d, %d channels, %dx%d, stride %d: algorithm %d, "
                      "expected %d", c[i].B, c[i].C, c[i].H, c[i].H, c[i].stride, (int)g.algo,
-                     (int)c[i].want);
+                     (int)want);
     }
 }
 
@@ -124,6 +128,15 @@ Test(conv2d, winograd_f2_tiny_map_matches_torch)
 {
     winograd_case("layer_conv_wino2_pad1.safetensors");
 }
+/* Maps of 2×2 and less: the per-pixel-pair products (with gemm.c) and im2col. */
+static void taps_case(const char *file)
+{
+    conv_case_algo(file, 2048, NN_CONV_TAPS);
+    conv_case_algo(file, 1, NN_CONV_IM2COL);
+}
+Test(conv2d, taps_2x2_map_bias_matches_torch) { taps_case("layer_conv_taps_2x2.safetensors"); }
+Test(conv2d, taps_1x2_map_matches_torch) { taps_case("layer_conv_taps_1x2.safetensors"); }
+Test(conv2d, taps_1x1_map_matches_torch) { taps_case("layer_conv_taps_1x1.safetensors"); }
 Test(conv2d, winograd_f4_pad0_matches_torch)
 {
     winograd_case("layer_conv_wino4_pad0.safetensors");
@@ -577,6 +590,8 @@ Test(finite_differences, conv2d_pointwise_one_image_per_gemm) { fd_conv(2, 3, 4,
 Test(finite_differences, conv2d_winograd_f4) { fd_conv_algo(2, 3, 7, 6, 4, 3, 1, 1, 1, 0, NN_CONV_WINOGRAD_4); }
 Test(finite_differences, conv2d_winograd_f2) { fd_conv_algo(2, 3, 5, 3, 4, 3, 1, 1, 1, 0, NN_CONV_WINOGRAD_2); }
 Test(finite_differences, conv2d_winograd_f4_pad0) { fd_conv_algo(2, 2, 7, 8, 3, 3, 1, 0, 1, 0, NN_CONV_WINOGRAD_4); }
+Test(finite_differences, conv2d_taps_2x2) { fd_conv_algo(2, 3, 2, 2, 4, 3, 1, 1, 1, 0, NN_CONV_TAPS); }
+Test(finite_differences, conv2d_taps_1x2) { fd_conv_algo(3, 2, 1, 2, 5, 3, 1, 1, 1, 0, NN_CONV_TAPS); }
 Test(finite_differences, dwconv_stride2) { fd_conv(2, 3, 7, 6, 3, 3, 2, 1, 3, 2048); }
 Test(finite_differences, dwconv_stride1) { fd_conv(2, 3, 5, 6, 3, 3, 1, 1, 3, 2048); }
 
@@ -588,28 +603,33 @@ static void winograd_vs_im2col(int B, int Ch, int H)
 {
     nn_rng r;
     nn_rng_seed(&r, 7);
-    nn_conv_geom gs[3];
+    nn_conv_geom gs[4];
     nn_conv_geom_init(&gs[0], B, Ch, H, H, Ch, 3, 1, 1, 1);
-    gs[1] = gs[2] = gs[0];
+    gs[1] = gs[2] = gs[3] = gs[0];
     gs[0].algo = NN_CONV_IM2COL, gs[1].algo = NN_CONV_WINOGRAD_2, gs[2].algo = NN_CONV_WINOGRAD_4;
+    gs[3].algo = NN_CONV_TAPS;  /* im2col again unless the map is 2×2 or less and gemm.c runs */
+    const int ng = H <= 2 && nn_gemm_available() ? 4 : 3;
     const size_t nx = (size_t)B * Ch * H * H, nw = (size_t)Ch * Ch * 9;
     float *x = zeros(nx), *w = zeros(nw), *dy = zeros(nx);
     fill(x, nx, &r, 1), fill(w, nw, &r, sqrt(6.0 / (9 * Ch))), fill(dy, nx, &r, 1);
-    float *y[3], *dx[3], *dw[3];
-    for (int k = 0; k < 3; k++) {
+    float *y[4], *dx[4], *dw[4];
+    for (int k = 0; k < ng; k++) {
         float *col = zeros(nn_conv_col_floats(&gs[k]) + nn_conv_kernel_floats(&gs[k]));
         y[k] = zeros(nx), dx[k] = zeros(nx), dw[k] = zeros(nw);
         nn_conv2d_forward(y[k], x, w, NULL, NULL, &gs[k], col);
         nn_conv2d_backward(dx[k], dw[k], NULL, dy, x, w, NULL, &gs[k], col);
         free(col);
     }
-    for (int k = 1; k < 3; k++) {
-        cr_log_info("%d channels at %dx%d, batch %d, F(%dx%d,3x3):", Ch, H, H, B, 2 * k, 2 * k);
-        fx_expect_close("y, Winograd vs im2col", y[k], y[0], nx, FWD_TOL);
-        fx_expect_close("dx, Winograd vs im2col", dx[k], dx[0], nx, GRAD_TOL);
-        fx_expect_close("dw, Winograd vs im2col", dw[k], dw[0], nw, GRAD_TOL);
+    for (int k = 1; k < ng; k++) {
+        if (k < 3)
+            cr_log_info("%d channels at %dx%d, batch %d, F(%dx%d,3x3):", Ch, H, H, B, 2 * k, 2 * k);
+        else
+            cr_log_info("%d channels at %dx%d, batch %d, per-pixel-pair products:", Ch, H, H, B);
+        fx_expect_close("y vs im2col", y[k], y[0], nx, FWD_TOL);
+        fx_expect_close("dx vs im2col", dx[k], dx[0], nx, GRAD_TOL);
+        fx_expect_close("dw vs im2col", dw[k], dw[0], nw, GRAD_TOL);
     }
-    for (int k = 0; k < 3; k++) free(y[k]), free(dx[k]), free(dw[k]);
+    for (int k = 0; k < ng; k++) free(y[k]), free(dx[k]), free(dw[k]);
     free(x), free(w), free(dy);
 }
 

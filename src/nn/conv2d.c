@@ -29,6 +29,10 @@ void nn_conv_geom_init(nn_conv_geom *g, int B, int Cin, int H, int W, int Cout, 
     /* MC_NN_CONV=im2col turns Winograd off, to compare the two on a network. */
     const char *force = getenv("MC_NN_CONV");
     if (force && !strcmp(force, "im2col")) return;
+    if (K == 3 && stride == 1 && pad == 1 && groups == 1 && H <= 2 && W <= 2 && nn_gemm_available()) {
+        g->algo = NN_CONV_TAPS;  /* conv_taps.c: Winograd's products without its transforms */
+        return;
+    }
     if (K != 3 || stride != 1 || groups != 1 || Cin < 16 || Cout < 16 || g->Ho < 1 || g->Wo < 1)
         return;
     /* Cost per (input, output) channel pair: the matrix products' columns
@@ -49,7 +53,16 @@ void nn_conv_geom_init(nn_conv_geom *g, int B, int Cin, int H, int W, int Cout, 
 /* Winograd applies to 3×3 stride-1 ungrouped convolutions only. */
 static int use_winograd(const nn_conv_geom *g)
 {
-    return g->algo != NN_CONV_IM2COL && g->K == 3 && g->stride == 1 && g->groups == 1;
+    return (g->algo == NN_CONV_WINOGRAD_2 || g->algo == NN_CONV_WINOGRAD_4) && g->K == 3 &&
+           g->stride == 1 && g->groups == 1;
+}
+
+/* The per-pixel-pair products: 3×3, stride 1, padding 1, groups 1, maps of
+ * 2×2 or less, with gemm.c (else such a layer goes to im2col). */
+static int use_taps(const nn_conv_geom *g)
+{
+    return g->algo == NN_CONV_TAPS && g->K == 3 && g->stride == 1 && g->pad == 1 &&
+           g->groups == 1 && g->H <= 2 && g->W <= 2 && nn_gemm_available();
 }
 
 static int is_pointwise(const nn_conv_geom *g)
@@ -89,7 +102,7 @@ static int packed_chunk(const nn_conv_geom *g)
  * among the threads, each with its own im2col buffer. */
 static int packed_im2col(const nn_conv_geom *g)
 {
-    return !use_winograd(g) && nn_gemm_available();
+    return !use_winograd(g) && !use_taps(g) && nn_gemm_available();
 }
 
 static int threads(void)
@@ -104,6 +117,7 @@ static int threads(void)
 size_t nn_conv_kernel_floats(const nn_conv_geom *g)
 {
     if (use_winograd(g)) return nn_winograd_kernel_floats(g);
+    if (use_taps(g)) return nn_taps_kernel_floats(g);
     if (!packed_im2col(g)) return 0;
     /* per group W_g packed: W_g·col in the forward, read transposed W_gᵀ·dout in the backward */
     const int Og = g->Cout / g->groups, Kg = g->Cin / g->groups * g->K * g->K;
@@ -114,6 +128,10 @@ void nn_conv_transform_kernels(float *U, const float *w, const nn_conv_geom *g)
 {
     if (use_winograd(g)) {
         nn_winograd_transform_kernels(U, w, g);
+        return;
+    }
+    if (use_taps(g)) {
+        nn_taps_pack_kernels(U, w, g);
         return;
     }
     if (!packed_im2col(g)) return;
@@ -136,6 +154,7 @@ static const float *kernels(const float *U, const float *w, const nn_conv_geom *
 size_t nn_conv_col_floats(const nn_conv_geom *g)
 {
     if (use_winograd(g)) return nn_winograd_floats(g);
+    if (use_taps(g)) return nn_taps_floats(g);
     const int nb = chunk_images(g);
     const size_t N = (size_t)g->Ho * g->Wo, Kg = (size_t)(g->Cin / g->groups) * g->K * g->K;
     size_t f = nb == 1 ? (is_pointwise(g) ? 0 : Kg * N) : (Kg + (size_t)(g->Cout / g->groups)) * nb * N;
@@ -296,6 +315,11 @@ void nn_conv2d_forward(float *out, const float *in, const float *w, const float 
         nn_winograd_forward(out, in, kernels(U, w, g, col), bias, g, col);
         return;
     }
+    if (use_taps(g)) {
+        nn_taps_forward(out, in, kernels(U, w, g, col), g, col);
+        add_bias(out, bias, g);
+        return;
+    }
     if (packed_im2col(g)) {
         forward_packed(out, in, kernels(U, w, g, col), g, col);
         add_bias(out, bias, g);
@@ -403,6 +427,11 @@ void nn_conv2d_backward(float *din, float *dw, float *dbias, const float *dout,
 {
     if (use_winograd(g)) {
         nn_winograd_backward(din, dw, dbias, dout, in, kernels(U, w, g, col), g, col);
+        return;
+    }
+    if (use_taps(g)) {
+        nn_taps_backward(din, dw, dout, in, kernels(U, w, g, col), g, col);
+        add_dbias(dbias, dout, g);
         return;
     }
     if (packed_im2col(g)) {

@@ -62,38 +62,31 @@ size_t nn_gemm_packed_floats(int M, int K)
     return (size_t)((M + MR - 1) / MR) * MR * (size_t)K + MR * MR;
 }
 
-void nn_gemm_pack(float *Ap, const float *A, size_t lda, int M, int K)
+void nn_gemm_pack_sub(float *Ap, size_t kp, int k0, const float *A, size_t rs, size_t cs, int M,
+                      int K)
 {
     const int panels = (M + MR - 1) / MR;
 #pragma omp parallel for schedule(static) if ((long)M * K > 65536)
     for (int p = 0; p < panels; p++) {
-        float *d = Ap + (size_t)p * MR * K;
-        for (int r = 0; r < MR; r++) {
-            const int i = p * MR + r;
-            if (i >= M) {
-                for (int k = 0; k < K; k++) d[(size_t)k * MR + r] = 0.0f;
-                continue;
-            }
-            const float *a = A + (size_t)i * lda;
-            for (int k = 0; k < K; k++) d[(size_t)k * MR + r] = a[k];
+        float *d = Ap + ((size_t)p * kp + k0) * MR;
+        const int rows = M - p * MR < MR ? M - p * MR : MR;
+        for (int k = 0; k < K; k++, d += MR) {
+            const float *a = A + (size_t)p * MR * rs + (size_t)k * cs;
+            for (int r = 0; r < MR; r++) d[r] = r < rows ? a[r * rs] : 0.0f;
         }
     }
-    memset(Ap + (size_t)panels * MR * K, 0, sizeof(float) * MR * MR);
+}
+
+void nn_gemm_pack(float *Ap, const float *A, size_t lda, int M, int K)
+{
+    nn_gemm_pack_sub(Ap, (size_t)K, 0, A, lda, 1, M, K);
+    memset(Ap + (size_t)(M + MR - 1) / MR * MR * K, 0, sizeof(float) * MR * MR);
 }
 
 void nn_gemm_pack_t(float *Ap, const float *A, size_t lda, int M, int K)
 {
-    const int panels = (M + MR - 1) / MR;
-#pragma omp parallel for schedule(static) if ((long)M * K > 65536)
-    for (int p = 0; p < panels; p++) {
-        float *d = Ap + (size_t)p * MR * K;
-        const int rows = M - p * MR < MR ? M - p * MR : MR;
-        for (int k = 0; k < K; k++, d += MR) {
-            const float *a = A + (size_t)k * lda + (size_t)p * MR;  /* A stored K×M */
-            for (int r = 0; r < MR; r++) d[r] = r < rows ? a[r] : 0.0f;
-        }
-    }
-    memset(Ap + (size_t)panels * MR * K, 0, sizeof(float) * MR * MR);
+    nn_gemm_pack_sub(Ap, (size_t)K, 0, A, 1, lda, M, K);
+    memset(Ap + (size_t)(M + MR - 1) / MR * MR * K, 0, sizeof(float) * MR * MR);
 }
 
 #ifdef NN_GEMM_X86

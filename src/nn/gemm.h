@@ -24,6 +24,11 @@ size_t nn_gemm_packed_floats(int M, int K);
 void nn_gemm_pack(float *Ap, const float *A, size_t lda, int M, int K);
 /* Pack the M×K matrix whose transpose is stored (K×M, rows lda apart). */
 void nn_gemm_pack_t(float *Ap, const float *A, size_t lda, int M, int K);
+/* Pack the M×K matrix with entry (i, k) at A[i·rs + k·cs] as columns
+ * k0 .. k0+K of a packing of kp columns (the caller zeroes the
+ * nn_gemm_packed_floats(M, 0) floats past the panels, as nn_gemm_pack does). */
+void nn_gemm_pack_sub(float *Ap, size_t kp, int k0, const float *A, size_t rs, size_t cs, int M,
+                      int K);
 
 /* The general product C (+)= A · B, C being M×N and the sum running over K.
  * A comes from a matrix P packed by nn_gemm_pack, with kp columns:

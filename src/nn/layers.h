@@ -15,9 +15,11 @@
 #include <stdint.h>
 
 /* ---- conv2d.c: convolution as im2col + GEMM (torch.nn.Conv2d, dilation 1) ---- */
-/* How a convolution is computed: im2col + GEMM (any shape), or Winograd's
- * F(2×2,3×3) / F(4×4,3×3) (winograd.c: 3×3, stride 1, groups 1 only). */
-typedef enum { NN_CONV_IM2COL, NN_CONV_WINOGRAD_2, NN_CONV_WINOGRAD_4 } nn_conv_algo;
+/* How a convolution is computed: im2col + GEMM (any shape), Winograd's
+ * F(2×2,3×3) / F(4×4,3×3) (winograd.c: 3×3, stride 1, groups 1 only), or one
+ * product per pair of pixels (conv_taps.c: 3×3, stride 1, padding 1, groups 1,
+ * maps of 2×2 or less, with gemm.c only). */
+typedef enum { NN_CONV_IM2COL, NN_CONV_WINOGRAD_2, NN_CONV_WINOGRAD_4, NN_CONV_TAPS } nn_conv_algo;
 typedef struct {
     int B, Cin, H, W;          /* input  (B,Cin,H,W) */
     int Cout, K, stride, pad;  /* weight (Cout, Cin/groups, K, K) */
@@ -32,10 +34,12 @@ typedef struct {
 } nn_conv_geom;
 
 /* Fill g; Ho = (H + 2·pad − K)/stride + 1 (floor), likewise Wo. Picks the
- * algorithm: for a 3×3 stride-1 convolution with at least 16 channels in and
- * out, Winograd F(4×4) or F(2×2) when its matrix products cost less than
- * im2col's (conv2d.c: the columns of the products, over the batch, times
- * their number, plus a fixed overhead per product), else im2col. */
+ * algorithm: for a 3×3 stride-1 padding-1 convolution on a map of 2×2 or
+ * less, the per-pixel-pair products when gemm.c runs here; for a 3×3 stride-1
+ * convolution with at least 16 channels in and out, Winograd F(4×4) or F(2×2)
+ * when its matrix products cost less than im2col's (conv2d.c: the columns of
+ * the products, over the batch, times their number, plus a fixed overhead per
+ * product); else im2col. */
 void nn_conv_geom_init(nn_conv_geom *g, int B, int Cin, int H, int W, int Cout, int K,
                        int stride, int pad, int groups);
 /* Floats of scratch (forward and backward) for g's algorithm. im2col: the
@@ -71,6 +75,15 @@ void nn_winograd_forward(float *out, const float *in, const float *U, const floa
                          const nn_conv_geom *g, float *scratch);
 void nn_winograd_backward(float *din, float *dw, float *dbias, const float *dout,
                           const float *in, const float *U, const nn_conv_geom *g, float *scratch);
+
+/* ---- conv_taps.c: the per-pixel-pair products, called by conv2d.c when g->algo says ---- */
+size_t nn_taps_floats(const nn_conv_geom *g);
+size_t nn_taps_kernel_floats(const nn_conv_geom *g);
+void nn_taps_pack_kernels(float *Wp, const float *w, const nn_conv_geom *g);
+void nn_taps_forward(float *out, const float *in, const float *Wp, const nn_conv_geom *g,
+                     float *scratch);
+void nn_taps_backward(float *din, float *dw, const float *dout, const float *in, const float *Wp,
+                      const nn_conv_geom *g, float *scratch);
 
 /* ---- activation.c: ReLU and ReLU6, alone or fused after a per-channel affine map ---- */
 /* The activation a layer may apply to its output as it writes it (fusion). */

@@ -1,6 +1,6 @@
 # nn module: a small network library (layers, ResNet-18, MobileNetV2, training)
 # on OpenBLAS; the tensor-file readers are listed in src/nn/io.mk.
-libmedchaos_la_SOURCES += src/nn/conv2d.c src/nn/gemm.c src/nn/winograd.c src/nn/dwconv.c src/nn/batchnorm.c \
+libmedchaos_la_SOURCES += src/nn/conv2d.c src/nn/gemm.c src/nn/winograd.c src/nn/conv_taps.c src/nn/dwconv.c src/nn/batchnorm.c \
 	src/nn/activation.c src/nn/pool.c src/nn/linear.c src/nn/residual.c src/nn/dropout.c \
 	src/nn/loss.c src/nn/optim.c src/nn/rng.c src/nn/init.c src/nn/model.c \
 	src/nn/resnet18.c src/nn/mobilenetv2.c src/nn/model_io.c
@@ -30,7 +30,9 @@ EXTRA_DIST += tests/gen_nn_fixtures.py tests/fixtures/nn/layer_avgpool.safetenso
 	tests/fixtures/nn/layer_dwconv_1x1_s1.safetensors tests/fixtures/nn/layer_dwconv_2x2_s2.safetensors \
 	tests/fixtures/nn/layer_dwconv_3x5_s1.safetensors tests/fixtures/nn/layer_dwconv_3x5_s2.safetensors \
 	tests/fixtures/nn/layer_dwconv_7x7_s2.safetensors tests/fixtures/nn/layer_dwconv_k3p0_s1.safetensors \
-	tests/fixtures/nn/layer_dwconv_k5s2p2.safetensors tests/fixtures/nn/layer_dwconv_bn_relu6.safetensors
+	tests/fixtures/nn/layer_dwconv_k5s2p2.safetensors tests/fixtures/nn/layer_dwconv_bn_relu6.safetensors \
+	tests/fixtures/nn/layer_conv_taps_2x2.safetensors tests/fixtures/nn/layer_conv_taps_1x2.safetensors \
+	tests/fixtures/nn/layer_conv_taps_1x1.safetensors
 bench_programs += bench/bench_nn
 bench_bench_nn_SOURCES = bench/bench_nn.c
 bench_bench_nn_LDADD = libmedchaos.la -lm
