@@ -391,10 +391,9 @@ bn_case("layer_bn_relu.safetensors", lambda t: F.relu(t, inplace=True), (1.0, 3.
 bn_case("layer_bn_relu6.safetensors", lambda t: F.relu6(t, inplace=True), (1.0, 3.0), 1.0)
 
 
-def dwconv_bn_relu6_case():
+def dwconv_bn_relu6_case(name="dwconv_bn_relu6", B=2, C=4, H=7, W=6, stride=2):
     """MobileNetV2's depthwise block in eval mode: conv (groups = C) -> BN -> ReLU6."""
-    B, C, H, W = 2, 4, 7, 6
-    conv = torch.nn.Conv2d(C, C, 3, 2, 1, groups=C, bias=False)
+    conv = torch.nn.Conv2d(C, C, 3, stride, 1, groups=C, bias=False)
     bn = torch.nn.BatchNorm2d(C).eval()
     with torch.no_grad():
         bn.weight.copy_(torch.rand(C) * 3 + 1)
@@ -403,9 +402,9 @@ def dwconv_bn_relu6_case():
         bn.running_var.copy_(torch.rand(C) + 0.5)
         x = torch.randn(B, C, H, W) * 2
         y = F.relu6(bn(conv(x)))
-    save("layer_dwconv_bn_relu6.safetensors",
+    save(f"layer_{name}.safetensors",
          {"x": x, "w": conv.weight, "g": bn.weight, "b": bn.bias, "rm": bn.running_mean,
-          "rv": bn.running_var, "y": y})
+          "rv": bn.running_var, "y": y}, {"stride": stride})
 
 
 dwconv_bn_relu6_case()
@@ -419,6 +418,11 @@ def taps_cases():
     conv_case("conv_taps_2x2", 3, 19, 2, 2, 21, 3, 1, 1, 1, True)
     conv_case("conv_taps_1x2", 2, 9, 1, 2, 10, 3, 1, 1, 1, False)
     conv_case("conv_taps_1x1", 4, 13, 1, 1, 11, 3, 1, 1, 1, False)
+    # depthwise on maps of a few pixels with channels enough to be vector lanes (dwconv.c)
+    conv_case("dwconv_small_4x4_s1", 3, 40, 4, 4, 40, 3, 1, 1, 40, False)
+    conv_case("dwconv_small_4x4_s2", 2, 24, 4, 4, 24, 3, 2, 1, 24, False)
+    conv_case("dwconv_small_2x3_k5", 2, 17, 2, 3, 17, 5, 1, 2, 17, False)
+    dwconv_bn_relu6_case("dwconv_bn_relu6_small", 3, 32, 4, 4, 1)
 
 
 taps_cases()

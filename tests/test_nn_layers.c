@@ -155,17 +155,21 @@ Test(dwconv, plane_3x5_stride1_matches_torch) { conv_case("layer_dwconv_3x5_s1.s
 Test(dwconv, plane_3x5_stride2_matches_torch) { conv_case("layer_dwconv_3x5_s2.safetensors"); }
 Test(dwconv, plane_7x7_stride2_matches_torch) { conv_case("layer_dwconv_7x7_s2.safetensors"); }
 Test(dwconv, unpadded_k3_matches_torch) { conv_case("layer_dwconv_k3p0_s1.safetensors"); }
+/* Channels as vector lanes (dwconv.c's path for maps of a few pixels). */
+Test(dwconv, small_map_4x4_stride1_matches_torch) { conv_case("layer_dwconv_small_4x4_s1.safetensors"); }
+Test(dwconv, small_map_4x4_stride2_matches_torch) { conv_case("layer_dwconv_small_4x4_s2.safetensors"); }
+Test(dwconv, small_map_2x3_k5_matches_torch) { conv_case("layer_dwconv_small_2x3_k5.safetensors"); }
 Test(dwconv, k5_stride2_pad2_matches_torch) { conv_case("layer_dwconv_k5s2p2.safetensors"); }
 
 /* MobileNetV2's eval-mode conv → BN → ReLU6 as one fused pass, on both paths. */
-Test(dwconv, fused_with_eval_batchnorm_and_relu6_matches_torch)
+static void dwconv_bn_relu6_case(const char *file)
 {
     nn_tensor_file f;
-    fx_open(&f, "layer_dwconv_bn_relu6.safetensors");
+    fx_open(&f, file);
     const nn_named_tensor *x = nn_st_find(&f, "x"), *w = nn_st_find(&f, "w");
     nn_conv_geom g;
     nn_conv_geom_init(&g, (int)x->shape[0], (int)x->shape[1], (int)x->shape[2], (int)x->shape[3],
-                      (int)w->shape[0], 3, 2, 1, (int)x->shape[1]);
+                      (int)w->shape[0], 3, fx_meta_int(&f, "stride"), 1, (int)x->shape[1]);
     const nn_bn_geom bg = {g.B, g.Cout, g.Ho * g.Wo, 1e-5f, 0.1f};
     size_t ny;
     const float *ywant = fx_f32(&f, "y", &ny);
@@ -174,10 +178,21 @@ Test(dwconv, fused_with_eval_batchnorm_and_relu6_matches_torch)
                       fx_f32(&f, "rm", NULL), fx_f32(&f, "rv", NULL), &bg);
     nn_dwconv_forward_fused(y, x->data, w->data, &g, scale, shift, NN_ACT_RELU6);
     nn_dwconv_forward_rows(yr, x->data, w->data, &g, scale, shift, NN_ACT_RELU6);
-    fx_expect_close("y (padded path)", y, ywant, ny, FWD_TOL);
+    fx_expect_close("y (padded or small-map path)", y, ywant, ny, FWD_TOL);
     fx_expect_close("y (row path)", yr, ywant, ny, FWD_TOL);
     free(scale), free(shift), free(y), free(yr);
     nn_st_free(&f);
+}
+
+Test(dwconv, fused_with_eval_batchnorm_and_relu6_matches_torch)
+{
+    dwconv_bn_relu6_case("layer_dwconv_bn_relu6.safetensors");
+}
+
+/* 32 channels on 4×4 maps: the channels-as-lanes path with the fused map. */
+Test(dwconv, small_map_fused_with_eval_batchnorm_and_relu6_matches_torch)
+{
+    dwconv_bn_relu6_case("layer_dwconv_bn_relu6_small.safetensors");
 }
 
 Test(batchnorm, train_and_eval_match_torch)

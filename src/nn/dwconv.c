@@ -276,10 +276,78 @@ static void stack_forward(float *xp, float *yq, float *out, const float *in, con
     }
 }
 
+/* Maps of a few pixels (MobileNetV2's last stages at 64×64 inputs: 4×4 and
+ * 2×2 planes of up to 960 channels) leave a plane's loops only a handful of
+ * outputs. There the channels are the vector lanes instead, image by image:
+ * with X[q][c] the input pixel q of channel c and Wt[t][c] the filter tap t,
+ *   Y[p][c] = Σ_{taps t of output p inside the image} Wt[t][c]·X[q(p,t)][c]
+ * (kh-major, as the other paths sum), then the fused map, then back to NCHW.
+ * SMALL_MAX bounds C·H·W, C·Ho·Wo and C·K·K. */
+#define SMALL_MAX 16384
+
+static int small_maps(const nn_conv_geom *g)
+{
+    const long C = g->Cin;
+    return g->Ho * g->Wo <= 16 && C >= 16 && C * g->H * g->W <= SMALL_MAX &&
+           C * g->Ho * g->Wo <= SMALL_MAX && C * g->K * g->K <= SMALL_MAX;
+}
+
+/* y (+)= w·x over C lanes. */
+NN_CLONES static void lanes_mul_add(float *restrict y, const float *restrict w,
+                                    const float *restrict x, int C, int first)
+{
+    if (first)
+        NN_SIMD for (int c = 0; c < C; c++) y[c] = w[c] * x[c];
+    else
+        NN_SIMD for (int c = 0; c < C; c++) y[c] += w[c] * x[c];
+}
+
+static void small_forward(float *out, const float *in, const float *w, const nn_conv_geom *g,
+                          const float *scale, const float *shift, nn_act act)
+{
+    const int C = g->Cin, K = g->K, s = g->stride, p = g->pad;
+    const int HWi = g->H * g->W, HWo = g->Ho * g->Wo;
+    float Wt[SMALL_MAX];
+    for (int c = 0; c < C; c++)
+        for (int t = 0; t < K * K; t++) Wt[t * C + c] = w[(size_t)c * K * K + t];
+#pragma omp parallel
+    {
+        float X[SMALL_MAX], Y[SMALL_MAX];
+#pragma omp for schedule(static)
+        for (int b = 0; b < g->B; b++) {
+            const float *x = in + (size_t)b * C * HWi;
+            for (int c = 0; c < C; c++)
+                for (int q = 0; q < HWi; q++) X[q * C + c] = x[(size_t)c * HWi + q];
+            for (int oh = 0; oh < g->Ho; oh++)
+                for (int ow = 0; ow < g->Wo; ow++) {
+                    float *y = Y + (oh * g->Wo + ow) * C;
+                    int first = 1;
+                    for (int kh = 0; kh < K; kh++)
+                        for (int kw = 0; kw < K; kw++) {
+                            const int ih = oh * s - p + kh, iw = ow * s - p + kw;
+                            if (ih < 0 || ih >= g->H || iw < 0 || iw >= g->W) continue;
+                            lanes_mul_add(y, Wt + (kh * K + kw) * C, X + (ih * g->W + iw) * C, C,
+                                          first);
+                            first = 0;
+                        }
+                    if (first) memset(y, 0, sizeof(float) * C);
+                    if (scale) nn_affine_act_each(y, y, (size_t)C, scale, shift, act);
+                }
+            float *o = out + (size_t)b * C * HWo;
+            for (int c = 0; c < C; c++)
+                for (int q = 0; q < HWo; q++) o[(size_t)c * HWo + q] = Y[q * C + c];
+        }
+    }
+}
+
 void nn_dwconv_forward_fused(float *out, const float *in, const float *w, const nn_conv_geom *g,
                              const float *scale, const float *shift, nn_act act)
 {
     flat_geom f;
+    if (small_maps(g)) {
+        small_forward(out, in, w, g, scale, shift, act);
+        return;
+    }
     if (!flat_init(&f, g)) {
         nn_dwconv_forward_rows(out, in, w, g, scale, shift, act);
         return;

@@ -32,7 +32,11 @@ EXTRA_DIST += tests/gen_nn_fixtures.py tests/fixtures/nn/layer_avgpool.safetenso
 	tests/fixtures/nn/layer_dwconv_7x7_s2.safetensors tests/fixtures/nn/layer_dwconv_k3p0_s1.safetensors \
 	tests/fixtures/nn/layer_dwconv_k5s2p2.safetensors tests/fixtures/nn/layer_dwconv_bn_relu6.safetensors \
 	tests/fixtures/nn/layer_conv_taps_2x2.safetensors tests/fixtures/nn/layer_conv_taps_1x2.safetensors \
-	tests/fixtures/nn/layer_conv_taps_1x1.safetensors
+	tests/fixtures/nn/layer_conv_taps_1x1.safetensors \
+	tests/fixtures/nn/layer_dwconv_small_4x4_s1.safetensors \
+	tests/fixtures/nn/layer_dwconv_small_4x4_s2.safetensors \
+	tests/fixtures/nn/layer_dwconv_small_2x3_k5.safetensors \
+	tests/fixtures/nn/layer_dwconv_bn_relu6_small.safetensors
 bench_programs += bench/bench_nn
 bench_bench_nn_SOURCES = bench/bench_nn.c
 bench_bench_nn_LDADD = libmedchaos.la -lm
