@@ -139,6 +139,40 @@ block(int nv, int acc, int at, int kc, const float *restrict Ap, size_t tstride,
 
 static __mmask16 lane_mask(int n) { return n >= 16 ? 0xffff : n <= 0 ? 0 : (__mmask16)((1u << n) - 1); }
 
+/* r[c] ← column c of the 16×16 block whose rows are r[0..16): pairs of rows
+ * interleaved (unpack), then pairs of pairs (shuffle), then the 128-bit
+ * quarters gathered across four vectors (two rounds of shuffle_f32x4). */
+__attribute__((target("avx512f"), always_inline)) static inline void transpose16(__m512 r[16])
+{
+    __m512 t[16];
+#pragma GCC unroll 8
+    for (int i = 0; i < 8; i++) {
+        t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+        t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+    }
+    /* r[4g+m], quarter L: column 4L+m of rows 4g .. 4g+3 */
+#pragma GCC unroll 4
+    for (int g = 0; g < 4; g++) {
+        r[4 * g] = _mm512_shuffle_ps(t[4 * g], t[4 * g + 2], 0x44);
+        r[4 * g + 1] = _mm512_shuffle_ps(t[4 * g], t[4 * g + 2], 0xEE);
+        r[4 * g + 2] = _mm512_shuffle_ps(t[4 * g + 1], t[4 * g + 3], 0x44);
+        r[4 * g + 3] = _mm512_shuffle_ps(t[4 * g + 1], t[4 * g + 3], 0xEE);
+    }
+#pragma GCC unroll 4
+    for (int m = 0; m < 4; m++) {
+        const __m512 x0 = _mm512_shuffle_f32x4(r[m], r[4 + m], 0x44);
+        const __m512 x1 = _mm512_shuffle_f32x4(r[m], r[4 + m], 0xEE);
+        const __m512 y0 = _mm512_shuffle_f32x4(r[8 + m], r[12 + m], 0x44);
+        const __m512 y1 = _mm512_shuffle_f32x4(r[8 + m], r[12 + m], 0xEE);
+        t[m] = _mm512_shuffle_f32x4(x0, y0, 0x88);
+        t[4 + m] = _mm512_shuffle_f32x4(x0, y0, 0xDD);
+        t[8 + m] = _mm512_shuffle_f32x4(x1, y1, 0x88);
+        t[12 + m] = _mm512_shuffle_f32x4(x1, y1, 0xDD);
+    }
+#pragma GCC unroll 16
+    for (int c = 0; c < 16; c++) r[c] = t[c];
+}
+
 /* Copy B's rows k0..k0+kc, columns j..j+NR (zero past N) into Bp, NR wide. B
  * may be any distance apart row to row, and distances of a few KiB would
  * make its rows collide in the cache: the copy stays in the L1 cache while
@@ -156,10 +190,21 @@ __attribute__((target("avx512f"))) static void copy_b(float *restrict Bp, const 
         }
         return;
     }
-    /* Bᵀ stored: column j+i of B is row j+i of the array */
-    for (int i = 0; i < NR; i++) {
-        const float *b = jb->B + (size_t)(j + i) * jb->ldb + k0;
-        for (int k = 0; k < kc; k++) Bp[k * NR + i] = i < cols ? b[k] : 0.0f;
+    /* Bᵀ stored: column j+i of B is row j+i of the array. 16 rows by 16
+     * steps at a time, transposed in registers. */
+    for (int i0 = 0; i0 < NR; i0 += 16) {
+        const int rows = cols - i0;
+        for (int kk = 0; kk < kc; kk += 16) {
+            const int n = kc - kk < 16 ? kc - kk : 16;
+            const __mmask16 km = lane_mask(n);
+            __m512 r[16];
+#pragma GCC unroll 16
+            for (int i = 0; i < 16; i++)
+                r[i] = i < rows ? _mm512_maskz_loadu_ps(km, jb->B + (size_t)(j + i0 + i) * jb->ldb + k0 + kk)
+                                : _mm512_setzero_ps();
+            transpose16(r);
+            for (int c = 0; c < n; c++) _mm512_store_ps(Bp + (size_t)(kk + c) * NR + i0, r[c]);
+        }
     }
 }
 
