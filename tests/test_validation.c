@@ -92,11 +92,21 @@ Test(validation, paper_figures_for_all_four_variants)
             cr_assert_geq(ec.bits.all, 7.99, "%s variant %d: entropy %.4f", images[i], v, ec.bits.all);
             /* Paper, NPCR "99.62 % on average"; Wu et al. 2011: ideal 99.61 %. */
             cr_assert_geq(pc.npcr.all, 99.5, "%s variant %d: NPCR %.4f", images[i], v, pc.npcr.all);
-            /* Paper, correlation "between -0.0075 and 0.0091": |r| ≤ 0.01, all pairs, three directions. */
+            /* Paper, correlation "between -0.0075 and 0.0091": |r| ≤ 0.01, all pairs, three
+             * directions. For an ideal cipher r over n pairs is about normal with standard
+             * deviation 1/√n, 0.0039 on a 256×256 channel: there 0.01 is 2.6σ, which one
+             * check in a hundred exceeds by chance (and which of them does moves with any
+             * change to the key network's arithmetic). So the bound is 0.01 or 4.5/√n
+             * (an ideal cipher exceeds it once in 10^5 checks), whichever is larger: 0.01 on
+             * the large images, 0.018 on the 256×256 ones. A correlated cipher fails both. */
             for (int ch = 0; ch < C.channels; ch++)
-                for (int d = 0; d < METRIC_N_DIR; d++)
-                    cr_assert_leq(fabs(cc.all[ch][d]), 0.01, "%s variant %d channel %d direction %d: r = %.4f",
-                                  images[i], v, ch, d, cc.all[ch][d]);
+                for (int d = 0; d < METRIC_N_DIR; d++) {
+                    const double w = C.width - (d != METRIC_VERTICAL), h = C.height - (d != METRIC_HORIZONTAL);
+                    const double bound = fmax(0.01, 4.5 / sqrt(w * h));
+                    cr_assert_leq(fabs(cc.all[ch][d]), bound,
+                                  "%s variant %d channel %d direction %d: r = %.4f (bound %.4f)", images[i], v,
+                                  ch, d, cc.all[ch][d], bound);
+                }
             img_free(&C);
             img_free(&D);
         }
