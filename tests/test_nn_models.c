@@ -9,8 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 #include <unistd.h>
 
+#include "nn/gemm.h"
 #include "nn/model.h"
 #include "nn/npy.h"
 #include "nn_fixture.h"
@@ -467,3 +471,69 @@ Test(network, forward_sees_weights_written_between_passes)
     cr_expect(memcmp(y0, y1, sizeof y0), "the write changed nothing");
     nn_model_free(a), nn_model_free(b);
 }
+
+/* The parallel paths (images shared among threads, products split by rows or
+ * columns, Winograd's shared products, the per-pixel-pair products, the
+ * depthwise small-map path) give every output element to one thread, which
+ * sums in the same order whatever the thread count: one, two and three
+ * threads give the same outputs, gradients and running statistics to the bit
+ * (with gemm.c; OpenBLAS's own threading may reorder its sums, so without it
+ * within 1e-5). 64×64 batch 8 reaches every path; the test suite otherwise
+ * runs on one thread (nn_fixture.c). Also: more threads between a forward and
+ * its backward is refused, not a buffer overrun. */
+static void same_with_threads(nn_arch arch)
+{
+#ifdef _OPENMP
+    enum { B = 8, S = 64 };
+    static float x[B * 3 * S * S];
+    for (size_t i = 0; i < sizeof x / sizeof x[0]; i++) x[i] = (float)sin(0.013 * (double)i);
+    float y[3][B * 3], dy[B * 3];
+    float *g[3] = {NULL, NULL, NULL}, *rm[3] = {NULL, NULL, NULL};
+    size_t ng = 0, nr = 0;
+    const char *bn = arch == NN_RESNET18 ? "layer4.1.bn2.running_mean" : "features.17.conv.3.running_mean";
+    const int exact = nn_gemm_available();
+    for (int t = 0; t < 3; t++) {
+        omp_set_num_threads(t + 1);
+        nn_model *m = formula_model(arch);
+        cr_assert_eq(nn_model_forward(m, x, B, S, S, y[t], 1), MC_OK);
+        for (int i = 0; i < B * 3; i++) dy[i] = (float)cos(i);
+        nn_model_zero_grad(m);
+        cr_assert_eq(nn_model_backward(m, dy), MC_OK);
+        float *d, *gr, *r;
+        cr_assert_eq(nn_model_tensor(m, arch == NN_RESNET18 ? "conv1.weight" : "features.0.0.weight", &d,
+                                     &gr, &ng), MC_OK);
+        g[t] = malloc(ng * sizeof(float));
+        memcpy(g[t], gr, ng * sizeof(float));
+        cr_assert_eq(nn_model_tensor(m, bn, &r, NULL, &nr), MC_OK);
+        rm[t] = malloc(nr * sizeof(float));
+        memcpy(rm[t], r, nr * sizeof(float));
+        if (t == 1) {  /* a backward with more threads than its forward had */
+            cr_assert_eq(nn_model_forward(m, x, B, S, S, y[t], 1), MC_OK);
+            omp_set_num_threads(3);
+            cr_expect_eq(nn_model_backward(m, dy), MC_E_ARG);
+            omp_set_num_threads(2);
+            cr_assert_eq(nn_model_forward(m, x, B, S, S, y[t], 1), MC_OK);  /* as before */
+        }
+        nn_model_free(m);
+    }
+    for (int t = 1; t < 3; t++) {
+        cr_log_info("%d threads against 1 (%s):", t + 1, exact ? "to the bit" : "within 1e-5");
+        if (exact) {
+            cr_expect(!memcmp(y[t], y[0], sizeof y[0]), "outputs differ with %d threads", t + 1);
+            cr_expect(!memcmp(g[t], g[0], ng * sizeof(float)), "first-layer gradient differs with %d threads", t + 1);
+            cr_expect(!memcmp(rm[t], rm[0], nr * sizeof(float)), "running mean differs with %d threads", t + 1);
+        } else {
+            fx_expect_close("outputs", y[t], y[0], B * 3, 1e-5);
+            fx_expect_close("first-layer gradient", g[t], g[0], ng, 1e-5);
+        }
+    }
+    for (int t = 0; t < 3; t++) free(g[t]), free(rm[t]);
+    omp_set_num_threads(1);
+#else
+    (void)arch;
+    cr_skip_test("built without OpenMP");
+#endif
+}
+
+Test(threads, resnet18_same_to_the_bit_with_1_2_3_threads, .timeout = 120) { same_with_threads(NN_RESNET18); }
+Test(threads, mobilenetv2_same_to_the_bit_with_1_2_3_threads, .timeout = 120) { same_with_threads(NN_MOBILENETV2); }

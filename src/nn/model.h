@@ -40,7 +40,9 @@ size_t nn_model_num_params(const nn_model *m);
  * once per (B,H,W,train) and reused: a step allocates nothing. */
 mc_err nn_model_forward(nn_model *m, const float *in, int B, int H, int W, float *out, int train);
 /* After a train-mode forward: dout = ∂L/∂out (B,K); ACCUMULATES ∂L/∂θ into the
- * parameter gradients (zero them first with nn_model_zero_grad). */
+ * parameter gradients (zero them first with nn_model_zero_grad). Work memory
+ * is sized for the OpenMP thread count of the forward: MC_E_ARG if more
+ * threads are allowed now (a forward with a new count plans anew). */
 mc_err nn_model_backward(nn_model *m, const float *dout);
 void nn_model_zero_grad(nn_model *m);
 /* One optimiser step over all parameters (not the running statistics). */

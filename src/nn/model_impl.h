@@ -72,6 +72,7 @@ struct nn_model {
     nn_rng rng;
     /* work memory, planned for (B,H,W,train) */
     int pB, pH, pW, ptrain;
+    int pthreads;             /* OpenMP threads the scratch was sized for (per-thread buffers) */
     float *arena;             /* activations, saved statistics, masks, im2col scratch */
     float *garena;            /* gradients of activations (training plans only) */
     unsigned char *gready;    /* per slot: its gradient has been cleared or written in
