@@ -105,14 +105,6 @@ static int packed_im2col(const nn_conv_geom *g)
     return !use_winograd(g) && !use_taps(g) && nn_gemm_available();
 }
 
-static int threads(void)
-{
-#ifdef _OPENMP
-    return omp_get_max_threads();
-#else
-    return 1;
-#endif
-}
 
 size_t nn_conv_kernel_floats(const nn_conv_geom *g)
 {
@@ -161,7 +153,7 @@ size_t nn_conv_col_floats(const nn_conv_geom *g)
     if (packed_im2col(g)) {
         /* the packed forward's buffer per thread */
         const size_t n = (size_t)packed_chunk(g), mine = (Kg + (n > 1 ? g->Cout / g->groups : 0)) * n * N;
-        if ((size_t)threads() * mine > f) f = (size_t)threads() * mine;
+        if ((size_t)nn_threads() * mine > f) f = (size_t)nn_threads() * mine;
         /* the backward's: im2col matrix, gathered dout, and dout packed */
         const size_t L = (size_t)nb * N, Og = (size_t)(g->Cout / g->groups);
         const size_t b = (Kg + Og) * L + nn_gemm_packed_floats((int)Og, (int)L);
@@ -281,7 +273,7 @@ static void forward_packed(float *out, const float *in, const float *Wp, const n
     const int nb = packed_chunk(g), chunks = (g->B + nb - 1) / nb;
     const size_t mine = (size_t)(g->Cin / g->groups * g->K * g->K + (nb > 1 ? g->Cout / g->groups : 0)) *
                         nb * g->Ho * g->Wo;
-    if (chunks < 2 * threads()) {
+    if (chunks < 2 * nn_threads()) {
         for (int ch = 0; ch < chunks; ch++) forward_chunk(out, in, Wp, g, ch, col);
         return;
     }

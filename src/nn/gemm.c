@@ -36,6 +36,15 @@
 #include <immintrin.h>
 #endif
 
+int nn_threads(void)
+{
+#ifdef _OPENMP
+    return omp_get_max_threads();
+#else
+    return 1;
+#endif
+}
+
 static int disabled;
 
 void nn_gemm_disable(int off) { disabled = off; }

@@ -11,6 +11,9 @@
 #define MC_NN_GEMM_H
 #include <stddef.h>
 
+/* The threads a parallel region started now would have (omp_get_max_threads;
+ * 1 without OpenMP): per-thread scratch is sized by it. */
+int nn_threads(void);
 /* 1 when the packed products run on this CPU (x86-64 with AVX-512F, and the
  * environment does not say MC_NN_GEMM=blas); callers use cblas_sgemm otherwise. */
 int nn_gemm_available(void);

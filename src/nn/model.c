@@ -4,14 +4,12 @@
  * are in conv2d.c, batchnorm.c, ...; the two architectures in resnet18.c and
  * mobilenetv2.c; weights files in model_io.c. */
 #include "nn/model_impl.h"
+#include "nn/gemm.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 /* ---- large buffers ---- */
 
@@ -349,21 +347,13 @@ static size_t share_slots(nn_model *m, int B, size_t base)
     return end;
 }
 
-static int max_threads(void)
-{
-#ifdef _OPENMP
-    return omp_get_max_threads();
-#else
-    return 1;
-#endif
-}
 
 /* The plan holds per-thread scratch (conv2d.c, winograd.c), so a change in
  * the number of OpenMP threads (omp_set_num_threads) makes a new plan too. */
 static mc_err plan(nn_model *m, int B, int H, int W, int train)
 {
     if (m->arena && m->pB == B && m->pH == H && m->pW == W && m->ptrain >= train &&
-        m->pthreads == max_threads())
+        m->pthreads == nn_threads())
         return MC_OK;
     free(m->arena), free(m->garena), free(m->iarena), free(m->gready);
     m->arena = m->garena = NULL, m->iarena = NULL, m->gready = NULL;
@@ -434,7 +424,7 @@ static mc_err plan(nn_model *m, int B, int H, int W, int train)
     m->col = m->kern + kern;
     m->kernels_fresh = 0;
     m->arena_floats = acts;
-    m->pB = B, m->pH = H, m->pW = W, m->ptrain = train, m->pthreads = max_threads();
+    m->pB = B, m->pH = H, m->pW = W, m->ptrain = train, m->pthreads = nn_threads();
     return MC_OK;
 }
 
@@ -572,9 +562,9 @@ mc_err nn_model_backward(nn_model *m, const float *dout)
     if (!m || !dout) return mc_fail(MC_E_ARG, "network backward: bad arguments");
     if (!m->have_train_forward || !m->garena)
         return mc_fail(MC_E_ARG, "network backward needs a training-mode forward first");
-    if (max_threads() > m->pthreads)  /* its per-thread scratch would be too small */
+    if (nn_threads() > m->pthreads)  /* its per-thread scratch would be too small */
         return mc_fail(MC_E_ARG, "network backward with %d threads after a forward with %d",
-                       max_threads(), m->pthreads);
+                       nn_threads(), m->pthreads);
     memset(m->gready, 0, (size_t)m->nslots);
     const int last = m->ops[m->nops - 1].y;
     memcpy(GA(m, last), dout, sizeof(float) * m->pB * m->outputs);

@@ -117,14 +117,6 @@ size_t nn_winograd_kernel_floats(const nn_conv_geom *g)
     return (size_t)p.P * nn_gemm_packed_floats(g->Cout, g->Cin);
 }
 
-static int max_threads(void)
-{
-#ifdef _OPENMP
-    return omp_get_max_threads();
-#else
-    return 1;
-#endif
-}
 
 /* Forward: V (P·Cin·T) and M (P·Cout·T). Backward: V, dV, dU and dM of a
  * block of Ob output channels, and with gemm.c each thread's packed copy of
@@ -136,7 +128,7 @@ size_t nn_winograd_floats(const nn_conv_geom *g)
     const size_t P = p.P, T = p.T, Cin = g->Cin;
     const size_t fwd = P * Cin * T + P * g->Cout * T;
     size_t bwd = 2 * P * Cin * T + P * p.Ob * Cin + P * p.Ob * T;
-    if (nn_gemm_available()) bwd += (size_t)max_threads() * nn_gemm_packed_floats(p.Ob, (int)T);
+    if (nn_gemm_available()) bwd += (size_t)nn_threads() * nn_gemm_packed_floats(p.Ob, (int)T);
     return fwd > bwd ? fwd : bwd;
 }
 
