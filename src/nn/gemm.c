@@ -13,7 +13,8 @@
  * multiply-adds outlast. 8 divides the output channels of every convolution
  * in both networks. For the broadcasts to be one sequential stream, A is
  * packed in panels of 8 rows stored column by column: panel p, step k holds
- * A[8p .. 8p+7, k] (zero rows past M). B is copied block by block into a buffer (copy_b() says why).
+ * A[8p .. 8p+7, k] (zero rows past M). B is copied block by block into a
+ * buffer (copy_b() says why).
  *
  * Each entry of C is a sum over k in order, with fused multiply-adds, in
  * runs of KC terms (block() says why): the result does not depend on how the
