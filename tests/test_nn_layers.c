@@ -834,8 +834,7 @@ Test(gemm, packed_product_equals_the_sum_on_edge_sizes)
                 const size_t ldb = (size_t)N + 3, ldc = (size_t)N + 5;
                 float *A = zeros((size_t)M * K), *B = zeros(K * ldb), *C = zeros(M * ldc);
                 float *Ap = zeros(nn_gemm_packed_floats(M, K));
-                for (size_t i = 0; i < (size_t)M * K; i++) A[i] = nn_rng_normal(&r);
-                for (size_t i = 0; i < K * ldb; i++) B[i] = nn_rng_normal(&r);
+                fill(A, (size_t)M * K, &r, 1), fill(B, K * ldb, &r, 1);
                 for (size_t i = 0; i < M * ldc; i++) C[i] = 12345.0f;
                 nn_gemm_pack(Ap, A, K, M, K);
                 nn_gemm_packed(M, N, K, Ap, B, ldb, C, ldc);
@@ -881,8 +880,7 @@ Test(gemm, transposed_packed_weights_and_transposed_b_equal_the_sum)
                     const size_t ldb = (size_t)K + 1, ldc = (size_t)N + 2;
                     float *W = zeros((size_t)R * Mw), *Bt = zeros(N * ldb), *C = zeros(M * ldc);
                     float *Wp = zeros(nn_gemm_packed_floats(R, Mw));
-                    for (size_t i = 0; i < (size_t)R * Mw; i++) W[i] = nn_rng_normal(&r);
-                    for (size_t i = 0; i < N * ldb; i++) Bt[i] = nn_rng_normal(&r);
+                    fill(W, (size_t)R * Mw, &r, 1), fill(Bt, N * ldb, &r, 1);
                     for (size_t i = 0; i < M * ldc; i++) C[i] = 1.5f;
                     nn_gemm_pack(Wp, W, Mw, R, Mw);
                     const nn_gemm_job jb = {.M = M, .N = N, .K = K, .Ap = Wp, .kp = (size_t)Mw,
