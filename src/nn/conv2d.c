@@ -1,10 +1,12 @@
-/* 2-D convolution, NCHW float32, as im2col + one matrix product (cblas_sgemm)
- * per group and chunk of images. Matches torch.nn.Conv2d with zero padding,
- * dilation 1 and any groups. Depthwise convolutions use the direct loops of
- * dwconv.c. Large images get one GEMM each; small ones (the late stages, or
- * 64×64 inputs) are batched side by side so the GEMM stays wide enough to be
- * efficient, at the price of gathering and scattering the outputs. 3×3
- * stride-1 convolutions go to Winograd's algorithm (winograd.c) instead. */
+/* 2-D convolution, NCHW float32, as im2col + one matrix product per group and
+ * chunk of images. Matches torch.nn.Conv2d with zero padding, dilation 1 and
+ * any groups. Depthwise convolutions use the direct loops of dwconv.c. Large
+ * images get one product each; small ones (the late stages, or 64×64 inputs)
+ * are batched side by side so the product stays wide enough to be efficient,
+ * at the price of gathering and scattering the outputs. The products are
+ * gemm.c's, with the weights packed once, where the CPU runs it, else
+ * OpenBLAS's cblas_sgemm. 3×3 stride-1 convolutions go to Winograd's
+ * algorithm (winograd.c) instead, or on maps of 2×2 or less to conv_taps.c. */
 #include "nn/layers.h"
 
 #include <cblas.h>
@@ -97,14 +99,20 @@ static int packed_chunk(const nn_conv_geom *g)
     return nb > g->B ? g->B : nb;
 }
 
-/* The im2col forward with the weights packed for gemm.c (when the CPU has it):
- * one product per image, written straight into the output, the images shared
- * among the threads, each with its own im2col buffer. */
+/* The im2col path with the weights packed for gemm.c (when the CPU has it). */
 static int packed_im2col(const nn_conv_geom *g)
 {
     return !use_winograd(g) && !use_taps(g) && nn_gemm_available();
 }
 
+/* Floats of one thread's buffer in the packed forward: a chunk's im2col
+ * matrix and, when the chunk has several images, their gathered outputs. */
+static size_t packed_chunk_floats(const nn_conv_geom *g)
+{
+    const size_t n = (size_t)packed_chunk(g), N = (size_t)g->Ho * g->Wo;
+    const size_t Kg = (size_t)(g->Cin / g->groups) * g->K * g->K;
+    return (Kg + (n > 1 ? (size_t)(g->Cout / g->groups) : 0)) * n * N;
+}
 
 size_t nn_conv_kernel_floats(const nn_conv_geom *g)
 {
@@ -152,8 +160,8 @@ size_t nn_conv_col_floats(const nn_conv_geom *g)
     size_t f = nb == 1 ? (is_pointwise(g) ? 0 : Kg * N) : (Kg + (size_t)(g->Cout / g->groups)) * nb * N;
     if (packed_im2col(g)) {
         /* the packed forward's buffer per thread */
-        const size_t n = (size_t)packed_chunk(g), mine = (Kg + (n > 1 ? g->Cout / g->groups : 0)) * n * N;
-        if ((size_t)nn_threads() * mine > f) f = (size_t)nn_threads() * mine;
+        const size_t fwd = (size_t)nn_threads() * packed_chunk_floats(g);
+        if (fwd > f) f = fwd;
         /* the backward's: im2col matrix, gathered dout, and dout packed */
         const size_t L = (size_t)nb * N, Og = (size_t)(g->Cout / g->groups);
         const size_t b = (Kg + Og) * L + nn_gemm_packed_floats((int)Og, (int)L);
@@ -162,12 +170,6 @@ size_t nn_conv_col_floats(const nn_conv_geom *g)
     return f;
 }
 
-/* col (Cg·K·K, Ho·Wo), rows ld floats apart: row (c,kh,kw), column (oh,ow)
- * holds the input pixel under kernel tap (kh,kw) when the kernel sits at output
- * (oh,ow), or 0 in the padding. Then out_g (Coutg, Ho·Wo) = W_g (Coutg, Cg·K·K) · col.
- * A 1×1 stride-1 convolution's col is its input; gathering it is a copy.
- * For n images side by side (image j at in + j·istride, its columns from
- * j·Ho·Wo), in one parallel region: each region ends in a barrier. */
 /* dst[i] = src[2i]: the stride-2 rows of ResNet's downsampling convolutions,
  * which the vector clones do as loads and a lane shuffle. */
 NN_CLONES static void copy_stride2(float *restrict dst, const float *restrict src, int n)
@@ -175,6 +177,12 @@ NN_CLONES static void copy_stride2(float *restrict dst, const float *restrict sr
     NN_SIMD for (int i = 0; i < n; i++) dst[i] = src[2 * i];
 }
 
+/* col (Cg·K·K, Ho·Wo), rows ld floats apart: row (c,kh,kw), column (oh,ow)
+ * holds the input pixel under kernel tap (kh,kw) when the kernel sits at output
+ * (oh,ow), or 0 in the padding. Then out_g (Coutg, Ho·Wo) = W_g (Coutg, Cg·K·K) · col.
+ * A 1×1 stride-1 convolution's col is its input; gathering it is a copy.
+ * For n images side by side (image j at in + j·istride, its columns from
+ * j·Ho·Wo), in one parallel region: each region ends in a barrier. */
 static void im2col(float *col, size_t ld, const float *in, size_t istride, int n, int Cg,
                    const nn_conv_geom *g)
 {
@@ -271,8 +279,7 @@ static void forward_packed(float *out, const float *in, const float *Wp, const n
                            float *col)
 {
     const int nb = packed_chunk(g), chunks = (g->B + nb - 1) / nb;
-    const size_t mine = (size_t)(g->Cin / g->groups * g->K * g->K + (nb > 1 ? g->Cout / g->groups : 0)) *
-                        nb * g->Ho * g->Wo;
+    const size_t mine = packed_chunk_floats(g);
     if (chunks < 2 * nn_threads()) {
         for (int ch = 0; ch < chunks; ch++) forward_chunk(out, in, Wp, g, ch, col);
         return;
@@ -354,12 +361,6 @@ void nn_conv2d_forward(float *out, const float *in, const float *w, const float 
     add_bias(out, bias, g);
 }
 
-/* With dout = ∂L/∂out (B,Cout,Ho,Wo), per group and chunk of images (their
- * dout_g and col side by side):
- *   dW_g  += dout_g · col^T            (Coutg, Cg·K·K)
- *   dcol   = W_g^T · dout_g, din_g += col2im(dcol)
- *   dbias += Σ_{b,oh,ow} dout
- * The same col buffer holds the im2col matrix, then dcol. */
 static void add_dbias(float *dbias, const float *dout, const nn_conv_geom *g)
 {
     if (!dbias) return;
@@ -373,6 +374,12 @@ static void add_dbias(float *dbias, const float *dout, const nn_conv_geom *g)
         }
 }
 
+/* With dout = ∂L/∂out (B,Cout,Ho,Wo), per group and chunk of images (their
+ * dout_g and col side by side):
+ *   dW_g  += dout_g · col^T            (Coutg, Cg·K·K)
+ *   dcol   = W_g^T · dout_g, din_g += col2im(dcol)
+ *   dbias += Σ_{b,oh,ow} dout
+ * The same col buffer holds the im2col matrix, then dcol. */
 /* The same with gemm.c, chunk by chunk of images side by side (their im2col
  * matrix col, their dout gathered in dyc) and group by group:
  *   dW_g += dyc · colᵀ   with dyc packed for it, col read as the transpose;

@@ -65,8 +65,8 @@ int nn_gemm_available(void)
 #endif
 }
 
-/* MR·MR floats more than the panels: a transposed read (block_t) of the
- * last panel's rows past M reaches that far, and finds zeros. */
+/* MR·MR floats more than the panels: a transposed read (block() with at) of
+ * the last panel's rows past M reaches that far, and finds zeros. */
 size_t nn_gemm_packed_floats(int M, int K)
 {
     return (size_t)((M + MR - 1) / MR) * MR * (size_t)K + MR * MR;
@@ -90,12 +90,6 @@ void nn_gemm_pack_sub(float *Ap, size_t kp, int k0, const float *A, size_t rs, s
 void nn_gemm_pack(float *Ap, const float *A, size_t lda, int M, int K)
 {
     nn_gemm_pack_sub(Ap, (size_t)K, 0, A, lda, 1, M, K);
-    memset(Ap + (size_t)(M + MR - 1) / MR * MR * K, 0, sizeof(float) * MR * MR);
-}
-
-void nn_gemm_pack_t(float *Ap, const float *A, size_t lda, int M, int K)
-{
-    nn_gemm_pack_sub(Ap, (size_t)K, 0, A, 1, lda, M, K);
     memset(Ap + (size_t)(M + MR - 1) / MR * MR * K, 0, sizeof(float) * MR * MR);
 }
 
@@ -306,14 +300,6 @@ void nn_gemm_run(const nn_gemm_job *jb)
 #endif
         nn_gemm_part(jb, id, nth);
     }
-}
-
-void nn_gemm_packed_part(int M, int N, int K, const float *Ap, const float *B, size_t ldb,
-                         float *C, size_t ldc, int id, int nth)
-{
-    const nn_gemm_job jb = {.M = M, .N = N, .K = K, .Ap = Ap, .kp = (size_t)K, .B = B, .ldb = ldb,
-                            .C = C, .ldc = ldc};
-    nn_gemm_part(&jb, id, nth);
 }
 
 void nn_gemm_packed(int M, int N, int K, const float *Ap, const float *B, size_t ldb, float *C,

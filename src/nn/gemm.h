@@ -25,8 +25,6 @@ void nn_gemm_disable(int off);
 size_t nn_gemm_packed_floats(int M, int K);
 /* Pack A (M×K, rows lda floats apart) into Ap. */
 void nn_gemm_pack(float *Ap, const float *A, size_t lda, int M, int K);
-/* Pack the M×K matrix whose transpose is stored (K×M, rows lda apart). */
-void nn_gemm_pack_t(float *Ap, const float *A, size_t lda, int M, int K);
 /* Pack the M×K matrix with entry (i, k) at A[i·rs + k·cs] as columns
  * k0 .. k0+K of a packing of kp columns (the caller zeroes the
  * nn_gemm_packed_floats(M, 0) floats past the panels, as nn_gemm_pack does). */
@@ -52,7 +50,9 @@ typedef struct {
     size_t ldc;
     int acc;
 } nn_gemm_job;
-/* All threads (alone inside a parallel region), or thread id's share of nth. */
+/* All threads (alone inside a parallel region), or thread id's share of nth
+ * (for a caller already inside one): rows of C when A is the larger matrix,
+ * else columns, a split that depends only on M, N and nth. */
 void nn_gemm_run(const nn_gemm_job *j);
 void nn_gemm_part(const nn_gemm_job *j, int id, int nth);
 /* C = A·B with A packed by nn_gemm_pack: B is K×N with rows ldb floats apart,
@@ -61,9 +61,5 @@ void nn_gemm_part(const nn_gemm_job *j, int id, int nth);
  * nn_gemm_available(). */
 void nn_gemm_packed(int M, int N, int K, const float *Ap, const float *B, size_t ldb, float *C,
                     size_t ldc);
-/* Thread id's share (of nth) of the same product, for a caller already inside
- * a parallel region: rows of C when A is the larger matrix, else columns. */
-void nn_gemm_packed_part(int M, int N, int K, const float *Ap, const float *B, size_t ldb,
-                         float *C, size_t ldc, int id, int nth);
 
 #endif

@@ -347,7 +347,6 @@ static size_t share_slots(nn_model *m, int B, size_t base)
     return end;
 }
 
-
 /* The plan holds per-thread scratch (conv2d.c, winograd.c), so a change in
  * the number of OpenMP threads (omp_set_num_threads) makes a new plan too. */
 static mc_err plan(nn_model *m, int B, int H, int W, int train)

@@ -117,7 +117,6 @@ size_t nn_winograd_kernel_floats(const nn_conv_geom *g)
     return (size_t)p.P * nn_gemm_packed_floats(g->Cout, g->Cin);
 }
 
-
 /* Forward: V (P·Cin·T) and M (P·Cout·T). Backward: V, dV, dU and dM of a
  * block of Ob output channels, and with gemm.c each thread's packed copy of
  * one dM[ξ]. */
@@ -496,9 +495,12 @@ void nn_winograd_forward(float *out, const float *in, const float *U, const floa
             for (int c = 0; c < Cin; c++) input_transform(V, in, c, lo, hi, &p, g);
         if (share_rows) {
 #pragma omp barrier
-            for (int xi = 0; xi < P; xi++)
-                nn_gemm_packed_part(Cout, T, Cin, packed + xi * per, V + (size_t)xi * Cin * T, T,
-                                    M + (size_t)xi * Cout * T, T, id, nth);
+            for (int xi = 0; xi < P; xi++) {
+                const nn_gemm_job j = {.M = Cout, .N = T, .K = Cin, .Ap = packed + xi * per,
+                                       .kp = (size_t)Cin, .B = V + (size_t)xi * Cin * T,
+                                       .ldb = (size_t)T, .C = M + (size_t)xi * Cout * T, .ldc = (size_t)T};
+                nn_gemm_part(&j, id, nth);
+            }
 #pragma omp barrier
         } else if (hi > lo) {
             for (int xi = 0; xi < P; xi++)  /* M[ξ] = U[ξ] · V[ξ], columns lo..hi */
