@@ -98,6 +98,62 @@ static mc_err load_batch(const dataset *d, const size_t *idx, int b, int S, int 
     return MC_OK;
 }
 
+/* The shards of one step computed as data-parallel ranks compute them, so
+ * that `--shards N` in one process and N ranks give the same bits: every
+ * shard's gradient starts from zero and its batch-norm forward starts from
+ * the step's running statistics; the gradients are then summed in shard order
+ * (a + b, as reduce() sums two ranks) and the running statistics averaged.
+ * Tensors are visited in the model's fixed order: parameters' gradients,
+ * then the values of buffers (running statistics), as src/mpi/mpi_train.c. */
+typedef struct {
+    float *grad, *stat0, *stat;   /* summed gradients; statistics at the step's start; their sum */
+    size_t ngrad, nstat;
+} shard_sum;
+
+/* what: 0 copies into (first shard) or 1 adds into the sums, 2 restores the
+ * step's starting statistics, 3 writes the sums back (statistics / shards),
+ * 4 saves the starting statistics. Returns the element counts. */
+static void shard_walk(nn_model *net, shard_sum *s, int what, int shards)
+{
+    size_t g = 0, b = 0;
+    for (int i = 0; nn_model_tensor_name(net, i); i++) {
+        float *data, *grad;
+        size_t n;
+        if (nn_model_tensor(net, nn_model_tensor_name(net, i), &data, &grad, &n)) continue;
+        if (s->grad) {
+            float *acc = grad ? s->grad + g : s->stat + b, *src = grad ? grad : data;
+            if (what == 0) memcpy(acc, src, n * sizeof *src);
+            else if (what == 1) for (size_t k = 0; k < n; k++) acc[k] = acc[k] + src[k];
+            else if (what == 2 && !grad) memcpy(data, s->stat0 + b, n * sizeof *data);
+            else if (what == 3 && grad) memcpy(grad, acc, n * sizeof *grad);
+            else if (what == 3) for (size_t k = 0; k < n; k++) data[k] = acc[k] / (float)shards;
+            else if (what == 4 && !grad) memcpy(s->stat0 + b, data, n * sizeof *data);
+        }
+        if (grad) g += n;
+        else b += n;
+    }
+    s->ngrad = g;
+    s->nstat = b;
+}
+
+static mc_err shard_sum_init(nn_model *net, shard_sum *s)
+{
+    *s = (shard_sum){0};
+    shard_walk(net, s, 0, 1);   /* counts only */
+    s->grad = malloc(s->ngrad * sizeof(float));
+    s->stat0 = malloc((s->nstat + 1) * sizeof(float));
+    s->stat = malloc((s->nstat + 1) * sizeof(float));
+    if (!s->grad || !s->stat0 || !s->stat) return mc_fail(MC_E_NOMEM, "cannot allocate the shard sums");
+    return MC_OK;
+}
+
+static void shard_sum_free(shard_sum *s)
+{
+    free(s->grad);
+    free(s->stat0);
+    free(s->stat);
+}
+
 static mc_err evaluate(nn_model *net, const dataset *d, const size_t *idx, size_t n, int B, int S, int K,
                        float *x, float *y, float *out, double *loss)
 {
@@ -133,6 +189,7 @@ mc_err keynet_train(const keynet_train_cfg *cfg, const meta_record *real, size_t
     float *x = malloc(sizeof(float) * img * B), *y = malloc(sizeof(float) * B * K);
     float *out = malloc(sizeof(float) * B * K), *dout = malloc(sizeof(float) * B * K);
     nn_model *net = NULL;
+    shard_sum ss = {0};
     FILE *csv = NULL;
     mc_err e = MC_OK;
     if (!d.rec || !d.target || !order || !x || !y || !out || !dout) {
@@ -180,6 +237,10 @@ mc_err keynet_train(const keynet_train_cfg *cfg, const meta_record *real, size_t
         }
         if (first_epoch == 1) fprintf(csv, "epoch,train_loss,val_loss,lr,seconds\n");
     }
+    /* Shards this process runs per step; with more than one they are summed
+     * as ranks would sum them (shard_sum). */
+    const int local = par ? (cfg->shards + par->size - 1 - par->rank) / par->size : cfg->shards;
+    if (local > 1 && (e = shard_sum_init(net, &ss))) goto done;
     size_t steps = ntrain / G;   /* drop the last partial batch: BN needs B >= 2 */
     double t0 = now();
     keynet_progress pr = {0};
@@ -197,15 +258,23 @@ mc_err keynet_train(const keynet_train_cfg *cfg, const meta_record *real, size_t
             if (cfg->cosine) oc.lr = nn_lr_cosine(cfg->opt.lr, 0.0f, gstep, (long)cfg->epochs * (long)steps);
             /* The mean over the global batch is the mean of the shards' means, so
              * each shard's ∂L/∂out is scaled by 1/shards and the gradients add up. */
-            nn_model_zero_grad(net);
             double loss = 0;
-            for (int sh = par ? par->rank : 0; sh < cfg->shards; sh += par ? par->size : 1) {
+            int mine = 0;   /* shards this process has run in this step */
+            if (local > 1) shard_walk(net, &ss, 4, local);
+            for (int sh = par ? par->rank : 0; sh < cfg->shards; sh += par ? par->size : 1, mine++) {
+                if (mine && local > 1) {
+                    shard_walk(net, &ss, 2, local);
+                    nn_model_uncount_batch(net);
+                }
+                nn_model_zero_grad(net);
                 if ((e = load_batch(&d, order + st * G + (size_t)sh * B, B, S, K, x, y))) goto done;
                 if ((e = nn_model_forward(net, x, B, S, S, out, 1))) goto done;
                 loss += nn_mse_loss(out, y, B * K, dout);
                 for (int k = 0; k < B * K; k++) dout[k] /= (float)cfg->shards;
                 if ((e = nn_model_backward(net, dout))) goto done;
+                if (local > 1) shard_walk(net, &ss, mine ? 1 : 0, local);
             }
+            if (local > 1) shard_walk(net, &ss, 3, local);
             if (par && (e = par->reduce(par->ctx, net, &loss))) goto done;
             if ((e = nn_model_step(net, &oc))) goto done;
             sum += loss / cfg->shards;
@@ -228,6 +297,7 @@ mc_err keynet_train(const keynet_train_cfg *cfg, const meta_record *real, size_t
     if (final) *final = pr;
 done:
     if (csv) fclose(csv);
+    shard_sum_free(&ss);
     if (net) nn_model_free(net);
     free(d.rec);
     free(d.target);

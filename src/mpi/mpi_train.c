@@ -5,7 +5,8 @@
  * Batch normalisation uses each rank's own batch statistics in the forward pass
  * (as PyTorch's DistributedDataParallel without SyncBatchNorm); the running
  * statistics are then averaged over the ranks after every step, so the model
- * every rank holds, and rank 0 saves, is one model. */
+ * every rank holds, and rank 0 saves, is one model. With one shard per rank
+ * the result is bit for bit that of `medchaos train --shards N` in one process. */
 #include <mpi.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 typedef struct {
     int size;
     float *pack;   /* every gradient, then every running statistic */
+    float *in;     /* the partial sum received from the previous rank */
     size_t n;
 } mpi_train_ctx;
 
@@ -42,19 +44,41 @@ static size_t walk(nn_model *net, float *pack, int dir, int size)
     return at;
 }
 
+/* The sum over ranks in rank order, ((g0 + g1) + g2) + ..., as one process
+ * running the same shards sums them (src/keynet/train.c): rank r receives the
+ * sum of ranks 0..r-1, adds its own and passes it on; the last rank's total is
+ * broadcast. MPI_Allreduce would pick its own order for three or more ranks,
+ * and floating-point addition is not associative. */
+static void ordered_sum(float *pack, float *in, size_t n, double *loss, int rank, int size)
+{
+    double lin;
+    if (rank > 0) {
+        MPI_Recv(in, (int)n, MPI_FLOAT, rank - 1, 1, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        MPI_Recv(&lin, 1, MPI_DOUBLE, rank - 1, 2, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        for (size_t k = 0; k < n; k++) pack[k] = in[k] + pack[k];
+        *loss = lin + *loss;
+    }
+    if (rank < size - 1) {
+        MPI_Send(pack, (int)n, MPI_FLOAT, rank + 1, 1, MPI_COMM_WORLD);
+        MPI_Send(loss, 1, MPI_DOUBLE, rank + 1, 2, MPI_COMM_WORLD);
+    }
+    MPI_Bcast(pack, (int)n, MPI_FLOAT, size - 1, MPI_COMM_WORLD);
+    MPI_Bcast(loss, 1, MPI_DOUBLE, size - 1, MPI_COMM_WORLD);
+}
+
 static mc_err reduce(void *vctx, nn_model *net, double *loss)
 {
     mpi_train_ctx *c = vctx;
     if (!c->pack) {
         c->n = walk(net, NULL, 0, c->size);
-        if (!(c->pack = malloc(c->n * sizeof *c->pack)))
-            return mc_fail(MC_E_NOMEM, "cannot allocate the gradient buffer");
+        c->pack = malloc(c->n * sizeof *c->pack);
+        c->in = malloc(c->n * sizeof *c->in);
+        if (!c->pack || !c->in) return mc_fail(MC_E_NOMEM, "cannot allocate the gradient buffer");
     }
     walk(net, c->pack, 0, c->size);
-    /* Open MPI reduces with a fixed order per call, so every rank receives the same
-     * sums bit for bit (agree() checks it each epoch). */
-    MPI_Allreduce(MPI_IN_PLACE, c->pack, (int)c->n, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
-    MPI_Allreduce(MPI_IN_PLACE, loss, 1, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+    int rank;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    ordered_sum(c->pack, c->in, c->n, loss, rank, c->size);
     walk(net, c->pack, 1, c->size);
     return MC_OK;
 }
@@ -92,7 +116,7 @@ mc_err batch_train_setup(keynet_train_cfg *cfg)
     if (cfg->shards % size)
         return mc_fail(MC_E_ARG, "--shards %d is not a multiple of the %d ranks", cfg->shards, size);
     if (!mpi_gate(1)) return mc_fail(MC_E_ARG, "another rank failed to start");
-    train_ctx = (mpi_train_ctx){size, NULL, 0};
+    train_ctx = (mpi_train_ctx){size, NULL, NULL, 0};
     par = (keynet_parallel){rank, size, reduce, agree, &train_ctx};
     cfg->par = &par;
     return MC_OK;
@@ -101,5 +125,6 @@ mc_err batch_train_setup(keynet_train_cfg *cfg)
 void mpi_train_release(void)
 {
     free(train_ctx.pack);
-    train_ctx.pack = NULL;
+    free(train_ctx.in);
+    train_ctx.pack = train_ctx.in = NULL;
 }

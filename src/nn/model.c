@@ -282,6 +282,12 @@ mc_err nn_model_tensor(nn_model *m, const char *name, float **data, float **grad
     return MC_OK;
 }
 
+void nn_model_uncount_batch(nn_model *m)
+{
+    for (int i = 0; i < m->nt; i++)
+        if (m->t[i].role == NN_ROLE_COUNT) m->counts[m->t[i].off]--;
+}
+
 static float *P(nn_model *m, int t) { return t < 0 ? NULL : m->params + m->t[t].off; }
 static float *G(nn_model *m, int t) { return t < 0 ? NULL : m->grads + m->t[t].off; }
 static float *R(nn_model *m, int t) { return m->running + m->t[t].off; }

@@ -45,6 +45,10 @@ mc_err nn_model_forward(nn_model *m, const float *in, int B, int H, int W, float
  * threads are allowed now (a forward with a new count plans anew). */
 mc_err nn_model_backward(nn_model *m, const float *dout);
 void nn_model_zero_grad(nn_model *m);
+/* Take one back from every num_batches_tracked: a data-parallel step that
+ * forwards several shards in one process counts one batch, as each rank of a
+ * data-parallel run does (src/keynet/train.c). */
+void nn_model_uncount_batch(nn_model *m);
 /* One optimiser step over all parameters (not the running statistics). */
 mc_err nn_model_step(nn_model *m, const nn_optim_cfg *cfg);
 /* Dropout probability of MobileNetV2's classifier (default 0.2; 0 disables it,
