@@ -11,6 +11,7 @@
 
 #include "image/image.h"
 #include "metrics/metrics.h"
+#include "util/xoshiro.h"
 
 /* ---- helpers ---- */
 
@@ -393,11 +394,38 @@ Test(local_entropy, mean_reproduces_wu_2013_centre)
     double mu, sigma;
     cr_assert_eq(metric_local_entropy_stats(1936, 256, &mu, &sigma), MC_OK);
     NEAR(mu, 7.902469317, 5e-10, "mu = %.10f", mu);
-    const double lo[3] = {7.901515698, 7.901160194, 7.900745522};
-    const double hi[3] = {7.903422936, 7.903778440, 7.904193112};
+    const double lo[3] = {7.901901305, 7.901722822, 7.901515698};   /* α = 0.05, 0.01, 0.001 */
+    const double hi[3] = {7.903037329, 7.903215812, 7.903422936};
     for (int a = 0; a < 3; a++) NEAR((lo[a] + hi[a]) / 2, mu, 1e-9, "centre at alpha %d", a);
     /* Deviation of one block; a Monte Carlo of 20000 blocks gives 0.00871. */
     NEAR(sigma, 0.008694, 2e-5, "sigma = %.8f", sigma);
+}
+
+/* What `medchaos analyze` prints as "Wu 2013 table" is the paper's table
+ * (Wu et al. 2013, k = 30, T_B = 1936), α by α, and its intervals cover the
+ * mean of 30 uniform blocks with probability 2Φ(h) − 1 ≈ 28, 36, 45 %, where
+ * h is the half-width in units of σ/√30: far from 95, 99, 99.9 %. */
+Test(local_entropy, wu_2013_table_is_the_published_one_and_covers_less_than_stated)
+{
+    const double lo[3] = {7.901901305, 7.901722822, 7.901515698};
+    const double hi[3] = {7.903037329, 7.903215812, 7.903422936};
+    const double coverage[3] = {0.28, 0.36, 0.45};
+    img_image im;
+    cr_assert_eq(img_new(&im, 512, 512, 1, 8), MC_OK);
+    uint64_t s = 99;
+    for (size_t i = 0; i < img_size_bytes(&im); i++) im.data[i] = (uint8_t)(mc_splitmix64(&s) >> 56);
+    metric_local_entropy_result r;
+    cr_assert_eq(metric_local_entropy(&im, 30, 44, 1, &r), MC_OK);
+    cr_assert(r.has_published);
+    for (int a = 0; a < METRIC_N_ALPHA; a++) {
+        NEAR(r.published_lo[a], lo[a], 1e-12, "alpha %g: lo %.9f", metric_alpha[a], r.published_lo[a]);
+        NEAR(r.published_hi[a], hi[a], 1e-12, "alpha %g: hi %.9f", metric_alpha[a], r.published_hi[a]);
+        double h = (hi[a] - lo[a]) / 2 / (r.sigma / sqrt(30.0));
+        NEAR(erf(h / sqrt(2.0)), coverage[a], 0.01, "alpha %g: coverage %.3f", metric_alpha[a], erf(h / sqrt(2.0)));
+        /* The exact interval is wider: it has the stated significance. */
+        cr_assert(r.lo[a] < lo[a] && r.hi[a] > hi[a]);
+    }
+    img_free(&im);
 }
 
 Test(local_entropy, blocks_of_known_content)
@@ -418,7 +446,7 @@ Test(local_entropy, blocks_of_known_content)
     cr_assert(r.has_published);
     /* 7.9993 lies above every interval: too regular to be random. */
     cr_assert(!r.pass[0][0] && !r.pass[0][2] && !r.pass_published[0][2]);
-    NEAR(r.published_lo[0], 7.901515698, 0, "published table");
+    NEAR(r.published_lo[0], 7.901901305, 0, "published table, alpha = 0.05");
     cr_assert(r.lo[0] < r.mu && r.mu < r.hi[0]);
     img_free(&a);
 }

@@ -106,10 +106,12 @@ mc_err metric_local_entropy_stats(unsigned block_pixels, unsigned levels, double
  * 8-bit images only (MC_E_UNSUPPORTED otherwise); fewer than k tiles is
  * MC_E_ARG. Acceptance interval at α: μ ± z_{1-α/2} σ / √k with the exact
  * μ, σ above. Wu et al. print for k = 30, T_B = 1936 the narrower intervals
- * in published_lo/hi: same centre, but half-widths of 0.60, 0.82 and 1.09
- * σ/√k instead of 1.96, 2.58 and 3.29, so truly uniform noise falls inside
- * them only about 45 %, 59 % and 72 % of the time (a Monte Carlo of 2000
- * draws of 30 blocks gave 46 %, 60 %, 73 %), not 95/99/99.9 %. We report
+ * in published_lo/hi (α = 0.05: [7.901901305, 7.903037329], 0.01:
+ * [7.901722822, 7.903215812], 0.001: [7.901515698, 7.903422936]): the same
+ * centre, but half-widths of 0.358, 0.470 and 0.601 σ/√k instead of 1.960,
+ * 2.576 and 3.291, so the mean of 30 blocks of truly uniform noise falls
+ * inside them only about 28 %, 36 % and 45 % of the time (normal law; a
+ * simulation agrees), not 95/99/99.9 %. We report
  * both verdicts; the pass[] one has the stated significance. */
 typedef struct {
     unsigned k, side;
