@@ -230,13 +230,13 @@ void repro_metrics(const repro_config *c, repro_variant *v, const repro_image *i
                                      "parameters (bits, logistic / Lorenz)"};
     table t5;
     if (!table_open(&t5, c->out, "table5_keyspace", "Key space: the paper's count and what it measures", c5, 5)) {
-        const char *r0[] = {"(paper's example)", "128x128", cell("%llu", (unsigned long long)metric_key_space_bits(128, 128, 1)),
+        const char *r0[] = {"(paper's example)", "128x128", cell("%llu", (unsigned long long)metric_key_space_bits(128, 128, 1, 8)),
                             cell("%.0f", metric_permutation_bits(128, 128)), "2×53 / 3×53"};
         table_row(&t5, r0);
         for (size_t i = 0; i < nim; i++) {
             const img_image *P = &im[i].im;
             const char *r5[] = {im[i].name, cell("%ux%u", P->width, P->height),
-                                cell("%llu", (unsigned long long)metric_key_space_bits(P->width, P->height, P->channels)),
+                                cell("%llu", (unsigned long long)metric_key_space_bits(P->width, P->height, P->channels, P->depth)),
                                 cell("%.0f", metric_permutation_bits(P->width, P->height)), "2×53 / 3×53"};
             table_row(&t5, r5);
         }
@@ -278,7 +278,7 @@ void repro_metrics(const repro_config *c, repro_variant *v, const repro_image *i
          s.psnr_max < 10 ? "reproduced" : "not reproduced"},
         {"MSE / PSNR original vs decrypted", "0 / ∞", cell("%.0f / %s", s.mse_dec_max, s.mse_dec_max == 0 ? "∞" : "finite"),
          s.mse_dec_max == 0 ? "reproduced" : "NOT reproduced"},
-        {"key space of a 128×128 image", "2^133120", cell("2^%llu by the paper's count", (unsigned long long)metric_key_space_bits(128, 128, 1)),
+        {"key space of a 128×128 image", "2^133120", cell("2^%llu by the paper's count", (unsigned long long)metric_key_space_bits(128, 128, 1, 8)),
          "reproduced as arithmetic; not a measure of key strength (table 5)"},
         {"resistance to differential attacks", "NPCR ≈ 99.62 %, strong avalanche",
          cell("standard test passed in %d of %d cases; hardened variant %d of %d", s.diff_pass, s.diff_rows, s.hard_pass, s.hard_rows),

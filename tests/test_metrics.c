@@ -528,9 +528,19 @@ Test(correlation, sampling_is_reproducible_from_the_seed)
 Test(keyspace, paper_count_for_128_square)
 {
     /* Paper: 128×128 gives 2^133120 = 2^((128 + 128 + 128·128)·8). */
-    cr_assert_eq(metric_key_space_bits(128, 128, 1), 133120u);
-    cr_assert_eq(metric_key_space_bits(3, 2, 3), (2u + 3u + 18u) * 8u);
+    cr_assert_eq(metric_key_space_bits(128, 128, 1, 8), 133120u);
+    cr_assert_eq(metric_key_space_bits(3, 2, 3, 8), (2u + 3u + 18u) * 8u);
     NEAR(metric_permutation_bits(3, 2), log2(12.0), 1e-12, "log2(3!·2!)");
+}
+
+Test(keyspace, sixteen_bit_stream_counts_two_bytes_per_sample)
+{
+    /* The paper's count is one byte per key element; a 16-bit image's XOR
+     * stream has two bytes per sample (docs/CIPHER.md): (H + W + 2·H·W·C)·8. */
+    cr_assert_eq(metric_key_space_bits(128, 128, 1, 16), (128u + 128u + 2u * 128u * 128u) * 8u);
+    cr_assert_eq(metric_key_space_bits(3, 2, 3, 16), (2u + 3u + 36u) * 8u);
+    /* 16 bits per sample: the stream part is exactly twice the 8-bit one. */
+    cr_assert_eq(metric_key_space_bits(640, 480, 1, 16) - metric_key_space_bits(640, 480, 1, 8), 640u * 480u * 8u);
 }
 
 /* ---- medchaos analyze ---- */

@@ -70,7 +70,7 @@ static mc_err measure(analysis *a)
         if (a->le_err[i]) snprintf(a->le_why[i], sizeof a->le_why[i], "%s", mc_errmsg(a->le_err[i]));
         mc_clear_error();
     }
-    a->key_bits = metric_key_space_bits(c->width, c->height, c->channels);
+    a->key_bits = metric_key_space_bits(c->width, c->height, c->channels, c->depth);
     a->perm_bits = metric_permutation_bits(c->width, c->height);
     return MC_OK;
 }

@@ -5,9 +5,10 @@
 #include "metrics/metrics.h"
 
 /* Paper §"Key space analysis": key size = (L_xindex + L_yindex + L_zkey) × 8. */
-uint64_t metric_key_space_bits(uint32_t width, uint32_t height, uint8_t channels)
+uint64_t metric_key_space_bits(uint32_t width, uint32_t height, uint8_t channels, uint8_t depth)
 {
-    uint64_t elements = (uint64_t)height + width + (uint64_t)width * height * channels;
+    const uint64_t stream_bytes = (uint64_t)width * height * channels * (depth == 16 ? 2 : 1);
+    uint64_t elements = (uint64_t)height + width + stream_bytes;
     return elements * 8;
 }
 

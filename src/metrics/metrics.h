@@ -158,12 +158,14 @@ mc_err metric_mse_psnr(const img_image *a, const img_image *b, metric_fidelity *
 
 /* The paper's key size: (L_xindex + L_yindex + L_zkey) × 8 bits, counting
  * one byte per element of the row permutation (height), the column
- * permutation (width) and the XOR stream (width·height·channels): 128×128
- * gray gives 133120 bits. What it does not measure: the permutations hold
- * only log2(h!) + log2(w!) bits, and all three arrays are derived from a few
- * chaotic parameters that a network computes from metadata, so the
- * effective key is those parameters (or the metadata), not this count. */
-uint64_t metric_key_space_bits(uint32_t width, uint32_t height, uint8_t channels);
+ * permutation (width) and the XOR stream: 128×128 gray gives 133120 bits. The
+ * XOR stream holds depth/8 bytes per sample (width·height·channels samples),
+ * so a 16-bit image counts two bytes per sample. What it does not measure:
+ * the permutations hold only log2(h!) + log2(w!) bits, and all three arrays
+ * are derived from a few chaotic parameters that a network computes from
+ * metadata, so the effective key is those parameters (or the metadata), not
+ * this count. depth is 8 or 16 (anything else counts as 8). */
+uint64_t metric_key_space_bits(uint32_t width, uint32_t height, uint8_t channels, uint8_t depth);
 /* log2(h!) + log2(w!): the information in two arbitrary permutations. */
 double metric_permutation_bits(uint32_t width, uint32_t height);
 
