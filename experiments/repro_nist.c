@@ -81,7 +81,7 @@ void repro_nist(const repro_config *c, repro_variant *v)
                 nist_summarize(pv, n, 0.01, &sm);
                 count = n;
                 failing += sm.proportion < sm.lo;
-                if (sm.proportion < worst) worst = sm.proportion, lo = sm.lo, hi = sm.hi;
+                if (k == 0 || sm.proportion < worst) worst = sm.proportion, lo = sm.lo, hi = sm.hi;
                 if (sm.uniformity < unif) unif = sm.uniformity;
                 q = slot_failure_probability(n, sm.lo);
             }

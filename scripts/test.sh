@@ -6,7 +6,19 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh --mpi || exit 1
 if [ ! -x configure ]; then autoreconf -fi || exit 1; fi
 # MPI is part of the tested build (src/mpi, tests/test_mpi under mpirun -np 2).
-if [ ! -f Makefile ]; then ./configure --enable-werror --with-mpi || exit 1; fi
+# The suite tests exactly CI's configuration: a build configured otherwise (as
+# scripts/setup.sh's plain ./configure) is configured again with these options.
+ci_options=(--enable-werror --with-mpi)
+configured_as_ci() {
+  [ -f Makefile ] && [ -x config.status ] || return 1
+  local have
+  have=$(./config.status --config | tr -d "'") || return 1
+  [ "$have" = "${ci_options[*]}" ]
+}
+if ! configured_as_ci; then
+  [ -f Makefile ] && echo "test.sh: configuring again as CI does (${ci_options[*]}; was: $(./config.status --config 2>/dev/null))"
+  ./configure "${ci_options[@]}" || exit 1
+fi
 make -j"$(nproc)" || exit 1
 make -j"$(nproc)" check
 status=$?

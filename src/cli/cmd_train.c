@@ -42,8 +42,9 @@ static void on_progress(void *vctx, const keynet_progress *p, int end_of_epoch)
         fprintf(stderr, "\repoch %d/%d [%.*s%*s] loss %.5f  %.1f img/s  ETA %.0fs   ", p->epoch, p->epochs, fill,
                 "####################", width - fill, "", p->train_loss, p->img_per_s, p->eta_s);
     } else if (end_of_epoch) {
-        fprintf(stderr, "%sepoch %d/%d  train loss %.6f  val loss %.6f  %.1f img/s  ETA %.0fs\n", c->tty ? "\r" : "",
-                p->epoch, p->epochs, p->train_loss, p->val_loss, p->img_per_s, p->eta_s);
+        fprintf(stderr, "%sepoch %d/%d  train loss %.6f  val loss %.6f (%.3f of the mean predictor's)  %.1f img/s  ETA %.0fs\n",
+                c->tty ? "\r" : "", p->epoch, p->epochs, p->train_loss, p->val_loss, p->val_loss / p->val_mean_loss,
+                p->img_per_s, p->eta_s);
     }
 }
 
@@ -178,6 +179,7 @@ int cmd_train(int argc, char **argv)
     e = keynet_train(&cfg, recs, nrec, out, force, on_progress, &pc, &fin);
     free(recs);
     if (e) return cli_fail(out, e);
-    printf("%s: train loss %.6f, validation loss %.6f\n", out, fin.train_loss, fin.val_loss);
+    printf("%s: train loss %.6f, validation loss %.6f (mean predictor %.6f)\n", out, fin.train_loss, fin.val_loss,
+           fin.val_mean_loss);
     return 0;
 }

@@ -80,11 +80,59 @@ static double now(void)
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-typedef struct {
-    meta_record *rec;
-    float *target;   /* n × K */
-    size_t n;
-} dataset;
+mc_err keynet_dataset_build(const keynet_train_cfg *cfg, const meta_record *real, size_t nreal, keynet_dataset *d)
+{
+    const int K = keynet_outputs(cfg->map);
+    const size_t n = nreal > (size_t)cfg->samples ? nreal : (size_t)cfg->samples;
+    *d = (keynet_dataset){calloc(n, sizeof *d->rec), malloc(sizeof(float) * n * K), malloc(n * sizeof(size_t)), n,
+                          0, K};
+    if (!d->rec || !d->target || !d->order) {
+        keynet_dataset_free(d);
+        return mc_fail(MC_E_NOMEM, "cannot allocate the training set");
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (i < nreal) d->rec[i] = real[i];
+        else keynet_synthetic_record(cfg->seed, i - nreal, &d->rec[i]);
+        double u[3];
+        keynet_teacher_unit(cfg->teacher, cfg->map, &d->rec[i], u);
+        for (int k = 0; k < K; k++) d->target[i * K + k] = (float)u[k];
+    }
+    /* One fixed split: a seeded shuffle, the last val_frac held out. */
+    uint64_t s = cfg->seed ^ 0x5EED5EEDull;
+    for (size_t i = 0; i < n; i++) d->order[i] = i;
+    for (size_t i = n - 1; i > 0; i--) {
+        size_t j = mc_splitmix64(&s) % (i + 1), t = d->order[i];
+        d->order[i] = d->order[j];
+        d->order[j] = t;
+    }
+    d->ntrain = n - (size_t)(cfg->val_frac * n);
+    return MC_OK;
+}
+
+void keynet_dataset_free(keynet_dataset *d)
+{
+    free(d->rec);
+    free(d->target);
+    free(d->order);
+    *d = (keynet_dataset){0};
+}
+
+/* Validation loss of the constant predictor: the mean of the training targets. */
+static double mean_predictor_loss(const keynet_dataset *d)
+{
+    double mean[3] = {0, 0, 0}, sum = 0;
+    for (size_t i = 0; i < d->ntrain; i++)
+        for (int k = 0; k < d->K; k++) mean[k] += d->target[d->order[i] * d->K + k];
+    for (int k = 0; k < d->K; k++) mean[k] /= (double)d->ntrain;
+    for (size_t i = d->ntrain; i < d->n; i++)
+        for (int k = 0; k < d->K; k++) {
+            double r = d->target[d->order[i] * d->K + k] - mean[k];
+            sum += r * r;
+        }
+    return d->n > d->ntrain ? sum / ((double)(d->n - d->ntrain) * d->K) : NAN;
+}
+
+typedef keynet_dataset dataset;
 
 /* Render records idx[0..b) into x (b,3,S,S) and gather their targets into y. */
 static mc_err load_batch(const dataset *d, const size_t *idx, int b, int S, int K, float *x, float *y)
@@ -182,36 +230,20 @@ mc_err keynet_train(const keynet_train_cfg *cfg, const meta_record *real, size_t
     if (!force && access(out_path, F_OK) == 0) return mc_fail(MC_E_EXISTS, "output exists (use --force to overwrite)");
     const int K = keynet_outputs(cfg->map), S = cfg->size, B = cfg->batch;
     const size_t G = (size_t)B * cfg->shards;   /* the global batch */
-    size_t n = nreal > (size_t)cfg->samples ? nreal : (size_t)cfg->samples;
-    dataset d = {calloc(n, sizeof *d.rec), malloc(sizeof(float) * n * K), n};
-    size_t *order = malloc(n * sizeof *order);
     size_t img = 3 * (size_t)S * S;
     float *x = malloc(sizeof(float) * img * B), *y = malloc(sizeof(float) * B * K);
     float *out = malloc(sizeof(float) * B * K), *dout = malloc(sizeof(float) * B * K);
     nn_model *net = NULL;
     shard_sum ss = {0};
     FILE *csv = NULL;
-    mc_err e = MC_OK;
-    if (!d.rec || !d.target || !order || !x || !y || !out || !dout) {
-        e = mc_fail(MC_E_NOMEM, "cannot allocate the training set");
+    dataset d;
+    mc_err e = keynet_dataset_build(cfg, real, nreal, &d);
+    if (e) goto done;
+    if (!x || !y || !out || !dout) {
+        e = mc_fail(MC_E_NOMEM, "cannot allocate the training batch");
         goto done;
     }
-    for (size_t i = 0; i < n; i++) {
-        if (i < nreal) d.rec[i] = real[i];
-        else keynet_synthetic_record(cfg->seed, i - nreal, &d.rec[i]);
-        double u[3];
-        keynet_teacher_unit(cfg->teacher, cfg->map, &d.rec[i], u);
-        for (int k = 0; k < K; k++) d.target[i * K + k] = (float)u[k];
-    }
-    /* One fixed split: a seeded shuffle, the last val_frac held out. */
-    uint64_t s = cfg->seed ^ 0x5EED5EEDull;
-    for (size_t i = 0; i < n; i++) order[i] = i;
-    for (size_t i = n - 1; i > 0; i--) {
-        size_t j = mc_splitmix64(&s) % (i + 1), t = order[i];
-        order[i] = order[j];
-        order[j] = t;
-    }
-    size_t nval = (size_t)(cfg->val_frac * n), ntrain = n - nval;
+    size_t *order = d.order, ntrain = d.ntrain, nval = d.n - d.ntrain;
     if (ntrain < G) {
         e = mc_fail(MC_E_ARG, "%zu training samples is fewer than one batch of %zu", ntrain, G);
         goto done;
@@ -235,7 +267,7 @@ mc_err keynet_train(const keynet_train_cfg *cfg, const meta_record *real, size_t
             e = mc_fail(MC_E_IO, "%s: cannot write the loss curve", cfg->csv_path);
             goto done;
         }
-        if (first_epoch == 1) fprintf(csv, "epoch,train_loss,val_loss,lr,seconds\n");
+        if (first_epoch == 1) fprintf(csv, "epoch,train_loss,val_loss,lr,seconds,val_mean_predictor\n");
     }
     /* Shards this process runs per step; with more than one they are summed
      * as ranks would sum them (shard_sum). */
@@ -244,6 +276,7 @@ mc_err keynet_train(const keynet_train_cfg *cfg, const meta_record *real, size_t
     size_t steps = ntrain / G;   /* drop the last partial batch: BN needs B >= 2 */
     double t0 = now();
     keynet_progress pr = {0};
+    pr.val_mean_loss = mean_predictor_loss(&d);
     for (int ep = first_epoch; ep <= cfg->epochs; ep++) {
         uint64_t es = cfg->seed * 0x9E3779B97F4A7C15ull + (uint64_t)ep;
         for (size_t i = ntrain - 1; i > 0; i--) {
@@ -281,13 +314,15 @@ mc_err keynet_train(const keynet_train_cfg *cfg, const meta_record *real, size_t
             double el = now() - te;
             pr = (keynet_progress){ep, cfg->epochs, st + 1, steps, sum / (st + 1), pr.val_loss,
                                    (st + 1) * G / el,
-                                   el / (st + 1) * ((double)(cfg->epochs - ep) * steps + (steps - st - 1))};
+                                   el / (st + 1) * ((double)(cfg->epochs - ep) * steps + (steps - st - 1)),
+                                   pr.val_mean_loss};
             if (cb && writer) cb(ctx, &pr, 0);
         }
         if (par && (e = par->agree(par->ctx, net))) goto done;
         if ((e = evaluate(net, &d, val, nval, B, S, K, x, y, out, &pr.val_loss))) goto done;
         if (csv) {
-            fprintf(csv, "%d,%.9g,%.9g,%.6g,%.3f\n", ep, pr.train_loss, pr.val_loss, oc.lr, now() - t0);
+            fprintf(csv, "%d,%.9g,%.9g,%.6g,%.3f,%.9g\n", ep, pr.train_loss, pr.val_loss, oc.lr, now() - t0,
+                    pr.val_mean_loss);
             fflush(csv);
         }
         if (cb && writer) cb(ctx, &pr, 1);
@@ -299,9 +334,7 @@ done:
     if (csv) fclose(csv);
     shard_sum_free(&ss);
     if (net) nn_model_free(net);
-    free(d.rec);
-    free(d.target);
-    free(order);
+    keynet_dataset_free(&d);
     free(x);
     free(y);
     free(out);

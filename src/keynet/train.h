@@ -47,6 +47,8 @@ typedef struct {
     int epoch, epochs;
     size_t step, steps;   /* within the epoch */
     double train_loss, val_loss, img_per_s, eta_s;
+    double val_mean_loss; /* validation loss of the constant predictor (the training targets' mean):
+                           * val_loss / val_mean_loss below 1 means the network learnt something */
 } keynet_progress;
 
 typedef void (*keynet_progress_fn)(void *ctx, const keynet_progress *p, int end_of_epoch);
@@ -56,6 +58,21 @@ typedef void (*keynet_progress_fn)(void *ctx, const keynet_progress *p, int end_
 mc_err keynet_train(const keynet_train_cfg *cfg, const meta_record *real, size_t nreal,
                     const char *out_path, int force, keynet_progress_fn cb, void *ctx,
                     keynet_progress *final);
+
+/* The training set keynet_train builds from cfg (real records, then synthetic
+ * ones up to cfg->samples; targets from the teacher; one seeded split): n
+ * records and their n×K targets; order[0..ntrain) is the training part,
+ * order[ntrain..n) the held-out part. Free with keynet_dataset_free. For the
+ * fixture generator (tests/gen_keynet_fixture.py) and tools. */
+typedef struct {
+    meta_record *rec;
+    float *target;
+    size_t *order;
+    size_t n, ntrain;
+    int K;
+} keynet_dataset;
+mc_err keynet_dataset_build(const keynet_train_cfg *cfg, const meta_record *real, size_t nreal, keynet_dataset *d);
+void keynet_dataset_free(keynet_dataset *d);
 
 /* Write a network with the metadata keynet_load expects. */
 mc_err keynet_save(const nn_model *net, chaos_map map, keynet_teacher t, int size, int epoch,

@@ -55,9 +55,12 @@ int nn_gemm_available(void)
 #ifdef NN_GEMM_X86
     static int avail = -1;
     if (avail < 0) {
-        const char *e = getenv("MC_NN_GEMM");
+        /* MC_NN_GEMM=blas turns this kernel off; so does MEDCHAOS_NO_ASM=1,
+         * which forces every portable path of medchaos (crypto/cpu.h). */
+        const char *e = getenv("MC_NN_GEMM"), *no_asm = getenv("MEDCHAOS_NO_ASM");
         __builtin_cpu_init();
-        avail = __builtin_cpu_supports("avx512f") && !(e && !strcmp(e, "blas"));
+        avail = __builtin_cpu_supports("avx512f") && !(e && !strcmp(e, "blas")) &&
+                !(no_asm && !strcmp(no_asm, "1"));
     }
     return avail && !disabled;
 #else
