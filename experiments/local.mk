@@ -3,9 +3,21 @@ noinst_PROGRAMS = experiments/reproduce
 experiments_reproduce_SOURCES = experiments/reproduce.c experiments/reproduce.h experiments/parts.h \
 	experiments/repro_metrics.c experiments/repro_timing.c experiments/repro_security.c \
 	experiments/repro_nist.c experiments/repro_figures.c experiments/table.c experiments/table.h \
-	experiments/attacks/cpa.c experiments/attacks/cpa.h
+	experiments/attacks/cpa.c experiments/attacks/cpa.h experiments/stats.c experiments/stats.h
 experiments_reproduce_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/experiments -I$(top_srcdir)
 experiments_reproduce_LDADD = libmedchaos.la -lm
+# The network library's version for the trained-network cache (reproduce.c):
+# a hash of the sources whose arithmetic a trained network depends on. Written
+# again after every library build, replaced only when the hash changed.
+BUILT_SOURCES = experiments/nn_version.h
+experiments/reproduce-reproduce.$(OBJEXT): experiments/nn_version.h
+CLEANFILES += experiments/nn_version.h
+experiments/nn_version.h: libmedchaos.la
+	@$(MKDIR_P) experiments
+	@h=$$(cat $(top_srcdir)/src/nn/*.[ch] $(top_srcdir)/src/keynet/*.[ch] $(top_srcdir)/src/meta/render.c | \
+	  sha256sum | cut -c1-12); \
+	echo "#define REPRO_NN_VERSION \"$$h\"" > $@.tmp; \
+	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 
 reproduce: experiments/reproduce$(EXEEXT) medchaos$(EXEEXT)
 	./experiments/reproduce --quick --data $(top_srcdir)/data/prepared --out results
@@ -26,3 +38,8 @@ tests_test_attack_SOURCES = tests/test_attack.c experiments/attacks/cpa.c
 tests_test_attack_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/experiments
 tests_test_attack_LDADD = $(TEST_LIBS)
 EXTRA_DIST += experiments/dieharder.sh
+check_PROGRAMS += tests/test_stats
+TESTS += tests/test_stats
+tests_test_stats_SOURCES = tests/test_stats.c experiments/stats.c
+tests_test_stats_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)
+tests_test_stats_LDADD = $(TEST_LIBS)

@@ -11,9 +11,13 @@ typedef struct {
     int attack_fixed_exact;     /* the attack decrypted a fixed-key target bit for bit */
     int attack_fixed_queries;   /* chosen images it needed */
     int attack_hardened_exact;  /* ... and against the hardened variant */
+    /* Key sensitivity over random keys (table 7): 1-ulp changes tried, and
+     * how many left the key material identical. */
+    int ulp_tried, ulp_identical;
 } repro_findings;
 
-void repro_metrics(const repro_config *c, repro_variant *v, const repro_image *im, size_t nim,
+/* v[s][k]: variant k trained with seed c->seed + s, s < c->seeds. */
+void repro_metrics(const repro_config *c, repro_variant (*v)[REPRO_NVARIANTS], const repro_image *im, size_t nim,
                    const repro_findings *f);
 void repro_timing(const repro_config *c, repro_variant *v, const repro_image *im, size_t nim);
 void repro_security(const repro_config *c, repro_variant *v, const repro_image *im, size_t nim, repro_findings *f);
@@ -23,6 +27,8 @@ void repro_figures(const repro_config *c, repro_variant *v, const repro_image *i
 /* Parameters of a row: from the variant's network, the teacher, or the
  * fixed key (the teacher's parameters of one fixed record, for every image). */
 mc_err repro_params(repro_variant *v, repro_source s, const meta_record *m, chaos_params *p);
+/* The same for seed number seed_index (the fixed key moves by one second per seed). */
+mc_err repro_params_seeded(repro_variant *v, repro_source s, const meta_record *m, int seed_index, chaos_params *p);
 /* Encrypt (and decrypt) one image under params; the caller frees the images. */
 mc_err repro_encrypt(const img_image *plain, const chaos_params *p, cipher_variant var, img_image *cipher,
                      img_image *decrypted);

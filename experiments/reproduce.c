@@ -15,9 +15,11 @@
 #include <omp.h>
 #endif
 
+#include "experiments/nn_version.h"
 #include "experiments/parts.h"
 #include "image/io.h"
 #include "keynet/train.h"
+#include "nn/gemm.h"
 
 static void die(const char *what, mc_err e)
 {
@@ -98,19 +100,38 @@ static repro_image *load_images(const char *data, size_t *n)
     return v;
 }
 
+/* The commit and whether the tree differs from it. The outputs of the
+ * reproduction itself (results/, results-full/, the report) do not count: a
+ * rerun in a clean checkout rewrites them before this is asked again. */
+static void git_state(char *commit, size_t n)
+{
+    snprintf(commit, n, "unknown (not a git checkout)");
+    FILE *g = popen("git rev-parse --short=12 HEAD 2>/dev/null", "r");
+    if (!g) return;
+    char line[512];
+    if (fgets(line, sizeof line, g)) {
+        line[strcspn(line, "\n")] = 0;
+        snprintf(commit, n, "%.64s", line);
+    }
+    pclose(g);
+    if (!strncmp(commit, "unknown", 7)) return;
+    g = popen("git status --porcelain --untracked-files=no -- . ':!results' ':!results-full' ':!paper/report.pdf' "
+              "2>/dev/null | head -1", "r");
+    if (!g) return;
+    int dirty = fgets(line, sizeof line, g) != NULL;
+    pclose(g);
+    size_t len = strlen(commit);
+    snprintf(commit + len, n - len, dirty ? " (with uncommitted changes)" : " (clean)");
+}
+
 static void provenance(const repro_config *c)
 {
     char p[1024];
     snprintf(p, sizeof p, "%s/PROVENANCE.md", c->out);
     FILE *f = fopen(p, "w");
     if (!f) return;
-    char commit[64] = "unknown", cpu[256] = "unknown", line[512];
-    FILE *g = popen("git rev-parse --short=12 HEAD 2>/dev/null && git status --porcelain 2>/dev/null | head -1", "r");
-    if (g) {
-        if (fgets(commit, sizeof commit, g)) commit[strcspn(commit, "\n")] = 0;
-        if (fgets(line, sizeof line, g)) strncat(commit, " (with uncommitted changes)", sizeof commit - strlen(commit) - 1);
-        pclose(g);
-    }
+    char commit[128], cpu[256] = "unknown", line[512];
+    git_state(commit, sizeof commit);
     FILE *ci = fopen("/proc/cpuinfo", "r");
     if (ci) {
         while (fgets(line, sizeof line, ci))
@@ -130,40 +151,62 @@ static void provenance(const repro_config *c)
 #ifdef _OPENMP
     threads = omp_get_max_threads();
 #endif
+    const char *gemm = getenv("MC_NN_GEMM"), *conv = getenv("MC_NN_CONV"), *noasm = getenv("MEDCHAOS_NO_ASM");
     fprintf(f, "# Provenance of these results\n\n| what | value |\n|---|---|\n");
     fprintf(f, "| mode | %s |\n| date | %s |\n| commit | %s |\n| compiler | %s |\n", c->full ? "full" : "quick",
             when, commit, __VERSION__);
-    fprintf(f, "| CPU | %s |\n| kernel | %s %s |\n| threads (OpenMP) | %d |\n| seed | %llu |\n", cpu, u.sysname,
-            u.release, threads, (unsigned long long)c->seed);
-    fprintf(f, "| key network | input %d×%d, %d epochs, %d records, batch %d |\n", c->size, c->size, c->epochs,
-            c->samples, c->batch);
+    fprintf(f, "| CPU | %s |\n| kernel | %s %s |\n| threads (OpenMP) | %d |\n", cpu, u.sysname, u.release, threads);
+    fprintf(f, "| arithmetic path | network products: %s; convolutions: %s; crypto: %s |\n",
+            nn_gemm_available() ? "medchaos AVX-512 kernel" : "OpenBLAS",
+            conv && !strcmp(conv, "im2col") ? "im2col only" : "cost rule (Winograd, taps, im2col)",
+            noasm && !strcmp(noasm, "1") ? "portable (MEDCHAOS_NO_ASM=1)" : "fastest available");
+    (void)gemm;
+    fprintf(f, "| seeds | %d (%llu to %llu) |\n", c->seeds, (unsigned long long)c->seed,
+            (unsigned long long)(c->seed + (uint64_t)c->seeds - 1));
+    fprintf(f, "| key network | input %d×%d, %d epochs, %d records, batch %d, teacher %s |\n", c->size, c->size,
+            c->epochs, c->samples, c->batch, keynet_teacher_name(c->teacher));
+    fprintf(f, "| network library version | %s (hash of src/nn, src/keynet, src/meta/render.c) |\n", REPRO_NN_VERSION);
     fclose(f);
 }
 
-static void train_variants(const repro_config *c, repro_variant *v, const repro_image *im, size_t nim)
+/* A trained network is reused only when every setting it depends on is the
+ * same: its file name carries them all, and the network library's version. */
+static void model_path(const repro_config *c, const repro_variant *v, int seed_index, char *out, size_t n,
+                       const char *suffix)
+{
+    snprintf(out, n, "%s/models/%s-%s-s%d-e%d-n%d-b%d-%s-seed%llu-v%s%s", c->out, chaos_map_name(v->map),
+             nn_arch_name(v->arch), c->size, c->epochs, c->samples, c->batch, keynet_teacher_name(c->teacher),
+             (unsigned long long)(c->seed + (uint64_t)seed_index), REPRO_NN_VERSION, suffix);
+}
+
+static void train_variants(const repro_config *c, repro_variant *v, int seed_index, const repro_image *im, size_t nim)
 {
     meta_record *recs = malloc(nim * sizeof *recs);
     for (size_t i = 0; i < nim; i++) recs[i] = im[i].meta;
     for (int k = 0; k < REPRO_NVARIANTS; k++) {
         const char *arch = nn_arch_name(v[k].arch), *map = chaos_map_name(v[k].map);
-        snprintf(v[k].model_path, sizeof v[k].model_path, "%s/models/%s-%s.safetensors", c->out, map, arch);
+        model_path(c, &v[k], seed_index, v[k].model_path, sizeof v[k].model_path, ".safetensors");
         FILE *exists = fopen(v[k].model_path, "rb");
         if (exists) {
             fclose(exists);
-            printf("  %-22s trained network found, reused (%s)\n", v[k].label, v[k].model_path);
+            printf("  %-22s seed %d: trained network found, reused (%s)\n", v[k].label, seed_index,
+                   v[k].model_path);
         } else {
             keynet_train_cfg cfg;
             keynet_train_defaults(&cfg);
             cfg.arch = v[k].arch;
             cfg.map = v[k].map;
+            cfg.teacher = c->teacher;
             cfg.size = c->size;
             cfg.epochs = c->epochs;
             cfg.samples = c->samples;
             cfg.batch = c->batch;
-            cfg.seed = c->seed;
+            cfg.seed = c->seed + (uint64_t)seed_index;
             char csv[1024], ckpt[1024];
-            snprintf(csv, sizeof csv, "%s/training-%s-%s.csv", c->out, map, arch);
-            snprintf(ckpt, sizeof ckpt, "%s/models/%s-%s.ckpt.safetensors", c->out, map, arch);
+            /* The first seed's loss curve is the one the figures plot. */
+            if (seed_index == 0) snprintf(csv, sizeof csv, "%s/training-%s-%s.csv", c->out, map, arch);
+            else snprintf(csv, sizeof csv, "%s/models/training-%s-%s-seed%d.csv", c->out, map, arch, seed_index);
+            model_path(c, &v[k], seed_index, ckpt, sizeof ckpt, ".ckpt.safetensors");
             cfg.csv_path = csv;
             cfg.ckpt_path = ckpt;
             keynet_progress fin;
@@ -172,8 +215,10 @@ static void train_variants(const repro_config *c, repro_variant *v, const repro_
             mc_err e = keynet_train(&cfg, recs, nim, v[k].model_path, 0, NULL, NULL, &fin);
             if (e) die(v[k].model_path, e);
             clock_gettime(CLOCK_MONOTONIC, &t1);
-            printf("  %-22s trained in %.1f s: train loss %.4f, validation loss %.4f\n", v[k].label,
-                   t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) * 1e-9, fin.train_loss, fin.val_loss);
+            printf("  %-22s seed %d: trained in %.1f s: train loss %.4f, validation loss %.4f (%.3f of the mean "
+                   "predictor's)\n",
+                   v[k].label, seed_index, t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) * 1e-9,
+                   fin.train_loss, fin.val_loss, fin.val_loss / fin.val_mean_loss);
             remove(ckpt);
         }
         mc_err e = keynet_load(&v[k].net, v[k].model_path);
@@ -184,7 +229,10 @@ static void train_variants(const repro_config *c, repro_variant *v, const repro_
 
 int main(int argc, char **argv)
 {
-    repro_config c = {.out = "results", .data = "data/prepared", .seed = 20240501};
+    repro_config c = {.out = "results", .data = "data/prepared", .seed = 20240501, .seeds = 0};
+    keynet_train_cfg defaults;
+    keynet_train_defaults(&defaults);
+    c.teacher = defaults.teacher;
     setvbuf(stdout, NULL, _IOLBF, 0);   /* progress lines appear as they happen, also through make */
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--full")) c.full = 1;
@@ -192,8 +240,9 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--out") && i + 1 < argc) c.out = argv[++i];
         else if (!strcmp(argv[i], "--data") && i + 1 < argc) c.data = argv[++i];
         else if (!strcmp(argv[i], "--seed") && i + 1 < argc) c.seed = strtoull(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--seeds") && i + 1 < argc) c.seeds = atoi(argv[++i]);
         else {
-            fprintf(stderr, "usage: reproduce [--quick|--full] [--out DIR] [--data DIR] [--seed N]\n");
+            fprintf(stderr, "usage: reproduce [--quick|--full] [--out DIR] [--data DIR] [--seed N] [--seeds K]\n");
             return 2;
         }
     }
@@ -202,9 +251,14 @@ int main(int argc, char **argv)
     } else {
         c.size = 32, c.epochs = 3, c.samples = 256, c.batch = 16, c.timing_runs = 5, c.nist_streams = 8;
     }
-    printf("medchaos reproduction, %s mode: key networks at %d×%d input, %d epochs on %d metadata records"
-           "%s\n", c.full ? "FULL" : "QUICK", c.size, c.size, c.epochs, c.samples,
-           c.full ? " (the paper's input size; expect about 2-3 hours on 2 cores)"
+    if (!c.seeds) c.seeds = 5;
+    if (c.seeds < 2 || c.seeds > REPRO_MAX_SEEDS) {
+        fprintf(stderr, "reproduce: --seeds must be 2 to %d (the spread needs two)\n", REPRO_MAX_SEEDS);
+        return 2;
+    }
+    printf("medchaos reproduction, %s mode: key networks at %d×%d input, %d epochs on %d metadata records, "
+           "%d seeds%s\n", c.full ? "FULL" : "QUICK", c.size, c.size, c.epochs, c.samples, c.seeds,
+           c.full ? " (the paper's input size; expect several hours on 2 cores)"
                   : " (reduced from the paper's 224×224 so that it runs in minutes; `make reproduce-full` for the real budget)");
     ensure_dir(c.out);
     char p[1024];
@@ -217,26 +271,31 @@ int main(int argc, char **argv)
     size_t nim;
     repro_image *im = load_images(c.data, &nim);
     printf("[1/7] %zu images from %s/paper\n", nim, c.data);
-    repro_variant v[REPRO_NVARIANTS] = {
-        {"Logistic+ResNet-18", CHAOS_LOGISTIC, NN_RESNET18, "", {0}},
-        {"Logistic+MobileNetV2", CHAOS_LOGISTIC, NN_MOBILENETV2, "", {0}},
-        {"Lorenz+ResNet-18", CHAOS_LORENZ, NN_RESNET18, "", {0}},
-        {"Lorenz+MobileNetV2", CHAOS_LORENZ, NN_MOBILENETV2, "", {0}},
-    };
-    printf("[2/7] key networks\n");
-    train_variants(&c, v, im, nim);
+    static repro_variant v[REPRO_MAX_SEEDS][REPRO_NVARIANTS];
+    for (int s = 0; s < c.seeds; s++) {
+        const repro_variant base[REPRO_NVARIANTS] = {
+            {"Logistic+ResNet-18", CHAOS_LOGISTIC, NN_RESNET18, "", {0}},
+            {"Logistic+MobileNetV2", CHAOS_LOGISTIC, NN_MOBILENETV2, "", {0}},
+            {"Lorenz+ResNet-18", CHAOS_LORENZ, NN_RESNET18, "", {0}},
+            {"Lorenz+MobileNetV2", CHAOS_LORENZ, NN_MOBILENETV2, "", {0}},
+        };
+        memcpy(v[s], base, sizeof base);
+    }
+    printf("[2/7] key networks (%d seeds)\n", c.seeds);
+    for (int s = 0; s < c.seeds; s++) train_variants(&c, v[s], s, im, nim);
     repro_findings found = {0};
     printf("[3/7] key sensitivity and the chosen-plaintext attack\n");
-    repro_security(&c, v, im, nim, &found);
-    printf("[4/7] cipher metrics, differential test, ablations, summary\n");
+    repro_security(&c, v[0], im, nim, &found);
+    printf("[4/7] cipher metrics over %d seeds, differential test, ablations, summary\n", c.seeds);
     repro_metrics(&c, v, im, nim, &found);
     printf("[5/7] timing\n");
-    repro_timing(&c, v, im, nim);
+    repro_timing(&c, v[0], im, nim);
     printf("[6/7] NIST SP 800-22 on the keystreams\n");
-    repro_nist(&c, v);
+    repro_nist(&c, v[0]);
     printf("[7/7] figures\n");
-    repro_figures(&c, v, im, nim);
-    for (int k = 0; k < REPRO_NVARIANTS; k++) keynet_free(&v[k].net);
+    repro_figures(&c, v[0], im, nim);
+    for (int s = 0; s < c.seeds; s++)
+        for (int k = 0; k < REPRO_NVARIANTS; k++) keynet_free(&v[s][k].net);
     for (size_t i = 0; i < nim; i++) img_free(&im[i].im);
     free(im);
     printf("done: tables in %s/*.md (and .csv), figures in %s/figures, provenance in %s/PROVENANCE.md\n", c.out,

@@ -17,6 +17,9 @@ typedef struct {
     int size, epochs, samples, batch;   /* key-network training */
     int timing_runs;
     int nist_streams;         /* keystreams of 10^6 bits per map */
+    keynet_teacher teacher;   /* the key networks' training target (the library's default) */
+    int seeds;                /* key networks trained with seeds seed, seed+1, ...: the
+                               * metrics are reported over them (mean ± sd) */
 } repro_config;
 
 typedef struct {
@@ -35,6 +38,7 @@ typedef struct {
 } repro_variant;
 
 #define REPRO_NVARIANTS 4
+#define REPRO_MAX_SEEDS 16
 
 /* Where the parameters of a row come from. */
 typedef enum { SRC_NETWORK, SRC_TEACHER, SRC_FIXED } repro_source;

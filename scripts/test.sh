@@ -36,6 +36,14 @@ for log in tests/*.log; do
     failed=$((failed + 1))   # a test program that died before Criterion's summary
   fi
 done
+# Which arithmetic paths ran (tests/path_run.sh): the default run takes the
+# fastest the processor offers; each path-*.sh log says what it ran or why not.
+if [ -x tests/list_paths ]; then
+  echo "arithmetic paths: default run with $(tests/list_paths | tr '\n' ' ')"
+  for log in tests/path-*.log; do
+    [ -f "$log" ] && grep -a -m1 "^path " "$log" | sed 's/^/  /'
+  done
+fi
 [ $status -eq 0 ] || [ $failed -gt 0 ] || failed=1
 echo "$passed passed, $failed failed"
 exit $status

@@ -1,0 +1,1 @@
+#define REPRO_NN_VERSION "923e776af00a"
