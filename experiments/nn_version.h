@@ -1,1 +1,0 @@
-#define REPRO_NN_VERSION "923e776af00a"
