@@ -14,6 +14,6 @@ from ._lib import LIBRARY_PATH, MedchaosError
 from . import image, metrics, nist, chaos, envelope, meta, nn
 from .metrics import analyze, npcr_uaci, entropy, local_entropy, correlation, mse_psnr, chi_square, key_space
 from .chaos import Params, encrypt, decrypt
-#from .envelope import seal, open_envelope, read_header
+from .envelope import seal, open_envelope, read_header
 
 __version__ = "0.1.0"

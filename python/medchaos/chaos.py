@@ -70,9 +70,14 @@ class Params:
         p._c = _CParams(c.map, c.v)
         return p
 
+    @staticmethod
+    def _map_name(code):
+        name = _map_name(code)
+        return name.decode() if name else "unknown(%d)" % code
+
     @property
     def map(self):
-        return _map_name(self._c.map).decode()
+        return self._map_name(self._c.map)
 
     @property
     def values(self):
