@@ -4,6 +4,7 @@ give, and the paper's permutation–diffusion cipher (and the hardened variant)
 applied to an array without an envelope. Bit-exact with `medchaos encrypt
 --params` (same parameters, same pixels), because these are the same calls."""
 import ctypes
+import os
 
 import numpy as np
 
@@ -178,3 +179,41 @@ def encrypt(plain, params, hardened=False):
 def decrypt(cipher, used, hardened=False):
     """Invert encrypt(): used are the parameters it returned."""
     return _run(cipher, _params(used), hardened, 1, "cipher")[0]
+
+
+# ---- where the parameters come from (src/pipeline/keysrc.h) ----
+
+class _KeysrcOpts(ctypes.Structure):
+    _fields_ = [("model_path", ctypes.c_char_p), ("teacher", ctypes.c_int), ("params", ctypes.c_char_p),
+                ("map", ctypes.c_int), ("datetime", ctypes.c_char_p), ("allow_file_time", ctypes.c_int)]
+
+
+class _Keysrc(ctypes.Structure):
+    _fields_ = [("o", _KeysrcOpts), ("model", ctypes.c_void_p), ("manual", _CParams)]
+
+
+_keysrc_open = fn("keysrc_open", [_P(_Keysrc), _P(_KeysrcOpts)])
+_keysrc_params = fn("keysrc_params", [_P(_Keysrc), ctypes.c_char_p, _P(_CParams), ctypes.c_void_p])
+_keysrc_close = fn("keysrc_close", [_P(_Keysrc)], None)
+
+
+def params_for(path, model=None, map="logistic", datetime=None, allow_file_time=False):
+    """The parameters `medchaos encrypt` (and `medchaos params`) would give
+    the image at path: from its metadata through the trained key network in
+    model (a safetensors file), or with model=None through the teacher
+    mapping alone (--teacher). Returns (Params, canonical metadata, source),
+    source being the network's architecture or "teacher"."""
+    from .envelope import _Header  # the header keysrc fills (model name, metadata)
+    if map not in _MAPS:
+        raise ValueError("map must be 'logistic' or 'lorenz', got %r" % (map,))
+    o = _KeysrcOpts(None if model is None else os.fsencode(model), int(model is None), None, _MAPS[map],
+                    None if datetime is None else datetime.encode(), int(bool(allow_file_time)))
+    k = _Keysrc()
+    call(_keysrc_open, ctypes.byref(k), ctypes.byref(o), where=os.fspath(model) if model else "keysrc")
+    try:
+        c, h = _CParams(), _Header()
+        call(_keysrc_params, ctypes.byref(k), os.fsencode(path), ctypes.byref(c), ctypes.cast(ctypes.pointer(h),
+             ctypes.c_void_p), where=os.fspath(path))
+    finally:
+        _keysrc_close(ctypes.byref(k))
+    return Params._from_c(c), h.meta.decode(), h.model.decode()
