@@ -9,7 +9,7 @@ import os
 
 import numpy as np
 
-from ._lib import MedchaosError, call, fn
+from ._lib import ERROR_NAMES, MedchaosError, call, fn
 
 _P = ctypes.POINTER
 NTESTS = 15
@@ -46,7 +46,9 @@ _slot_label = fn("nist_slot_label", [ctypes.c_int, ctypes.c_size_t, ctypes.c_cha
 TEST_NAMES = tuple(_test_name(t).decode() for t in range(NTESTS))
 
 
-def _label(t, slot):
+def slot_label(t, slot):
+    """The report's name of P-value `slot` of test number t (0..14, in
+    TEST_NAMES order), e.g. "RandomExcursions x=-4", "Serial 2"."""
     buf = ctypes.create_string_buffer(64)
     _slot_label(t, slot, buf, 64)
     return buf.value.decode()
@@ -105,7 +107,7 @@ def run(seq, nbits=None, alpha=ALPHA):
         k = res.np if ok else 0
         p = list(res.p[:k])
         tests[TEST_NAMES[t]] = {"applicable": ok, "reason": "" if ok else r.reason[t].value.decode(),
-                                "p": p, "stat": list(res.stat[:k]), "labels": [_label(t, i) for i in range(k)],
+                                "p": p, "stat": list(res.stat[:k]), "labels": [slot_label(t, i) for i in range(k)],
                                 "pass": [v >= alpha for v in p]}
     return {"bits": n, "alpha": alpha, "tests": tests}
 
@@ -129,7 +131,7 @@ def analyze(data, bits=1000000, streams=None, name=None, alpha=ALPHA):
         streams = max(have // bits, 1)
     streams = int(streams)
     if streams < 1 or have < bits * streams:
-        raise MedchaosError(5, "%d bits, need %d stream(s) × %d bits" % (have, streams, bits), name)
+        raise MedchaosError(ERROR_NAMES.index("MC_E_TRUNCATED"), "%d bits, need %d stream(s) × %d bits" % (have, streams, bits), name)
     allbits = np.unpackbits(np.frombuffer(raw, np.uint8))
     pv = [[None] * NTESTS for _ in range(streams)]
     reasons = [""] * NTESTS
@@ -146,7 +148,7 @@ def analyze(data, bits=1000000, streams=None, name=None, alpha=ALPHA):
     for t in range(NTESTS):
         for sl in range(slots[t] or 1):
             col = [pv[k][t][sl] for k in range(streams) if pv[k][t] is not None and sl < len(pv[k][t])]
-            label = _label(t, sl)
+            label = slot_label(t, sl)
             if not col:
                 rows.append({"test": label, "applicable": 0, "reason": reasons[t]})
                 na += 1

@@ -27,7 +27,7 @@ def cli():
         pytest.skip("the medchaos command is not built (%s)" % CLI)
 
     def run(*args, check=True, text=True):
-        p = subprocess.run([CLI] + [os.fspath(a) for a in args], capture_output=True, text=text)
+        p = subprocess.run([CLI] + [a if isinstance(a, str) else str(a) if isinstance(a, (int, float)) else os.fspath(a) for a in args], capture_output=True, text=text)
         if not check:
             return p
         assert p.returncode == 0, "medchaos %s: exit %d: %s" % (" ".join(map(str, args)), p.returncode, p.stderr)
