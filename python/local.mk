@@ -31,7 +31,8 @@ medchaos_python_tests = tests/python/conftest.py tests/python/test_metrics.py te
 	tests/python/test_example.py
 EXTRA_DIST += $(medchaos_python) $(medchaos_python_tests) tests/test_python.sh \
 	examples/score_my_cipher.py examples/make_thirdparty_pair.py examples/data/README.md \
-	examples/data/ct_plain.png examples/data/ct_thirdparty_cipher.png
+	examples/data/xray_plain.png examples/data/xray_thirdparty_cipher.png \
+	examples/data/xray_thirdparty_cipher_onepixel.png
 clean-local: clean-local-python
 clean-local-python:
 	-rm -rf tests/python/__pycache__ python/medchaos/__pycache__ tests/test_python.xml
