@@ -28,7 +28,7 @@ tests_py_layout_SOURCES = tests/py_layout.c
 medchaos_python_tests = tests/python/conftest.py tests/python/test_metrics.py tests/python/test_nist.py \
 	tests/python/test_chaos.py tests/python/test_envelope.py tests/python/test_meta.py \
 	tests/python/test_nn.py tests/python/test_errors.py tests/python/test_layout.py \
-	tests/python/test_example.py
+	tests/python/test_example.py tests/python/test_image.py
 EXTRA_DIST += $(medchaos_python) $(medchaos_python_tests) tests/test_python.sh docs/PYTHON.md \
 	examples/score_my_cipher.py examples/make_thirdparty_pair.py examples/data/README.md \
 	examples/data/xray_plain.png examples/data/xray_thirdparty_cipher.png \

@@ -104,3 +104,19 @@ def test_seal_rejects_bad_options():
         envelope.seal(plain, P, PUB, meta="x" * 2000)
     with pytest.raises(TypeError):
         envelope.open_envelope(plain, 42, PRIV)
+
+
+def test_generated_key_opens_with_the_command(cli, tmp_path):
+    k = envelope.PrivateKey.generate(2048)
+    assert k.public.bits == 2048
+    (tmp_path / "k.pem").write_text(k.pem())
+    os.chmod(tmp_path / "k.pem", 0o600)
+    plain = smooth_image((16, 24), np.uint8)
+    cipher, env = envelope.seal(plain, P, k.public)
+    medchaos.image.write(tmp_path / "c.png", cipher)
+    (tmp_path / "c.png.key").write_bytes(env)
+    cli("decrypt", "--key", tmp_path / "k.pem", tmp_path / "c.png", "-o", tmp_path / "p.png")
+    assert (medchaos.image.read(tmp_path / "p.png") == plain).all()
+    with pytest.raises(medchaos.MedchaosError) as e:
+        envelope.PrivateKey.generate(1000)
+    assert e.value.name == "MC_E_KEY"
