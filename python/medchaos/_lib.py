@@ -32,11 +32,12 @@ def _candidates():
     except ImportError:
         _libdir = None
     if _libdir is not None:
-        yield os.path.join(_libdir.LIBDIR, _SONAME)
-        # Under DESTDIR the package sits at ROOT + PKGPYTHONDIR; the library at ROOT + LIBDIR.
+        # Installed at ROOT + PKGPYTHONDIR (ROOT empty, or a DESTDIR staging
+        # root): the library is at ROOT + LIBDIR, before any other install.
         pkg = os.path.normpath(_libdir.PKGPYTHONDIR)
-        if _HERE.endswith(pkg) and len(_HERE) > len(pkg):
+        if _HERE.endswith(pkg):
             yield os.path.join(_HERE[: -len(pkg)] + _libdir.LIBDIR, _SONAME)
+        yield os.path.join(_libdir.LIBDIR, _SONAME)
     found = ctypes.util.find_library("medchaos")
     if found:
         yield found
@@ -181,7 +182,3 @@ def take_image(im, like=None):
     if like is not None and like.dtype == _BE16:
         return out
     return out.astype(np.uint16)
-
-
-def to_bytes_path(p):
-    return os.fsencode(p)
