@@ -8,6 +8,13 @@ import subprocess
 import numpy as np
 import pytest
 
+try:
+    import scipy  # noqa: F401  (the references that need more than math and NumPy)
+    HAVE_SCIPY = True
+except ImportError:
+    HAVE_SCIPY = False
+needs_scipy = pytest.mark.skipif(not HAVE_SCIPY, reason="SciPy absent (apt-get install python3-scipy)")
+
 import medchaos
 
 SRCDIR = os.path.abspath(os.environ.get("MC_SRCDIR", os.path.join(os.path.dirname(__file__), "..", "..")))

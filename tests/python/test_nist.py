@@ -1,14 +1,15 @@
 """medchaos.nist against the command (`medchaos nist --json` on the same bits)
-and against SP 800-22's formulas written here with SciPy (§2.1 frequency,
+and against SP 800-22's formulas written here (math, SciPy) (§2.1 frequency,
 §2.2 block frequency, §2.3 runs, §2.13 cumulative sums' statistic)."""
 import math
 
 import numpy as np
 import pytest
-from scipy import special
 
 import medchaos
 from medchaos import nist
+
+from conftest import needs_scipy
 
 KEYSTREAM = "logistic:3.99,0.3"
 N = 100000
@@ -63,19 +64,26 @@ def bits_of(data, n):
     return np.unpackbits(np.frombuffer(data, np.uint8))[:n].astype(np.int64)
 
 
-def test_frequency_block_frequency_runs_equal_sp800_22_formulas(stream):
+@needs_scipy
+def test_block_frequency_equals_sp800_22_formula(stream):
+    from scipy import special
+    e = bits_of(stream, N)
+    M = 128  # the battery's default block length, §2.2.4
+    blocks = e[: N // M * M].reshape(-1, M).mean(axis=1)
+    chi2 = 4 * M * ((blocks - 0.5) ** 2).sum()
+    p = nist.run(stream[: N // 8])["tests"]["BlockFrequency"]["p"][0]
+    assert p == pytest.approx(special.gammaincc(len(blocks) / 2, chi2 / 2), rel=1e-9)
+
+
+def test_frequency_runs_cusum_equal_sp800_22_formulas(stream):
     n = N
     e = bits_of(stream, n)
     t = nist.run(stream[: n // 8])["tests"]
     s = (2 * e - 1).sum()
-    assert t["Frequency"]["p"][0] == pytest.approx(special.erfc(abs(s) / math.sqrt(2 * n)), rel=1e-10)  # §2.1.4
-    M = 128  # the battery's default block length, §2.2.4
-    blocks = e[: n // M * M].reshape(-1, M).mean(axis=1)
-    chi2 = 4 * M * ((blocks - 0.5) ** 2).sum()
-    assert t["BlockFrequency"]["p"][0] == pytest.approx(special.gammaincc(len(blocks) / 2, chi2 / 2), rel=1e-9)
+    assert t["Frequency"]["p"][0] == pytest.approx(math.erfc(abs(s) / math.sqrt(2 * n)), rel=1e-10)  # §2.1.4
     pi = e.mean()  # §2.3.4
     v = 1 + (e[1:] != e[:-1]).sum()
-    p_runs = special.erfc(abs(v - 2 * n * pi * (1 - pi)) / (2 * math.sqrt(2 * n) * pi * (1 - pi)))
+    p_runs = math.erfc(abs(v - 2 * n * pi * (1 - pi)) / (2 * math.sqrt(2 * n) * pi * (1 - pi)))
     assert t["Runs"]["p"][0] == pytest.approx(p_runs, rel=1e-9)
     walk = np.cumsum(2 * e - 1)  # §2.13.4: z = max |S_k| forward and backward
     z_fwd, z_bwd = np.abs(walk).max(), np.abs(walk[-1] - np.concatenate(([0], walk[:-1]))).max()
