@@ -192,9 +192,25 @@ class _Keysrc(ctypes.Structure):
     _fields_ = [("o", _KeysrcOpts), ("model", ctypes.c_void_p), ("manual", _CParams)]
 
 
+_unit_params = fn("keynet_unit_params", [ctypes.c_int, _P(ctypes.c_double), _P(_CParams)])
 _keysrc_open = fn("keysrc_open", [_P(_Keysrc), _P(_KeysrcOpts)])
 _keysrc_params = fn("keysrc_params", [_P(_Keysrc), ctypes.c_char_p, _P(_CParams), ctypes.c_void_p])
 _keysrc_close = fn("keysrc_close", [_P(_Keysrc)], None)
+
+
+def unit_params(map, u):
+    """The key network's outputs u in [0, 1]^K (K = 2 logistic, 3 Lorenz)
+    mapped into the chaotic ranges, as the encryptor maps them
+    (keynet_unit_params, docs/KEYGEN.md): the last step of params_for()."""
+    if map not in _MAPS:
+        raise ValueError("map must be 'logistic' or 'lorenz', got %r" % (map,))
+    k = 2 if map == "logistic" else 3
+    u = np.asarray(u, dtype=np.float64).ravel()
+    if u.size != k:
+        raise ValueError("the %s map takes %d network outputs, got %d" % (map, k, u.size))
+    c = _CParams()
+    call(_unit_params, _MAPS[map], u.ctypes.data_as(_P(ctypes.c_double)), ctypes.byref(c), where="unit_params")
+    return Params._from_c(c)
 
 
 def params_for(path, model=None, map="logistic", datetime=None, allow_file_time=False):

@@ -2,6 +2,7 @@
 torchvision's MobileNetV2 in eval mode), against `medchaos nn forward` on the
 same .npy, and load_safetensors against a reader of the format written here."""
 import json
+import os
 import struct
 
 import numpy as np
@@ -10,7 +11,7 @@ import pytest
 import medchaos
 from medchaos import nn
 
-from conftest import src
+from conftest import CT, src
 
 WEIGHTS = src("tests", "fixtures", "nn", "mobilenetv2_weights.safetensors")
 CASE = src("tests", "fixtures", "nn", "mobilenetv2_case.safetensors")
@@ -73,3 +74,31 @@ def test_loading_something_that_is_not_weights_raises_with_the_tensor_or_cause(t
     with pytest.raises(medchaos.MedchaosError) as e:
         nn.load_safetensors(tmp_path / "junk.safetensors")
     assert e.value.name in ("MC_E_FORMAT", "MC_E_TRUNCATED") and "junk.safetensors" in str(e.value)
+
+
+@pytest.fixture(scope="session")
+def key_network(cli, tmp_path_factory):
+    """A tiny key network trained by the command (32×32 input, one epoch: seconds)."""
+    path = tmp_path_factory.mktemp("keynet") / "key.safetensors"
+    cli("train", "--arch", "mobilenetv2", "--map", "logistic", "--size", 32, "--epochs", 1, "--batch", 4,
+        "--samples", 8, "-o", path)
+    return path
+
+
+def test_key_network_path_from_python_pieces_equals_medchaos_params(key_network, cli):
+    """Metadata → rendered image → network → unit outputs → parameters, each
+    step through this package, gives what `medchaos params --model` prints."""
+    p, canonical, source = medchaos.chaos.params_for(CT, model=key_network, map="logistic")
+    assert source == "mobilenetv2" and canonical == medchaos.meta.read(CT)["canonical"]
+    _, meta = nn.load_safetensors(key_network)
+    size = int(meta["medchaos.input_size"])
+    u = nn.Model(key_network).forward(medchaos.meta.render(CT, size)[None])[0]
+    assert medchaos.chaos.unit_params("logistic", u) == p
+    out = cli("params", "--model", key_network, CT)
+    values = [float(l.split()[1]) for l in out.splitlines() if l.split() and l.split()[0] in ("r", "x0")]
+    assert list(p.values) == values
+    with pytest.raises(medchaos.MedchaosError) as e:
+        medchaos.chaos.params_for(CT, model=key_network, map="lorenz")
+    assert e.value.name == "MC_E_MISMATCH"
+    with pytest.raises(ValueError):
+        medchaos.chaos.unit_params("lorenz", u)
