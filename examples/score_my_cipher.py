@@ -25,8 +25,6 @@ import math
 import statistics
 import sys
 
-import numpy as np
-
 import medchaos
 from medchaos import metrics, nist
 

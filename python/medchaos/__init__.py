@@ -17,3 +17,6 @@ from .chaos import Params, encrypt, decrypt
 from .envelope import seal, open_envelope, read_header
 
 __version__ = "0.1.0"
+__all__ = ["LIBRARY_PATH", "MedchaosError", "image", "metrics", "nist", "chaos", "envelope", "meta", "nn",
+           "analyze", "npcr_uaci", "entropy", "local_entropy", "correlation", "mse_psnr", "chi_square",
+           "key_space", "Params", "encrypt", "decrypt", "seal", "open_envelope", "read_header"]

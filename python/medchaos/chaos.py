@@ -8,7 +8,7 @@ import os
 
 import numpy as np
 
-from ._lib import Image, as_image, call, check_array, fn, take_image
+from ._lib import Image, as_image, call, fn, take_image
 
 _P = ctypes.POINTER
 LOGISTIC, LORENZ = 1, 2
@@ -26,7 +26,6 @@ class _Keymat(ctypes.Structure):
 
 
 _parse = fn("keysrc_parse_params", [ctypes.c_char_p, ctypes.c_int, _P(_CParams)])
-_validate = fn("chaos_validate", [_P(_CParams)])
 _map_name = fn("chaos_map_name", [ctypes.c_int], ctypes.c_char_p)
 _keys = fn("chaos_keys", [_P(_CParams), ctypes.c_uint32, ctypes.c_uint32, ctypes.c_size_t,
                           _P(ctypes.c_uint32), _P(ctypes.c_uint32), _P(ctypes.c_uint8)])

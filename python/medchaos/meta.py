@@ -8,7 +8,7 @@ import os
 
 import numpy as np
 
-from ._lib import MedchaosError, call, fn
+from ._lib import call, fn
 
 _P = ctypes.POINTER
 _ci = ctypes.c_int

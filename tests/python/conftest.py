@@ -1,6 +1,7 @@
 """Shared fixtures of the Python package's tests: where the command, the
 sources and the test data are, a runner for the command, and small images
 in every layout the library takes."""
+import importlib.util
 import json
 import os
 import subprocess
@@ -8,11 +9,8 @@ import subprocess
 import numpy as np
 import pytest
 
-try:
-    import scipy  # noqa: F401  (the references that need more than math and NumPy)
-    HAVE_SCIPY = True
-except ImportError:
-    HAVE_SCIPY = False
+# SciPy serves the references that need more than math and NumPy.
+HAVE_SCIPY = importlib.util.find_spec("scipy") is not None
 needs_scipy = pytest.mark.skipif(not HAVE_SCIPY, reason="SciPy absent (apt-get install python3-scipy)")
 
 import medchaos

@@ -2,7 +2,6 @@
 torchvision's MobileNetV2 in eval mode), against `medchaos nn forward` on the
 same .npy, and load_safetensors against a reader of the format written here."""
 import json
-import os
 import struct
 
 import numpy as np
