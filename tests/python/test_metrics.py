@@ -203,6 +203,73 @@ def test_correlation_of_all_pairs_equals_numpy_corrcoef(pair):
                 assert r[d]["all"][c] == pytest.approx(np.corrcoef(u.ravel(), v.ravel())[0, 1], rel=1e-9, abs=1e-12)
 
 
+M64 = (1 << 64) - 1
+
+
+class Xoshiro:
+    """The sampling generator metrics.h documents, written from its papers:
+    xoshiro256** (Blackman, Vigna, ACM TOMS 2021) with the state filled by
+    four splitmix64 outputs (Steele, Lea, Flood 2014); below(n) rejects the
+    lowest 2^64 mod n values so that x mod n is uniform."""
+
+    def __init__(self, seed):
+        self.s, x = [], seed
+        for _ in range(4):
+            x = (x + 0x9E3779B97F4A7C15) & M64
+            z = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & M64
+            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
+            self.s.append(z ^ (z >> 31))
+
+    def next(self):
+        s = self.s
+        rotl = lambda v, k: ((v << k) | (v >> (64 - k))) & M64
+        out, t = (rotl((s[1] * 5) & M64, 7) * 9) & M64, (s[1] << 17) & M64
+        s[2] ^= s[0]
+        s[3] ^= s[1]
+        s[1] ^= s[2]
+        s[0] ^= s[3]
+        s[2] ^= t
+        s[3] = rotl(s[3], 45)
+        return out
+
+    def below(self, n):
+        while True:
+            x = self.next()
+            if x >= (1 << 64) % n:
+                return x % n
+
+
+def test_reference_generator_gives_splitmix64s_published_first_value():
+    assert Xoshiro(0).s[0] == 0xE220A8397B1DCDAF  # splitmix64 from 0 (Vigna's reference output)
+
+
+def test_sampled_correlation_equals_numpy_on_the_same_draws():
+    img = smooth_image((37, 45, 3), np.uint8, 3)
+    n, seed = 500, 12
+    r = metrics.correlation(img, n, seed)
+    g = Xoshiro(seed)
+    for d, (dx, dy) in zip(metrics.DIRECTIONS, ((1, 0), (0, 1), (1, 1))):
+        xs, ys = [], []
+        for _ in range(n):
+            xs.append(g.below(45 - dx))
+            ys.append(g.below(37 - dy))
+        xs, ys = np.array(xs), np.array(ys)
+        for c in range(3):
+            u, v = img[ys, xs, c].astype(float), img[ys + dy, xs + dx, c].astype(float)
+            assert r[d]["sampled"][c] == pytest.approx(np.corrcoef(u, v)[0, 1], rel=1e-9), (d, c)
+
+
+def test_local_entropy_equals_numpy_on_the_same_tiles():
+    img = random_image((220, 308), np.uint8, 13)  # 5 × 7 = 35 tiles of 44×44, 30 drawn
+    r = metrics.local_entropy(img, 30, 44, seed=4)
+    tiles, g = list(range(35)), Xoshiro(4)
+    for i in range(30):  # the first k steps of a Fisher-Yates shuffle
+        j = i + g.below(35 - i)
+        tiles[i], tiles[j] = tiles[j], tiles[i]
+    ref = [shannon(img[t // 7 * 44:t // 7 * 44 + 44, t % 7 * 44:t % 7 * 44 + 44], 256) for t in tiles[:30]]
+    assert r["mean"]["all"] == pytest.approx(np.mean(ref), rel=1e-12)
+
+
 def test_sampled_correlation_depends_on_the_seed_only():
     img = smooth_image((100, 100), np.uint8)
     a, b = metrics.correlation(img, 3000, 1), metrics.correlation(img, 3000, 1)
