@@ -128,3 +128,28 @@ def test_build_tree_library_is_found_without_medchaos_lib():
     p = subprocess.run([sys.executable, "-c", "import medchaos; print(medchaos.LIBRARY_PATH)"],
                        capture_output=True, text=True, env=env)
     assert p.returncode == 0 and os.path.samefile(p.stdout.strip(), here), p.stderr
+
+
+def test_garbage_files_and_envelopes_raise_never_crash(tmp_path):
+    """Random and truncated inputs through every reader reachable from Python:
+    each is a MedchaosError (in this process: a crash would end the test run)."""
+    rng = np.random.default_rng(21)
+    medchaos.image.write(tmp_path / "ok.png", GOOD)
+    cipher, env = medchaos.seal(GOOD, P, os.path.join(SRCDIR, "tests", "data", "keys", "a2048.pub.pem"))
+    good_png = (tmp_path / "ok.png").read_bytes()
+    blobs = [rng.bytes(int(n)) for n in rng.integers(0, 400, 40)]
+    blobs += [good_png[:n] for n in (8, 33, 60, len(good_png) - 1)] + [env[:n] for n in (8, 20, 100, len(env) - 1)]
+    blobs += [b"MEDCHAOS" + rng.bytes(200), b"\x89PNG\r\n\x1a\n" + rng.bytes(100), b"\xff\xd8\xff" + rng.bytes(100)]
+    for i, b in enumerate(blobs):
+        f = tmp_path / ("blob%d" % i)
+        f.write_bytes(b)
+        for reader in (medchaos.image.read, medchaos.read_header, medchaos.nn.load_safetensors, medchaos.meta.show):
+            try:
+                reader(f)
+            except medchaos.MedchaosError as e:
+                assert e.code > 0 and e.message
+        try:
+            medchaos.open_envelope(cipher, b, os.path.join(SRCDIR, "tests", "data", "keys", "a2048.pem"))
+        except medchaos.MedchaosError as e:
+            assert e.name in ("MC_E_FORMAT", "MC_E_TRUNCATED", "MC_E_VERSION", "MC_E_AUTH", "MC_E_KEY",
+                              "MC_E_MISMATCH", "MC_E_UNSUPPORTED", "MC_E_TOO_LARGE"), e
