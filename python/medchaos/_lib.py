@@ -167,8 +167,8 @@ def as_image(a, name="image"):
 
 def take_image(im, like=None):
     """Copy an img_image the library allocated into a new array and free it.
-    2-D for one channel; uint16 comes back in native order unless like (an
-    input array) was big-endian."""
+    2-D for one channel, or like's shape (an input array of the same size);
+    uint16 comes back in native order unless like was big-endian."""
     shape = (im.height, im.width) if im.channels == 1 else (im.height, im.width, im.channels)
     depth = im.depth
     try:
@@ -176,6 +176,8 @@ def take_image(im, like=None):
         raw = np.ctypeslib.as_array(im.data, shape=(n,)).copy()
     finally:
         img_free(ctypes.byref(im))
+    if like is not None and like.shape[:2] == shape[:2]:
+        shape = like.shape  # H×W×1 in, H×W×1 out
     if depth == 8:
         return raw.reshape(shape)
     out = raw.view(_BE16).reshape(shape)

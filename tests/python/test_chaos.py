@@ -68,6 +68,7 @@ def test_keys_are_permutations_and_keystream_matches_the_command(map, values, cl
 
 
 @pytest.mark.parametrize("shape,dtype", [((40, 56), np.uint8), ((33, 29, 3), np.uint8), ((24, 31), np.uint16),
+                                         ((12, 14, 1), np.uint8),
                                          ((20, 18, 4), np.uint16), ((16, 16, 2), np.uint8)])
 def test_paper_cipher_is_the_permutation_then_xor(shape, dtype):
     plain = random_image(shape, dtype, 4)
