@@ -82,8 +82,8 @@ _local_entropy = fn("metric_local_entropy", [_I, ctypes.c_uint, ctypes.c_uint, c
                                              _P(_LocalEntropy)])
 _correlation = fn("metric_correlation", [_I, ctypes.c_uint, ctypes.c_uint64, _P(_Correlation)])
 _mse_psnr = fn("metric_mse_psnr", [_I, _I, _P(_Fidelity)])
-_key_space_bits = fn("metric_key_space_bits", [ctypes.c_uint32, ctypes.c_uint32, ctypes.c_uint8],
-                     ctypes.c_uint64)
+_key_space_bits = fn("metric_key_space_bits", [ctypes.c_uint32, ctypes.c_uint32, ctypes.c_uint8,
+                                               ctypes.c_uint8], ctypes.c_uint64)
 _permutation_bits = fn("metric_permutation_bits", [ctypes.c_uint32, ctypes.c_uint32], _d)
 
 
@@ -209,17 +209,19 @@ def mse_psnr(a, b):
     return {"mse": _value(r.mse, ib.channels), "psnr": _value(r.psnr, ib.channels), "peak": r.peak}
 
 
-def key_space(shape):
-    """The paper's key-space count in bits for an image of this shape (or
-    this array), and the information two arbitrary permutations hold."""
+def key_space(shape, depth=8):
+    """The paper's key-space count in bits for an image of this shape and
+    depth (or of this array: its shape and dtype), one byte per permutation
+    element and per keystream byte (two per 16-bit sample), and the
+    information two arbitrary permutations hold."""
     if isinstance(shape, np.ndarray):
         check_array(shape)
-        shape = shape.shape
+        shape, depth = shape.shape, shape.dtype.itemsize * 8
     h, w = int(shape[0]), int(shape[1])
     c = int(shape[2]) if len(shape) > 2 else 1
-    if h < 1 or w < 1 or not 1 <= c <= MAX_CHANNELS:
-        raise ValueError("key_space: bad shape %r" % (tuple(shape),))
-    return {"bits": _key_space_bits(w, h, c), "permutation_bits": _permutation_bits(w, h)}
+    if h < 1 or w < 1 or not 1 <= c <= MAX_CHANNELS or depth not in (8, 16):
+        raise ValueError("key_space: bad shape %r or depth %r" % (tuple(shape), depth))
+    return {"bits": _key_space_bits(w, h, c, depth), "permutation_bits": _permutation_bits(w, h)}
 
 
 # ---- the whole report ----
@@ -273,7 +275,7 @@ def analyze(plain, cipher, seed=1):
     d = npcr_uaci(plain, cipher)
     f = mse_psnr(plain, cipher)
     wu = {k: d["wu2011"][k] for k in ("alpha", "npcr_min", "uaci_lo", "uaci_hi", "npcr_pass", "uaci_pass")}
-    ks = key_space(cipher.shape)
+    ks = key_space(cipher)
     out = {"plain": names[0] and os.fspath(names[0]), "cipher": names[1] and os.fspath(names[1]),
            "width": w, "height": h, "channels": ch, "depth": cipher.dtype.itemsize * 8, "seed": seed,
            "npcr": d["npcr"], "uaci": d["uaci"], "wu2011": wu, "mse": f["mse"], "psnr": f["psnr"],

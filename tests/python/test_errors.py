@@ -104,6 +104,8 @@ def test_bad_sizes_and_params_raise():
         metrics.histogram(GOOD, channel=1)
     with pytest.raises(ValueError):
         metrics.key_space((0, 3))
+    with pytest.raises(ValueError):
+        metrics.key_space((4, 3), depth=12)
 
 
 def run_import(env):

@@ -183,10 +183,10 @@ def test_local_entropy_with_every_tile_equals_mean_of_tile_entropies():
 
 
 def test_local_entropy_gives_wu_2013_table_for_30_blocks_of_44():
-    # Wu et al. 2013, Table 2 (k = 30, T_B = 1936), α = 0.05, 0.01, 0.001.
+    # Wu et al. 2013's printed intervals (k = 30, T_B = 1936), α = 0.05, 0.01, 0.001.
     r = metrics.local_entropy(random_image((264, 264), np.uint8, 6))
-    assert r["published_lo"] == [7.901515698, 7.901160194, 7.900745522]
-    assert r["published_hi"] == [7.903422936, 7.903778440, 7.904193112]
+    assert r["published_lo"] == [7.901901305, 7.901722822, 7.901515698]
+    assert r["published_hi"] == [7.903037329, 7.903215812, 7.903422936]
     assert all(lo > e for lo, e in zip(r["published_lo"], r["lo"]))  # narrower than the exact intervals
     assert r["pass"][0][2]  # uniform noise passes the exact interval at 0.001 (almost surely)
 
@@ -299,6 +299,8 @@ def test_key_space_is_the_papers_count():
     assert metrics.key_space((128, 128))["bits"] == 133120  # the paper's 2^133120
     r = metrics.key_space(np.zeros((30, 40, 3), np.uint8))
     assert r["bits"] == (30 + 40 + 30 * 40 * 3) * 8
+    assert metrics.key_space(np.zeros((30, 40, 3), np.uint16))["bits"] == (30 + 40 + 30 * 40 * 3 * 2) * 8
+    assert metrics.key_space((30, 40, 3), 16) == metrics.key_space(np.zeros((30, 40, 3), ">u2"))
     assert r["permutation_bits"] == pytest.approx((math.lgamma(31) + math.lgamma(41)) / math.log(2), rel=1e-12)
 
 
