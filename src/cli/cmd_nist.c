@@ -67,32 +67,6 @@ typedef struct {
     size_t count;
 } slot_values;
 
-/* sts's row names: the state for the excursion tests, the template for the
- * non-overlapping test, direction for cumulative sums. */
-static void slot_label(nist_test t, size_t slot, char *buf, size_t len)
-{
-    if (t == NIST_RANDOM_EXCURSIONS) {
-        static const int x[8] = {-4, -3, -2, -1, 1, 2, 3, 4};
-        snprintf(buf, len, "%s x=%+d", nist_test_name(t), x[slot]);
-    } else if (t == NIST_RANDOM_EXCURSIONS_VARIANT) {
-        int x = (int)slot - 9 + (slot >= 9);
-        snprintf(buf, len, "%s x=%+d", nist_test_name(t), x);
-    } else if (t == NIST_CUSUM) {
-        snprintf(buf, len, "%s %s", nist_test_name(t), slot ? "backward" : "forward");
-    } else if (t == NIST_NONOVERLAPPING) {
-        uint32_t tpl[NIST_MAX_P];
-        nist_aperiodic_templates(9, tpl, NIST_MAX_P);
-        char b[10];
-        for (int i = 0; i < 9; i++) b[i] = (char)('0' + (tpl[slot] >> (8 - i) & 1));
-        b[9] = '\0';
-        snprintf(buf, len, "%s %s", nist_test_name(t), b);
-    } else if (t == NIST_SERIAL) {
-        snprintf(buf, len, "%s %d", nist_test_name(t), (int)slot + 1);
-    } else {
-        snprintf(buf, len, "%s", nist_test_name(t));
-    }
-}
-
 int cmd_nist(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) {
@@ -221,7 +195,7 @@ int cmd_nist(int argc, char **argv)
             for (size_t k = 0; k < streams; k++)
                 if (status[k * NIST_NTESTS + t]) col[c++] = pv[(k * NIST_NTESTS + t) * NIST_MAX_P + sl];
             char label[64];
-            slot_label((nist_test)t, sl, label, sizeof label);
+            nist_slot_label((nist_test)t, sl, label, sizeof label);
             if (c == 0) {
                 if (json) {
                     printf("%s\n  {\"test\": \"%s\", \"applicable\": 0, \"reason\": ", rows ? "," : "", label);

@@ -113,6 +113,11 @@ typedef enum {
 
 /* sts's short test name, e.g. "BlockFrequency". */
 const char *nist_test_name(nist_test t);
+/* The name of one P-value of a test with the battery's default parameters, as
+ * sts's finalAnalysisReport rows: the state for the excursion tests
+ * ("RandomExcursions x=-4"), the 9-bit template for the non-overlapping test,
+ * forward/backward for cumulative sums, 1/2 for serial; else the test's name. */
+void nist_slot_label(nist_test t, size_t slot, char *buf, size_t len);
 
 /* Parameters of the battery; nist_params_default gives sts's defaults. */
 typedef struct {

@@ -128,3 +128,32 @@ void nist_summarize(const double *pvalues, size_t count, double alpha, nist_summ
     for (int b = 0; b < 10; b++) chi2 += ((double)out->bins[b] - expect) * ((double)out->bins[b] - expect) / expect;
     out->uniformity = mc_igamc(4.5, chi2 / 2.0);
 }
+
+/* See nist.h. */
+void nist_slot_label(nist_test t, size_t slot, char *buf, size_t len)
+{
+    /* A slot the test never produces gets "?", not a read past a table. */
+    if ((t == NIST_RANDOM_EXCURSIONS && slot >= 8) || (t == NIST_RANDOM_EXCURSIONS_VARIANT && slot >= 18) ||
+        (t == NIST_NONOVERLAPPING && slot >= NIST_MAX_P))
+        slot = 0, t = NIST_NTESTS; /* prints "?" */
+    if (t == NIST_RANDOM_EXCURSIONS) {
+        static const int x[8] = {-4, -3, -2, -1, 1, 2, 3, 4};
+        snprintf(buf, len, "%s x=%+d", nist_test_name(t), x[slot]);
+    } else if (t == NIST_RANDOM_EXCURSIONS_VARIANT) {
+        int x = (int)slot - 9 + (slot >= 9);
+        snprintf(buf, len, "%s x=%+d", nist_test_name(t), x);
+    } else if (t == NIST_CUSUM) {
+        snprintf(buf, len, "%s %s", nist_test_name(t), slot ? "backward" : "forward");
+    } else if (t == NIST_NONOVERLAPPING) {
+        uint32_t tpl[NIST_MAX_P];
+        nist_aperiodic_templates(9, tpl, NIST_MAX_P);
+        char b[10];
+        for (int i = 0; i < 9; i++) b[i] = (char)('0' + (tpl[slot] >> (8 - i) & 1));
+        b[9] = '\0';
+        snprintf(buf, len, "%s %s", nist_test_name(t), b);
+    } else if (t == NIST_SERIAL) {
+        snprintf(buf, len, "%s %d", nist_test_name(t), (int)slot + 1);
+    } else {
+        snprintf(buf, len, "%s", nist_test_name(t));
+    }
+}
