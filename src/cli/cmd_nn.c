@@ -57,14 +57,8 @@ static int forward(int argc, char **argv)
         return cli_usage_error("nn", "--arch must be resnet18 or mobilenetv2, not '%s'", arch);
 
     nn_model *m = NULL;
-    mc_err e = nn_model_load(&m, weights);
+    mc_err e = nn_model_load_as(&m, weights, (int)want, 0);
     if (e) return cli_fail(weights, e);
-    if (nn_model_arch(m) != want) {
-        e = mc_fail(MC_E_MISMATCH, "weights are %s, not %s as --arch says",
-                    nn_arch_name(nn_model_arch(m)), arch);
-        nn_model_free(m);
-        return cli_fail(weights, e);
-    }
     float *x = NULL, *y = NULL;
     int ndim;
     int64_t shape[8];

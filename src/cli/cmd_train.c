@@ -11,6 +11,7 @@
 #include "cli/batch.h"
 #include "cli/cli.h"
 #include "keynet/train.h"
+#include "util/file.h"
 
 static const char usage_text[] =
     "usage: medchaos train --arch resnet18|mobilenetv2 --map logistic|lorenz [--data DIR|LIST] -o MODEL.safetensors\n"
@@ -66,26 +67,44 @@ static mc_err gather(const char *data, meta_record **out, size_t *n)
         paths = b.in;
         np = b.n;
     } else {
-        FILE *f = fopen(data, "r");
-        if (!f) return mc_fail(MC_E_IO, "%s: cannot read the list", data);
-        char line[4096];
+        /* Read whole (a FIFO or device is refused, never waited on). */
+        unsigned char *text;
+        size_t len;
+        mc_err e = mc_read_file(data, (size_t)64 << 20, &text, &len);
+        if (e) return e;
         memset(&b, 0, sizeof b);
-        while (fgets(line, sizeof line, f)) {
-            line[strcspn(line, "\r\n")] = 0;
+        char *save = NULL;
+        unsigned char *nul = memchr(text, 0, len);
+        if (nul) len = (size_t)(nul - text);
+        char *lines = realloc(text, len + 1);
+        if (!lines) {
+            free(text);
+            return mc_fail(MC_E_NOMEM, "out of memory");
+        }
+        lines[len] = '\0';
+        for (char *line = strtok_r(lines, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+            line[strcspn(line, "\r")] = 0;
             if (!line[0] || line[0] == '#') continue;
             char **p = realloc(b.in, (b.n + 1) * sizeof *p);
             if (!p || !(p[b.n] = strdup(line))) {
-                fclose(f);
                 if (p) b.in = p;
+                free(lines);
                 batch_free(&b);
                 return mc_fail(MC_E_NOMEM, "out of memory");
             }
             b.in = p;
             b.n++;
         }
-        fclose(f);
+        free(lines);
         paths = b.in;
         np = b.n;
+    }
+    /* No output of this run may replace what it reads. */
+    mc_err re = mc_safe_input(data);
+    for (size_t i = 0; !re && i < np; i++) re = mc_safe_input(paths[i]);
+    if (re) {
+        batch_free(&b);
+        return re;
     }
     meta_record *r = calloc(np ? np : 1, sizeof *r);
     if (!r) {

@@ -1,9 +1,10 @@
 /* Reading images from PNG or JPEG files and writing them as PNG. The format
  * of an input is chosen by its first bytes, never by its name. Writing is
- * atomic (util/file.h): an error never leaves a partial file. */
+ * a safe write (util/safefile.h): an error never leaves a partial file. */
 #ifndef MC_IMAGE_IO_H
 #define MC_IMAGE_IO_H
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include "image/image.h"
 
@@ -28,8 +29,11 @@ mc_err img_read(const char *path, img_image *im);
 mc_err img_read_png_mem(const uint8_t *buf, size_t n, img_image *im);
 mc_err img_read_jpeg_mem(const uint8_t *buf, size_t n, img_image *im);
 
-/* Write im as a non-interlaced PNG of the same channels and depth, losslessly.
- * An existing path is refused with MC_E_EXISTS unless force is set. */
+/* Write im as a non-interlaced PNG of the same channels and depth, losslessly,
+ * as one safe write of mode 0600 (util/safefile.h). An existing path is
+ * refused with MC_E_EXISTS unless force is set. */
 mc_err img_write_png(const char *path, const img_image *im, int force);
+/* The same PNG bytes to an open stream (a member of a safe-write group). */
+mc_err img_write_png_stream(FILE *fp, const img_image *im);
 
 #endif
