@@ -167,20 +167,10 @@ static mc_err check_not_input(const char *out)
 
 mc_err batch_prepare(batch_list *b, const batch_opts *o, const char *out_dir)
 {
-    mc_err e = out_dir ? make_dirs(out_dir) : MC_OK;
-    /* An interrupted run's groups are completed first, so they count as done. */
-    for (size_t i = 0; !e && i < b->n; i++) {
-        char dir[4096];
-        int repaired = 0;
-        dir_of(b->out[i], dir, sizeof dir);
-        mc_safe_sweep(dir, &repaired);
-        if (repaired)
-            fprintf(stderr, "medchaos: %s: completed %d write%s interrupted in an earlier run\n", dir, repaired,
-                    repaired > 1 ? "s" : "");
-    }
+    mc_err e = MC_OK;
     int oom = 0;
-    const char *dup = e ? NULL : nn_json_first_duplicate((const char *const *)b->out, b->n, 1, &oom);
-    if (oom) e = mc_fail(MC_E_NOMEM, "out of memory");
+    const char *dup = nn_json_first_duplicate((const char *const *)b->out, b->n, 1, &oom);
+    if (oom) return mc_fail(MC_E_NOMEM, "out of memory");
     if (dup) {
         size_t first = b->n, second = b->n;
         for (size_t i = 0; i < b->n; i++)
@@ -188,8 +178,19 @@ mc_err batch_prepare(batch_list *b, const batch_opts *o, const char *out_dir)
                 if (first == b->n) first = i;
                 else if (second == b->n) second = i;
             }
-        e = mc_fail(MC_E_ARG, "%s and %s would both be written to %s: rename one, or use separate runs",
-                    b->in[first], b->in[second], dup);
+        return mc_fail(MC_E_ARG, "%s and %s would both be written to %s: rename one, or use separate runs",
+                       b->in[first], b->in[second], dup);
+    }
+    if (out_dir && (e = make_dirs(out_dir))) return e;
+    /* An interrupted run's groups are completed first, so they count as done. */
+    for (size_t i = 0; i < b->n; i++) {
+        char dir[4096];
+        int repaired = 0;
+        dir_of(b->out[i], dir, sizeof dir);
+        mc_safe_sweep(dir, &repaired);
+        if (repaired)
+            fprintf(stderr, "medchaos: %s: completed %d write%s interrupted in an earlier run\n", dir, repaired,
+                    repaired > 1 ? "s" : "");
     }
     for (size_t i = 0; !e && i < b->n; i++) {
         char key[4096];

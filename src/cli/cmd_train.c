@@ -29,7 +29,8 @@ static const char usage_text[] =
     "  --teacher hash|smooth   target mapping (default hash: SHA-256 of the metadata)\n"
     "  --seed N         initialisation, synthetic records, shuffling (default 1)\n"
     "  --csv FILE       loss curve     --checkpoint FILE  save each epoch, resume from it\n"
-    "  --force          overwrite MODEL\n";
+    "  --force          overwrite MODEL (never one of the --data images or the list)\n"
+    "Every output is checked to be writable before training starts.\n";
 
 typedef struct {
     int tty;
@@ -143,7 +144,7 @@ int cmd_train(int argc, char **argv)
     keynet_train_cfg cfg;
     keynet_train_defaults(&cfg);
     const char *data = NULL, *out = NULL;
-    int force = 0, have_arch = 0, opt;
+    int force = 0, have_arch = 0, opt, twice = 0;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
         switch (opt) {
@@ -156,7 +157,7 @@ int cmd_train(int argc, char **argv)
         case O_MAP:
             if (chaos_map_parse(optarg, &cfg.map)) return cli_usage_error("train", "unknown map '%s'", optarg);
             break;
-        case O_DATA: data = optarg; break;
+        case O_DATA: twice = cli_set_once(&data, optarg); break;
         case O_SIZE: cfg.size = atoi(optarg); break;
         case O_EPOCHS: cfg.epochs = atoi(optarg); break;
         case O_BATCH: cfg.batch = atoi(optarg); break;
@@ -175,17 +176,22 @@ int cmd_train(int argc, char **argv)
             if (keynet_teacher_parse(optarg, &cfg.teacher)) return cli_usage_error("train", "%s", mc_errmsg(MC_E_ARG));
             break;
         case O_SEED: cfg.seed = strtoull(optarg, NULL, 10); break;
-        case O_CSV: cfg.csv_path = optarg; break;
-        case O_CKPT: cfg.ckpt_path = optarg; break;
+        case O_CSV: twice = cli_set_once(&cfg.csv_path, optarg); break;
+        case O_CKPT: twice = cli_set_once(&cfg.ckpt_path, optarg); break;
         case O_FORCE: force = 1; break;
-        case 'o': out = optarg; break;
+        case 'o': twice = cli_set_once(&out, optarg); break;
         case 'h': fputs(usage_text, stdout); return 0;
         default: return cli_usage_error("train", "bad option");
         }
+        if (twice) return cli_usage_error("train", "%s given twice with different values", cli_option_name(opts, opt));
     }
     if (!have_arch || !out || optind != argc) return cli_usage_error("train", "needs --arch and -o MODEL");
     mc_err e = batch_train_setup(&cfg);
     if (e) return cli_fail(NULL, e);
+    /* A checkpoint that cannot resume this run is named now, not after the data scan. */
+    int first_epoch;
+    if (cfg.ckpt_path && access(cfg.ckpt_path, F_OK) == 0 && (e = keynet_resume_check(&cfg, &first_epoch, NULL)))
+        return cli_fail(cfg.ckpt_path, e);
     meta_record *recs;
     size_t nrec;
     e = gather(data, &recs, &nrec);

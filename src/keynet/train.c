@@ -219,12 +219,10 @@ static mc_err evaluate(nn_model *net, const dataset *d, const size_t *idx, size_
     return MC_OK;
 }
 
-/* A checkpoint resumes this run only if it was made by the same kind of run:
- * its medchaos.* metadata must name this map, teacher and input size, and its
- * epoch be a number of this budget. Architecture and outputs are checked by
- * nn_model_load_as before anything is copied. */
-static mc_err resume_check(const keynet_train_cfg *cfg, int *first_epoch)
+/* See train.h. */
+mc_err keynet_resume_check(const keynet_train_cfg *cfg, int *first_epoch, nn_model **net)
 {
+    if (net) *net = NULL;
     nn_tensor_file f;
     mc_err e = nn_st_load(cfg->ckpt_path, &f);
     if (e) return e;
@@ -249,6 +247,12 @@ static mc_err resume_check(const keynet_train_cfg *cfg, int *first_epoch)
     else
         *first_epoch = (int)epoch + 1;
     nn_st_free(&f);
+    /* The training buffers hold K outputs: a checkpoint with others is refused
+     * here, before a byte of it is copied. */
+    nn_model *m = NULL;
+    if (!e) e = nn_model_load_as(&m, cfg->ckpt_path, (int)cfg->arch, keynet_outputs(cfg->map));
+    if (!e && net) *net = m;
+    else if (m) nn_model_free(m);
     return e;
 }
 
@@ -291,9 +295,7 @@ mc_err keynet_train(const keynet_train_cfg *cfg, const meta_record *real, size_t
 
     int first_epoch = 1;
     if (cfg->ckpt_path && access(cfg->ckpt_path, F_OK) == 0) {
-        if ((e = resume_check(cfg, &first_epoch))) goto done;
-        /* The buffers above hold K outputs: a checkpoint with others is refused here. */
-        if ((e = nn_model_load_as(&net, cfg->ckpt_path, (int)cfg->arch, K))) goto done;
+        if ((e = keynet_resume_check(cfg, &first_epoch, &net))) goto done;
     } else if ((e = nn_model_new(&net, cfg->arch, K, cfg->seed))) {
         goto done;
     }
