@@ -173,7 +173,11 @@ static mc_err png_encode(png_writer *w, const img_image *im)
 {
     static const int color_of[5] = {0, PNG_COLOR_TYPE_GRAY, PNG_COLOR_TYPE_GRAY_ALPHA,
                                     PNG_COLOR_TYPE_RGB, PNG_COLOR_TYPE_RGB_ALPHA};
-    if (setjmp(png_jmpbuf(w->png))) return mc_fail(MC_E_IO, "PNG: %s", w->diag.msg);
+    if (setjmp(png_jmpbuf(w->png))) {
+        /* libpng says only "Write Error"; the stream knows why (ENOSPC, EFBIG). */
+        if (ferror(w->fp)) return mc_fail(MC_E_IO, "cannot write output: %s", strerror(errno));
+        return mc_fail(MC_E_IO, "PNG: %s", w->diag.msg);
+    }
     png_init_io(w->png, w->fp);
     png_set_IHDR(w->png, w->info, im->width, im->height, im->depth, color_of[im->channels],
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util/file.h"
@@ -50,11 +51,21 @@ static void slot_set(int i, int state)
     if (i > 0) atomic_store(&slots[i - 1].state, state);
 }
 
-/* Only async-signal-safe calls here: unlink(2) and raise(3). SA_RESETHAND has
- * put back the default action, so the re-raised signal ends the process with
- * the status a shell expects. */
+/* Groups between their journal and its removal. The committing thread blocks
+ * the signals meanwhile; a handler running on another thread waits (up to two
+ * seconds) for such commits to end, so that a group stopped by a signal is
+ * either complete or not begun, and no temporary stays. */
+static atomic_int committing, stopping;
+static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
+
+/* Only async-signal-safe calls here: nanosleep(2), unlink(2) and raise(3).
+ * SA_RESETHAND has put back the default action, so the re-raised signal ends
+ * the process with the status a shell expects. */
 static void on_signal(int sig)
 {
+    atomic_store(&stopping, 1);
+    struct timespec ms = {0, 1000000};
+    for (int t = 0; t < 2000 && atomic_load(&committing) > 0; t++) nanosleep(&ms, NULL);
     for (int i = 0; i < MC_SAFE_MAX_OPEN; i++)
         if (atomic_load(&slots[i].state) == SLOT_TEMP) unlink(slots[i].path);
     raise(sig);
@@ -62,15 +73,14 @@ static void on_signal(int sig)
 
 void mc_safe_init(void)
 {
-    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+    for (size_t i = 0; i < sizeof stop_signals / sizeof *stop_signals; i++) {
         struct sigaction old, sa;
-        if (sigaction(sigs[i], NULL, &old) != 0 || old.sa_handler == SIG_IGN) continue; /* nohup */
+        if (sigaction(stop_signals[i], NULL, &old) != 0 || old.sa_handler == SIG_IGN) continue; /* nohup */
         memset(&sa, 0, sizeof sa);
         sa.sa_handler = on_signal;
         sa.sa_flags = SA_RESETHAND;
         sigemptyset(&sa.sa_mask);
-        sigaction(sigs[i], &sa, NULL);
+        sigaction(stop_signals[i], &sa, NULL);
     }
     signal(SIGXFSZ, SIG_IGN);
 }
@@ -466,6 +476,13 @@ mc_err mc_out_commit_group(mc_out *w, size_t n)
         else
             e = mc_fail(MC_E_NOMEM, "out of memory");
     }
+    /* The window in which a signal must wait (see on_signal). */
+    sigset_t block, saved;
+    sigemptyset(&block);
+    for (size_t i = 0; i < sizeof stop_signals / sizeof *stop_signals; i++) sigaddset(&block, stop_signals[i]);
+    pthread_sigmask(SIG_BLOCK, &block, &saved);
+    atomic_fetch_add(&committing, 1);
+    if (!e && atomic_load(&stopping)) e = mc_fail(MC_E_IO, "stopped by a signal");
     if (!e) e = open_temp(&j, jname, MC_MODE_SECRET);
     if (!e) {
         fputs(journal_magic, j.fp);
@@ -481,6 +498,8 @@ mc_err mc_out_commit_group(mc_out *w, size_t n)
         free(jname);
         free(dir);
         abort_all(w, n);
+        atomic_fetch_sub(&committing, 1);
+        pthread_sigmask(SIG_SETMASK, &saved, NULL);
         return e;
     }
     for (size_t i = 0; i < n; i++)
@@ -493,6 +512,8 @@ mc_err mc_out_commit_group(mc_out *w, size_t n)
         fsync_dir(dir);
     }
     for (size_t i = 0; i < n; i++) out_forget(&w[i]);
+    atomic_fetch_sub(&committing, 1);
+    pthread_sigmask(SIG_SETMASK, &saved, NULL);
     free(jname);
     free(dir);
     return e;
