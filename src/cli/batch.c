@@ -203,13 +203,27 @@ mc_err batch_prepare(batch_list *b, const batch_opts *o, const char *out_dir)
     return e;
 }
 
-int batch_parse_jobs(const char *arg, int *jobs)
+int batch_option(int opt, const char *arg, batch_args *a, const char *cmd)
 {
-    char *end;
-    errno = 0;
-    long n = strtol(arg, &end, 10);
-    if (errno || end == arg || *end || n < 1 || n > BATCH_MAX_JOBS) return 1;
-    *jobs = (int)n;
+    const char **slot = NULL, *name = NULL;
+    switch (opt) {
+    case BATCH_OPT_FORCE: a->o.force = 1; return 0;
+    case BATCH_OPT_SKIP: a->o.skip_existing = 1; return 0;
+    case BATCH_OPT_JSON: slot = &a->o.json, name = "--json"; break;
+    case 'o': slot = &a->out_file, name = "-o"; break;
+    case 'O': slot = &a->out_dir, name = "-O"; break;
+    case 'j': {
+        char *end;
+        errno = 0;
+        long n = strtol(arg, &end, 10);
+        if (errno || end == arg || *end || n < 1 || n > BATCH_MAX_JOBS)
+            return cli_usage_error(cmd, "-j takes a number of jobs from 1 to %d, not '%s'", BATCH_MAX_JOBS, arg);
+        a->o.jobs = (int)n;
+        return 0;
+    }
+    default: return -1;
+    }
+    if (cli_set_once(slot, arg)) return cli_usage_error(cmd, "%s given twice with different values", name);
     return 0;
 }
 

@@ -47,8 +47,24 @@ void batch_free(batch_list *b);
  * skip_existing, items whose outputs all exist are marked in b->skip. */
 mc_err batch_prepare(batch_list *b, const batch_opts *o, const char *out_dir);
 
-/* Parse -j N: 0 and *jobs set when N is an integer in 1..BATCH_MAX_JOBS. */
-int batch_parse_jobs(const char *arg, int *jobs);
+/* The options encrypt and decrypt share: -o OUT, -O DIR, -j N, --force,
+ * --skip-existing and --json FILE. Their getopt_long tables end with
+ * BATCH_LONG_OPTIONS and pass every option to batch_option first. */
+enum { BATCH_OPT_FORCE = 0x200, BATCH_OPT_SKIP, BATCH_OPT_JSON };
+#define BATCH_SHORT_OPTIONS "o:O:j:"
+#define BATCH_LONG_OPTIONS                                                                          \
+    {"force", no_argument, 0, BATCH_OPT_FORCE}, {"skip-existing", no_argument, 0, BATCH_OPT_SKIP}, \
+        {"json", required_argument, 0, BATCH_OPT_JSON}
+
+typedef struct {
+    batch_opts o;
+    const char *out_file, *out_dir;
+} batch_args;
+
+/* Take opt (with its argument) into a: 0 when taken, -1 when it is not one of
+ * the options above, or else the exit status of the usage error printed (-j
+ * outside 1..BATCH_MAX_JOBS, -o/-O/--json given twice with different values). */
+int batch_option(int opt, const char *arg, batch_args *a, const char *cmd);
 
 /* Runs fn(i, ctx) for every item not skipped with o->jobs threads. fn returns
  * an exit code (0 success) and prints its own one-line error with cli_fail.

@@ -76,34 +76,26 @@ static int decrypt_one(size_t i, void *vctx)
 
 int cmd_decrypt(int argc, char **argv)
 {
-    enum { O_KEY = 256, O_ENV, O_FORCE, O_SKIP, O_JSON };
+    enum { O_KEY = 256, O_ENV };
     static const struct option opts[] = {{"key", required_argument, 0, O_KEY},
                                          {"envelope", required_argument, 0, O_ENV},
-                                         {"force", no_argument, 0, O_FORCE},
-                                         {"skip-existing", no_argument, 0, O_SKIP},
-                                         {"json", required_argument, 0, O_JSON},
                                          {"help", no_argument, 0, 'h'},
+                                         BATCH_LONG_OPTIONS,
                                          {0, 0, 0, 0}};
     dec_ctx c;
     memset(&c, 0, sizeof c);
-    const char *keyfile = NULL, *out_file = NULL, *out_dir = NULL;
-    batch_opts bo = {0};
-    int opt, twice = 0;
+    const char *keyfile = NULL;
+    batch_args ba = {0};
+    int opt, twice = 0, rc;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "o:O:j:h", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, BATCH_SHORT_OPTIONS "h", opts, NULL)) != -1) {
+        if ((rc = batch_option(opt, optarg, &ba, "decrypt")) >= 0) {
+            if (rc) return rc;
+            continue;
+        }
         switch (opt) {
         case O_KEY: twice = cli_set_once(&keyfile, optarg); break;
         case O_ENV: twice = cli_set_once(&c.envelope, optarg); break;
-        case O_FORCE: c.force = bo.force = 1; break;
-        case O_SKIP: bo.skip_existing = 1; break;
-        case O_JSON: twice = cli_set_once(&bo.json, optarg); break;
-        case 'o': twice = cli_set_once(&out_file, optarg); break;
-        case 'O': twice = cli_set_once(&out_dir, optarg); break;
-        case 'j':
-            if (batch_parse_jobs(optarg, &bo.jobs))
-                return cli_usage_error("decrypt", "-j takes a number of jobs from 1 to %d, not '%s'", BATCH_MAX_JOBS,
-                                       optarg);
-            break;
         case 'h': fputs(usage_text, stdout); return 0;
         default: return cli_usage_error("decrypt", "bad option");
         }
@@ -111,12 +103,13 @@ int cmd_decrypt(int argc, char **argv)
     }
     if (!keyfile) return cli_usage_error("decrypt", "--key is required");
     if (optind >= argc) return cli_usage_error("decrypt", "no cipher image");
-    if (out_file && out_dir) return cli_usage_error("decrypt", "give -o OUT or -O DIR, not both");
+    if (ba.out_file && ba.out_dir) return cli_usage_error("decrypt", "give -o OUT or -O DIR, not both");
+    c.force = ba.o.force;
     if (c.envelope && argc - optind != 1) return cli_usage_error("decrypt", "--envelope takes a single input");
     mc_err e = mc_safe_input(keyfile);
     if (e) return cli_fail(NULL, e);
     if ((e = pem_read_private(keyfile, &c.priv))) return cli_fail(keyfile, e);
-    if (!(e = batch_build(&c.b, argv + optind, argc - optind, out_file, out_dir, 1))) {
+    if (!(e = batch_build(&c.b, argv + optind, argc - optind, ba.out_file, ba.out_dir, 1))) {
         /* The envelopes are inputs too: decrypt c.png -o c.png.key must not replace one. */
         for (size_t i = 0; !e && i < c.b.n; i++) {
             char keypath[4096];
@@ -124,12 +117,12 @@ int cmd_decrypt(int argc, char **argv)
             e = mc_safe_input(keypath);
         }
     }
-    if (e || (e = batch_prepare(&c.b, &bo, out_dir))) {
+    if (e || (e = batch_prepare(&c.b, &ba.o, ba.out_dir))) {
         batch_free(&c.b);
         rsa_priv_free(c.priv);
         return e == MC_E_ARG ? cli_usage_error("decrypt", "%s", mc_errmsg(e)) : cli_fail(NULL, e);
     }
-    int rc = batch_run(&c.b, &bo, decrypt_one, &c, "decrypt");
+    rc = batch_run(&c.b, &ba.o, decrypt_one, &c, "decrypt");
     batch_free(&c.b);
     rsa_priv_free(c.priv);
     return rc;

@@ -121,16 +121,14 @@ static int encrypt_one(size_t i, void *vctx)
 
 int cmd_encrypt(int argc, char **argv)
 {
-    enum { O_MODEL = 256, O_TEACHER, O_PARAMS, O_MAP, O_PUBKEY, O_COMPACT, O_AES, O_DATETIME, O_FILETIME, O_FORCE, O_HARDENED,
-           O_SKIP, O_JSON };
+    enum { O_MODEL = 256, O_TEACHER, O_PARAMS, O_MAP, O_PUBKEY, O_COMPACT, O_AES, O_DATETIME, O_FILETIME, O_HARDENED };
     static const struct option opts[] = {
         {"model", required_argument, 0, O_MODEL},     {"teacher", no_argument, 0, O_TEACHER},
         {"params", required_argument, 0, O_PARAMS},   {"map", required_argument, 0, O_MAP},
         {"pubkey", required_argument, 0, O_PUBKEY},   {"compact", no_argument, 0, O_COMPACT},
         {"aes", required_argument, 0, O_AES},         {"datetime", required_argument, 0, O_DATETIME},
-        {"allow-file-time", no_argument, 0, O_FILETIME}, {"force", no_argument, 0, O_FORCE},
-        {"hardened", no_argument, 0, O_HARDENED},     {"skip-existing", no_argument, 0, O_SKIP},
-        {"json", required_argument, 0, O_JSON},       {"help", no_argument, 0, 'h'},
+        {"allow-file-time", no_argument, 0, O_FILETIME}, {"hardened", no_argument, 0, O_HARDENED},
+        {"help", no_argument, 0, 'h'},                BATCH_LONG_OPTIONS,
         {0, 0, 0, 0}};
     enc_ctx c;
     memset(&c, 0, sizeof c);
@@ -138,11 +136,15 @@ int cmd_encrypt(int argc, char **argv)
     keysrc_opts ko;
     memset(&ko, 0, sizeof ko);
     ko.map = CHAOS_LOGISTIC;
-    const char *out_file = NULL, *out_dir = NULL, *map = NULL, *aes = NULL;
-    batch_opts bo = {.pair = 1};
-    int opt, twice = 0;
+    const char *map = NULL, *aes = NULL;
+    batch_args ba = {.o = {.pair = 1}};
+    int opt, twice = 0, rc;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "o:O:j:h", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, BATCH_SHORT_OPTIONS "h", opts, NULL)) != -1) {
+        if ((rc = batch_option(opt, optarg, &ba, "encrypt")) >= 0) {
+            if (rc) return rc;
+            continue;
+        }
         switch (opt) {
         case O_MODEL: twice = cli_set_once(&ko.model_path, optarg); break;
         case O_TEACHER: ko.teacher = 1; break;
@@ -160,23 +162,14 @@ int cmd_encrypt(int argc, char **argv)
             break;
         case O_DATETIME: twice = cli_set_once(&ko.datetime, optarg); break;
         case O_FILETIME: ko.allow_file_time = 1; break;
-        case O_FORCE: c.force = bo.force = 1; break;
         case O_HARDENED: c.variant = VARIANT_HARDENED; break;
-        case O_SKIP: bo.skip_existing = 1; break;
-        case O_JSON: twice = cli_set_once(&bo.json, optarg); break;
-        case 'o': twice = cli_set_once(&out_file, optarg); break;
-        case 'O': twice = cli_set_once(&out_dir, optarg); break;
-        case 'j':
-            if (batch_parse_jobs(optarg, &bo.jobs))
-                return cli_usage_error("encrypt", "-j takes a number of jobs from 1 to %d, not '%s'", BATCH_MAX_JOBS,
-                                       optarg);
-            break;
         case 'h': fputs(usage_text, stdout); return 0;
         default: return cli_usage_error("encrypt", "bad option");
         }
         if (twice) return cli_usage_error("encrypt", "%s given twice with different values", cli_option_name(opts, opt));
     }
-    if (out_file && out_dir) return cli_usage_error("encrypt", "give -o OUT or -O DIR, not both");
+    if (ba.out_file && ba.out_dir) return cli_usage_error("encrypt", "give -o OUT or -O DIR, not both");
+    c.force = ba.o.force;
     if (!!ko.model_path + ko.teacher + !!ko.params != 1)
         return cli_usage_error("encrypt", "give exactly one of --model, --teacher, --params");
     if (!c.pubpath) return cli_usage_error("encrypt", "--pubkey is required");
@@ -190,14 +183,14 @@ int cmd_encrypt(int argc, char **argv)
         rsa_pub_free(c.pub);
         return cli_fail(ko.model_path ? ko.model_path : NULL, e);
     }
-    if ((e = batch_build(&c.b, argv + optind, argc - optind, out_file, out_dir, 0)) ||
-        (e = batch_prepare(&c.b, &bo, out_dir))) {
+    if ((e = batch_build(&c.b, argv + optind, argc - optind, ba.out_file, ba.out_dir, 0)) ||
+        (e = batch_prepare(&c.b, &ba.o, ba.out_dir))) {
         batch_free(&c.b);
         keysrc_close(&c.ks);
         rsa_pub_free(c.pub);
         return e == MC_E_ARG ? cli_usage_error("encrypt", "%s", mc_errmsg(e)) : cli_fail(NULL, e);
     }
-    int rc = batch_run(&c.b, &bo, encrypt_one, &c, "encrypt");
+    rc = batch_run(&c.b, &ba.o, encrypt_one, &c, "encrypt");
     batch_free(&c.b);
     keysrc_close(&c.ks);
     rsa_pub_free(c.pub);

@@ -246,8 +246,12 @@ static int roll_forward(const char *dir, const char *journal)
         for (char *t = strtok_r((char *)buf + m, "\n", &save); t && k < 2 * MC_SAFE_GROUP_MAX;
              t = strtok_r(NULL, "\n", &save))
             names[k++] = strchr(t, '/') ? NULL : t;
+        /* Only our temporaries, renamed to plain names of this directory. */
         int valid = k >= 2 && k % 2 == 0;
-        for (size_t i = 0; i < k; i++) valid = valid && names[i];
+        long pid;
+        for (size_t i = 0; valid && i < k; i++)
+            valid = names[i] && strcmp(names[i], ".") && strcmp(names[i], "..") &&
+                    (i % 2 == 1 || leftover_kind(names[i], &pid) == LEFT_TEMP);
         for (size_t i = 0; valid && i < k; i += 2) {
             char *from = join(dir, names[i]), *to = join(dir, names[i + 1]);
             /* A member whose temporary is gone was renamed before the stop. */
