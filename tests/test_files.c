@@ -454,6 +454,30 @@ Test(files, png_warnings_are_reported_not_swallowed)
     cr_assert(err_says("warning: PNG:"), "the libpng warning was swallowed");
 }
 
+Test(files, jpeg_with_too_many_scans_is_refused)
+{
+    /* A progressive JPEG of 100 scans (cjpeg's most): the DC, each AC
+     * coefficient alone one bit short, then the last bit of the first 36
+     * (successive approximation, ITU-T T.81 G.1.1), beside an ordinary
+     * progressive file of libjpeg's 6 scans for gray. */
+    if (system("command -v cjpeg >/dev/null 2>&1") != 0) cr_skip_test("cjpeg (libjpeg-turbo-progs) not installed");
+    uint8_t pgm[15 + 64 * 64];
+    int h = snprintf((char *)pgm, sizeof pgm, "P5\n64 64\n255\n");
+    for (int i = 0; i < 64 * 64; i++) pgm[h + i] = (uint8_t)(i * 7 + (i >> 6) * 13);
+    write_bytes("g.pgm", pgm, (size_t)h + 64 * 64);
+    FILE *f = fopen(scratch_path("scans.txt"), "w");
+    fputs("0: 0 0 0 0;\n", f);
+    for (int k = 1; k < 64; k++) fprintf(f, "0: %d %d 0 1;\n", k, k);
+    for (int k = 1; k <= 36; k++) fprintf(f, "0: %d %d 1 0;\n", k, k);
+    fclose(f);
+    cr_assert_eq(scratch_sh("cjpeg -scans scans.txt -outfile many.jpg g.pgm && cjpeg -progressive -outfile few.jpg g.pgm"),
+                 0);
+    cr_assert_eq(mc(ENC "few.jpg -o c1.png", keys), 0);
+    cr_assert_eq(mc(ENC "many.jpg -o c2.png", keys), 8);
+    cr_assert(err_says("more than 64 scans"));
+    cr_assert(!exists("c2.png"));
+}
+
 Test(files, fifo_inputs_keys_and_models_are_refused)
 {
     cr_assert_eq(mkfifo(scratch_path("fifo"), 0600), 0);

@@ -17,13 +17,14 @@
 
 /* Fixed caps for the decoders. An ancillary PNG chunk (text, eXIf, iCCP) of
  * at most 8 MiB (libpng's own suggested PNG_USER_CHUNK_MALLOC_MAX) and at
- * most 1000 of them (its PNG_USER_CHUNK_CACHE_MAX); a JPEG of at most 256
- * scans (a progressive file has about 10; libjpeg-turbo's djpeg -maxscans
- * guards against the same quadratic decode); an EXIF block of at most 1 MiB
- * (a JPEG APP1 segment holds 64 KiB). */
+ * most 1000 of them (its PNG_USER_CHUNK_CACHE_MAX); a JPEG of at most 64
+ * scans (libjpeg's progressive script has 10, 6 for gray; each scan is a pass
+ * over the whole coefficient buffer, the quadratic decode libjpeg-turbo's
+ * djpeg -maxscans guards against); an EXIF block of at most 1 MiB (a JPEG
+ * APP1 segment holds 64 KiB). */
 #define MC_LIMIT_PNG_CHUNK_BYTES ((uint32_t)8 << 20)
 #define MC_LIMIT_PNG_CHUNKS 1000u
-#define MC_LIMIT_JPEG_SCANS 256
+#define MC_LIMIT_JPEG_SCANS 64
 #define MC_LIMIT_EXIF_BYTES ((uint32_t)1 << 20)
 
 typedef struct {
