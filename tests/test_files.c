@@ -168,6 +168,16 @@ Test(files, meta_set_refuses_output_equal_to_input_through_a_symlink)
     cr_assert(same_hash(h, "p.png"));
 }
 
+Test(files, meta_set_write_errors_name_the_output)
+{
+    scratch_random_png("p.png", 8, 8, 1, 8);
+    cr_assert_eq(mc("meta set p.png -o nodir/m.png " DT), 4);
+    cr_assert(err_says("medchaos: nodir/m.png:"), "the error must name the output, not the input");
+    cr_assert_eq(mc("meta set p.png -o m.png " DT), 0);
+    cr_assert_eq(mc("meta set p.png -o m.png " DT), 12);
+    cr_assert(err_says("medchaos: m.png:"));
+}
+
 Test(files, train_refuses_output_among_its_data)
 {
     cr_assert_eq(mkdir(scratch_path("data"), 0755), 0);

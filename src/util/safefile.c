@@ -146,16 +146,6 @@ mc_err mc_safe_input(const char *path)
     return ok ? MC_OK : mc_fail(MC_E_NOMEM, "out of memory");
 }
 
-void mc_safe_inputs_clear(void)
-{
-    pthread_mutex_lock(&lock);
-    for (size_t i = 0; i < ninputs; i++) free(inputs[i].path);
-    free(inputs);
-    inputs = NULL;
-    ninputs = capinputs = 0;
-    pthread_mutex_unlock(&lock);
-}
-
 int mc_same_file(const char *a, const char *b)
 {
     struct stat sa, sb;
@@ -179,8 +169,8 @@ static const char *base_of(const char *path)
     return slash ? slash + 1 : path;
 }
 
-/* Temporaries are ".BASE.mctmp.PID.XXXXXX", journals ".BASE.mcgroup.PID.XXXXXX".
- * Returns 1 or 2 for those and sets *pid, 0 for any other name. */
+/* Temporaries are ".BASE.mctmp.PID.XXXXXX", journals ".BASE.mcgroup.PID.XXXXXX":
+ * LEFT_TEMP or LEFT_JOURNAL with *pid set, LEFT_NONE for any other name. */
 enum { LEFT_NONE, LEFT_TEMP, LEFT_JOURNAL };
 
 static int leftover_kind(const char *name, long *pid)

@@ -48,8 +48,6 @@ void mc_safe_init(void);
 /* Register path as an input of this command (device and inode). A path that
  * does not exist is ignored: whoever reads it reports that. */
 mc_err mc_safe_input(const char *path);
-/* Forget every registered input (tests run several commands in one process). */
-void mc_safe_inputs_clear(void);
 /* 1 when a and b name the same existing file (device and inode). */
 int mc_same_file(const char *a, const char *b);
 
