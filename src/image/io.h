@@ -17,11 +17,13 @@
  *    (libpng's png_set_expand_gray_1_2_4_to_8: 1 -> 255, 2-bit 1 -> 85).
  *  - Interlaced PNG: de-interlaced. Ancillary chunks (gAMA, sBIT, tRNS on
  *    non-palette images, text) are ignored: no colour transform is applied.
+ *    A libpng warning that did not stop the read is left as a note (mc_note).
  *  - JPEG: baseline or progressive, 8-bit gray or YCbCr/RGB, decoded by
  *    libjpeg with its default (ISLOW DCT, fancy upsampling, as `djpeg`);
  *    the decoded pixels are the plaintext. CMYK/YCCK: MC_E_UNSUPPORTED.
- * Errors: MC_E_IO (cannot read), MC_E_FORMAT (neither format, or corrupt),
- * MC_E_TRUNCATED (ends early), MC_E_TOO_LARGE (over IMG_MAX_*),
+ * Errors: MC_E_IO (cannot read, or not a regular file), MC_E_FORMAT (neither
+ * format, or corrupt), MC_E_TRUNCATED (ends early), MC_E_TOO_LARGE (over
+ * IMG_MAX_* or the limits of util/limits.h, checked before allocating),
  * MC_E_UNSUPPORTED; the detail names the cause. */
 mc_err img_read(const char *path, img_image *im);
 
