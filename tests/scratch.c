@@ -49,7 +49,7 @@ static int vsh(const char *prefix, const char *fmt, va_list ap)
 {
     char args[3072], cmd[8192];
     vsnprintf(args, sizeof args, fmt, ap);
-    snprintf(cmd, sizeof cmd, "cd '%s' && %s%s >out 2>err", scratch_dir, prefix, args);
+    snprintf(cmd, sizeof cmd, "cd '%s' && { %s%s ; } >out 2>err", scratch_dir, prefix, args);
     return system(cmd);
 }
 
