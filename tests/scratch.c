@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "crypto/random.h"
 #include "image/io.h"
@@ -42,4 +43,35 @@ void scratch_random_png(const char *name, uint32_t w, uint32_t h, uint8_t c, uin
     cr_assert_eq(rand_bytes(im.data, img_size_bytes(&im)), MC_OK);
     cr_assert_eq(img_write_png(scratch_path(name), &im, 1), MC_OK);
     img_free(&im);
+}
+
+static int vsh(const char *prefix, const char *fmt, va_list ap)
+{
+    char args[3072], cmd[8192];
+    vsnprintf(args, sizeof args, fmt, ap);
+    snprintf(cmd, sizeof cmd, "cd '%s' && { %s%s ; } >out 2>err", scratch_dir, prefix, args);
+    return system(cmd);
+}
+
+int scratch_sh(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int st = vsh("", fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+int scratch_mc(const char *fmt, ...)
+{
+    const char *build = getenv("MC_BUILDDIR");
+    cr_assert(build, "MC_BUILDDIR must be set");
+    char prefix[1100];
+    snprintf(prefix, sizeof prefix, "'%s/medchaos' ", build);
+    va_list ap;
+    va_start(ap, fmt);
+    int st = vsh(prefix, fmt, ap);
+    va_end(ap);
+    cr_assert(WIFEXITED(st), "medchaos %s did not exit normally", fmt);
+    return WEXITSTATUS(st);
 }

@@ -36,19 +36,7 @@ static void teardown(void) { scratch_remove(); }
 
 TestSuite(cli, .init = setup, .fini = teardown, .timeout = 120);
 
-/* Run medchaos with printf-style arguments (stderr kept in dir/err); exit status. */
-static int mc(const char *fmt, ...)
-{
-    char args[3072], cmd[8192];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s >out 2>err", scratch_dir, bin, args);
-    int st = system(cmd);
-    cr_assert(WIFEXITED(st), "medchaos %s did not exit normally", args);
-    return WEXITSTATUS(st);
-}
+#define mc scratch_mc
 
 static int exists(const char *name) { return access(scratch_path(name), F_OK) == 0; }
 

@@ -61,16 +61,16 @@ Test(file, aborted_write_leaves_nothing)
     cr_assert_not_null(mkdtemp(dir));
     char path[128];
     snprintf(path, sizeof path, "%s/out.bin", dir);
-    mc_atomic w;
-    cr_assert_eq(mc_atomic_open(&w, path, 0644, 0), MC_OK);
+    mc_out w;
+    cr_assert_eq(mc_out_open(&w, path, 0644, 0), MC_OK);
     fputs("partial", w.fp);
-    mc_atomic_abort(&w);
+    mc_out_abort(&w);
     cr_assert_eq(access(path, F_OK), -1);
     cr_assert_eq(rmdir(dir), 0, "directory not empty: a temporary file was left");
 }
 
 Test(file, unwritable_directory_is_an_io_error)
 {
-    mc_atomic w;
-    cr_assert_eq(mc_atomic_open(&w, "/nonexistent-dir/x.png", 0644, 0), MC_E_IO);
+    mc_out w;
+    cr_assert_eq(mc_out_open(&w, "/nonexistent-dir/x.png", 0644, 0), MC_E_IO);
 }

@@ -18,4 +18,23 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 /* 1 when argv holds -h or --help. */
 int cli_wants_help(int argc, char **argv);
 
+/* The last line cli_fail printed on this thread, without "medchaos: " (for
+ * the batch summary and --json report), or "" when none. */
+const char *cli_last_failure(void);
+
+/* Print the decoders' pending warnings (mc_note) as "medchaos: WHAT: warning: ...". */
+void cli_notes(const char *what);
+
+/* Set *slot to value for an option that takes one value: 0, or 1 when *slot
+ * already holds a different value (two --pubkey: an error, not "the last wins"). */
+int cli_set_once(const char **slot, const char *value);
+/* "--NAME" of a getopt_long option by its value, or "-c" for a short one. */
+struct option;
+const char *cli_option_name(const struct option *opts, int val);
+
+/* Process-wide setup done by main() before any command: the safe-write signal
+ * handler (util/safefile.h) and the resource limits from the environment
+ * (util/limits.h). Returns an exit status (0, or 2 for a bad environment value). */
+int cli_init(void);
+
 #endif

@@ -1,5 +1,6 @@
 /* medchaos decrypt: cipher PNG + envelope → the original image, bit for bit.
  * Needs only the RSA private key: the key material travels in the envelope. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,8 +24,12 @@ static const char usage_text[] =
     "  --key FILE       RSA private key (PEM, PKCS#8 or PKCS#1)\n"
     "  --envelope FILE  envelope for a single input (default: CIPHER.png.key)\n"
     "  -o OUT.png       output for a single input;  -O DIR  output directory for several\n"
-    "  -j N             parallel jobs (default: all cores)\n"
-    "  --force          overwrite existing outputs\n";
+    "                   (created if missing; two inputs may not share an output name)\n"
+    "  -j N             parallel jobs, 1 to 64 (default: all cores, at most 64)\n"
+    "  --force          overwrite existing outputs (never an input of this command)\n"
+    "  --skip-existing  leave images whose output exists: a rerun completes the rest\n"
+    "  --json FILE      write a report of every image (done, skipped, failed and why)\n"
+    "A directory gives its *.png files; one without its .key envelope is reported as failed.\n";
 
 typedef struct {
     batch_list b;
@@ -33,22 +38,28 @@ typedef struct {
     int force;
 } dec_ctx;
 
+static void envelope_of(const dec_ctx *c, size_t i, char *keypath, size_t cap)
+{
+    snprintf(keypath, cap, "%s%s", c->envelope ? c->envelope : c->b.in[i], c->envelope ? "" : ".key");
+}
+
 static int decrypt_one(size_t i, void *vctx)
 {
     dec_ctx *c = vctx;
     const char *in = c->b.in[i], *out = c->b.out[i];
     char keypath[4096];
-    if (c->envelope)
-        snprintf(keypath, sizeof keypath, "%s", c->envelope);
-    else
-        snprintf(keypath, sizeof keypath, "%s.key", in);
-    if (!c->force && access(out, F_OK) == 0) return cli_fail(out, MC_E_EXISTS);
+    envelope_of(c, i, keypath, sizeof keypath);
+    mc_err e = mc_safe_check_output(out, c->force);
+    if (e) return cli_fail(out, e);
+    if (access(keypath, F_OK) != 0 && errno == ENOENT)
+        return cli_fail(in, mc_fail(MC_E_IO, "a cipher image without its envelope (no %s)", keypath));
     unsigned char *env;
     size_t envlen;
-    mc_err e = mc_read_file(keypath, (size_t)1 << 34, &env, &envlen);
+    e = mc_read_file(keypath, (size_t)1 << 34, &env, &envlen);
     if (e) return cli_fail(keypath, e);
     img_image cipher, plain;
     e = img_read(in, &cipher);
+    cli_notes(in);
     if (e) {
         free(env);
         return cli_fail(in, e);
@@ -65,39 +76,53 @@ static int decrypt_one(size_t i, void *vctx)
 
 int cmd_decrypt(int argc, char **argv)
 {
-    enum { O_KEY = 256, O_ENV, O_FORCE };
+    enum { O_KEY = 256, O_ENV };
     static const struct option opts[] = {{"key", required_argument, 0, O_KEY},
                                          {"envelope", required_argument, 0, O_ENV},
-                                         {"force", no_argument, 0, O_FORCE},
                                          {"help", no_argument, 0, 'h'},
+                                         BATCH_LONG_OPTIONS,
                                          {0, 0, 0, 0}};
     dec_ctx c;
     memset(&c, 0, sizeof c);
-    const char *keyfile = NULL, *out_file = NULL, *out_dir = NULL;
-    int jobs = 0, opt;
+    const char *keyfile = NULL;
+    batch_args ba = {0};
+    int opt, twice = 0, rc;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "o:O:j:h", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, BATCH_SHORT_OPTIONS "h", opts, NULL)) != -1) {
+        if ((rc = batch_option(opt, optarg, &ba, "decrypt")) >= 0) {
+            if (rc) return rc;
+            continue;
+        }
         switch (opt) {
-        case O_KEY: keyfile = optarg; break;
-        case O_ENV: c.envelope = optarg; break;
-        case O_FORCE: c.force = 1; break;
-        case 'o': out_file = optarg; break;
-        case 'O': out_dir = optarg; break;
-        case 'j': jobs = atoi(optarg); break;
+        case O_KEY: twice = cli_set_once(&keyfile, optarg); break;
+        case O_ENV: twice = cli_set_once(&c.envelope, optarg); break;
         case 'h': fputs(usage_text, stdout); return 0;
         default: return cli_usage_error("decrypt", "bad option");
         }
+        if (twice) return cli_usage_error("decrypt", "%s given twice with different values", cli_option_name(opts, opt));
     }
     if (!keyfile) return cli_usage_error("decrypt", "--key is required");
     if (optind >= argc) return cli_usage_error("decrypt", "no cipher image");
+    if (ba.out_file && ba.out_dir) return cli_usage_error("decrypt", "give -o OUT or -O DIR, not both");
+    c.force = ba.o.force;
     if (c.envelope && argc - optind != 1) return cli_usage_error("decrypt", "--envelope takes a single input");
-    mc_err e = pem_read_private(keyfile, &c.priv);
-    if (e) return cli_fail(keyfile, e);
-    if ((e = batch_build(&c.b, argv + optind, argc - optind, out_file, out_dir, 1))) {
+    mc_err e = mc_safe_input(keyfile);
+    if (e) return cli_fail(NULL, e);
+    if ((e = pem_read_private(keyfile, &c.priv))) return cli_fail(keyfile, e);
+    if (!(e = batch_build(&c.b, argv + optind, argc - optind, ba.out_file, ba.out_dir, 1))) {
+        /* The envelopes are inputs too: decrypt c.png -o c.png.key must not replace one. */
+        for (size_t i = 0; !e && i < c.b.n; i++) {
+            char keypath[4096];
+            envelope_of(&c, i, keypath, sizeof keypath);
+            e = mc_safe_input(keypath);
+        }
+    }
+    if (e || (e = batch_prepare(&c.b, &ba.o, ba.out_dir))) {
+        batch_free(&c.b);
         rsa_priv_free(c.priv);
         return e == MC_E_ARG ? cli_usage_error("decrypt", "%s", mc_errmsg(e)) : cli_fail(NULL, e);
     }
-    int rc = batch_run(&c.b, jobs, decrypt_one, &c, "decrypt");
+    rc = batch_run(&c.b, &ba.o, decrypt_one, &c, "decrypt");
     batch_free(&c.b);
     rsa_priv_free(c.priv);
     return rc;

@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -13,7 +14,7 @@
 #include "crypto/pem.h"
 #include "image/io.h"
 #include "pipeline/pipeline.h"
-#include "util/file.h"
+#include "util/safefile.h"
 
 static const char usage_text[] =
     "usage: medchaos encrypt (--model M.safetensors | --teacher | --params V,V,...)\n"
@@ -34,8 +35,11 @@ static const char usage_text[] =
     "  --datetime 'YYYY:MM:DD HH:MM:SS'  metadata by hand, for images without any\n"
     "  --allow-file-time use the file's modification time when the image has no metadata\n"
     "  -o OUT.png        output for a single input;  -O DIR  output directory for several\n"
-    "  -j N              parallel jobs (default: all cores)\n"
-    "  --force           overwrite existing outputs\n";
+    "                    (created if missing; two inputs may not share an output name)\n"
+    "  -j N              parallel jobs, 1 to 64 (default: all cores, at most 64)\n"
+    "  --force           overwrite existing outputs (never an input of this command)\n"
+    "  --skip-existing   leave images whose cipher and envelope exist: a rerun completes the rest\n"
+    "  --json FILE       write a report of every image (done, skipped, failed and why)\n";
 
 typedef struct {
     batch_list b;
@@ -47,17 +51,50 @@ typedef struct {
     const char *pubpath;
 } enc_ctx;
 
+/* The cipher image and its envelope are written as one group (util/safefile.h):
+ * both complete or neither, and a run stopped between the two renames is
+ * completed by the next one. */
+static mc_err write_pair(const char *out, const char *keypath, const img_image *cipher, const uint8_t *env,
+                         size_t envlen, int force, const char **where)
+{
+    mc_out w[2];
+    *where = out;
+    mc_err e = mc_out_open(&w[0], out, MC_MODE_PUBLIC, force);
+    if (e) return e;
+    *where = keypath;
+    if ((e = mc_out_open(&w[1], keypath, MC_MODE_SECRET, force))) {
+        mc_out_abort(&w[0]);
+        return e;
+    }
+    *where = out;
+    e = img_write_png_stream(w[0].fp, cipher);
+    if (!e && fwrite(env, 1, envlen, w[1].fp) != envlen) {
+        *where = keypath;
+        e = mc_fail(MC_E_IO, "cannot write output: %s", strerror(errno));
+    }
+    if (e) {
+        mc_out_abort(&w[0]);
+        mc_out_abort(&w[1]);
+        return e;
+    }
+    *where = out;
+    return mc_out_commit_group(w, 2);
+}
+
 static int encrypt_one(size_t i, void *vctx)
 {
     enc_ctx *c = vctx;
     const char *in = c->b.in[i], *out = c->b.out[i];
     char keypath[4096];
     snprintf(keypath, sizeof keypath, "%s.key", out);
-    if (!c->force && (access(out, F_OK) == 0 || access(keypath, F_OK) == 0))
-        return cli_fail(access(out, F_OK) == 0 ? out : keypath, MC_E_EXISTS);
+    /* Refuse before the work what the write would refuse after it. */
+    mc_err e = mc_safe_check_output(out, c->force);
+    if (e) return cli_fail(out, e);
+    if ((e = mc_safe_check_output(keypath, c->force))) return cli_fail(keypath, e);
 
     img_image plain, cipher;
-    mc_err e = img_read(in, &plain);
+    e = img_read(in, &plain);
+    cli_notes(in);
     if (e) return cli_fail(in, e);
     chaos_params params;
     envelope_header hdr;
@@ -75,81 +112,85 @@ static int encrypt_one(size_t i, void *vctx)
     e = pipe_encrypt(&plain, &params, &hdr, c->pub, &cipher, &env, &envlen);
     img_free(&plain);
     if (e) return cli_fail(in, e);
-    e = img_write_png(out, &cipher, c->force);
+    const char *where;
+    e = write_pair(out, keypath, &cipher, env, envlen, c->force, &where);
     img_free(&cipher);
-    if (e) {
-        free(env);
-        return cli_fail(out, e);
-    }
-    e = mc_write_file(keypath, env, envlen, 0600, c->force);
     free(env);
-    if (e) {
-        unlink(out);   /* never leave a cipher image without its key */
-        return cli_fail(keypath, e);
-    }
-    return 0;
+    return e ? cli_fail(where, e) : 0;
 }
 
 int cmd_encrypt(int argc, char **argv)
 {
-    enum { O_MODEL = 256, O_TEACHER, O_PARAMS, O_MAP, O_PUBKEY, O_COMPACT, O_AES, O_DATETIME, O_FILETIME, O_FORCE, O_HARDENED };
+    enum { O_MODEL = 256, O_TEACHER, O_PARAMS, O_MAP, O_PUBKEY, O_COMPACT, O_AES, O_DATETIME, O_FILETIME, O_HARDENED };
     static const struct option opts[] = {
         {"model", required_argument, 0, O_MODEL},     {"teacher", no_argument, 0, O_TEACHER},
         {"params", required_argument, 0, O_PARAMS},   {"map", required_argument, 0, O_MAP},
         {"pubkey", required_argument, 0, O_PUBKEY},   {"compact", no_argument, 0, O_COMPACT},
         {"aes", required_argument, 0, O_AES},         {"datetime", required_argument, 0, O_DATETIME},
-        {"allow-file-time", no_argument, 0, O_FILETIME}, {"force", no_argument, 0, O_FORCE},
-        {"hardened", no_argument, 0, O_HARDENED},     {"help", no_argument, 0, 'h'},                {0, 0, 0, 0}};
+        {"allow-file-time", no_argument, 0, O_FILETIME}, {"hardened", no_argument, 0, O_HARDENED},
+        {"help", no_argument, 0, 'h'},                BATCH_LONG_OPTIONS,
+        {0, 0, 0, 0}};
     enc_ctx c;
     memset(&c, 0, sizeof c);
     c.aes_bytes = 16;
     keysrc_opts ko;
     memset(&ko, 0, sizeof ko);
     ko.map = CHAOS_LOGISTIC;
-    const char *out_file = NULL, *out_dir = NULL;
-    int jobs = 0, opt;
+    const char *map = NULL, *aes = NULL;
+    batch_args ba = {.o = {.pair = 1}};
+    int opt, twice = 0, rc;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "o:O:j:h", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, BATCH_SHORT_OPTIONS "h", opts, NULL)) != -1) {
+        if ((rc = batch_option(opt, optarg, &ba, "encrypt")) >= 0) {
+            if (rc) return rc;
+            continue;
+        }
         switch (opt) {
-        case O_MODEL: ko.model_path = optarg; break;
+        case O_MODEL: twice = cli_set_once(&ko.model_path, optarg); break;
         case O_TEACHER: ko.teacher = 1; break;
-        case O_PARAMS: ko.params = optarg; break;
+        case O_PARAMS: twice = cli_set_once(&ko.params, optarg); break;
         case O_MAP:
             if (chaos_map_parse(optarg, &ko.map)) return cli_usage_error("encrypt", "unknown map '%s'", optarg);
+            twice = cli_set_once(&map, optarg);
             break;
-        case O_PUBKEY: c.pubpath = optarg; break;
+        case O_PUBKEY: twice = cli_set_once(&c.pubpath, optarg); break;
         case O_COMPACT: c.mode = KEYMAT_COMPACT; break;
         case O_AES:
             if (strcmp(optarg, "128") && strcmp(optarg, "256")) return cli_usage_error("encrypt", "--aes takes 128 or 256");
             c.aes_bytes = atoi(optarg) / 8;
+            twice = cli_set_once(&aes, optarg);
             break;
-        case O_DATETIME: ko.datetime = optarg; break;
+        case O_DATETIME: twice = cli_set_once(&ko.datetime, optarg); break;
         case O_FILETIME: ko.allow_file_time = 1; break;
-        case O_FORCE: c.force = 1; break;
         case O_HARDENED: c.variant = VARIANT_HARDENED; break;
-        case 'o': out_file = optarg; break;
-        case 'O': out_dir = optarg; break;
-        case 'j': jobs = atoi(optarg); break;
         case 'h': fputs(usage_text, stdout); return 0;
         default: return cli_usage_error("encrypt", "bad option");
         }
+        if (twice) return cli_usage_error("encrypt", "%s given twice with different values", cli_option_name(opts, opt));
     }
+    if (ba.out_file && ba.out_dir) return cli_usage_error("encrypt", "give -o OUT or -O DIR, not both");
+    c.force = ba.o.force;
     if (!!ko.model_path + ko.teacher + !!ko.params != 1)
         return cli_usage_error("encrypt", "give exactly one of --model, --teacher, --params");
     if (!c.pubpath) return cli_usage_error("encrypt", "--pubkey is required");
     if (optind >= argc) return cli_usage_error("encrypt", "no input image");
-    mc_err e = pem_read_public(c.pubpath, &c.pub);
-    if (e) return cli_fail(c.pubpath, e);
+    /* What this command reads, no output may replace. */
+    mc_err e = mc_safe_input(c.pubpath);
+    if (!e && ko.model_path) e = mc_safe_input(ko.model_path);
+    if (e) return cli_fail(NULL, e);
+    if ((e = pem_read_public(c.pubpath, &c.pub))) return cli_fail(c.pubpath, e);
     if ((e = keysrc_open(&c.ks, &ko))) {
         rsa_pub_free(c.pub);
         return cli_fail(ko.model_path ? ko.model_path : NULL, e);
     }
-    if ((e = batch_build(&c.b, argv + optind, argc - optind, out_file, out_dir, 0))) {
+    if ((e = batch_build(&c.b, argv + optind, argc - optind, ba.out_file, ba.out_dir, 0)) ||
+        (e = batch_prepare(&c.b, &ba.o, ba.out_dir))) {
+        batch_free(&c.b);
         keysrc_close(&c.ks);
         rsa_pub_free(c.pub);
         return e == MC_E_ARG ? cli_usage_error("encrypt", "%s", mc_errmsg(e)) : cli_fail(NULL, e);
     }
-    int rc = batch_run(&c.b, jobs, encrypt_one, &c, "encrypt");
+    rc = batch_run(&c.b, &ba.o, encrypt_one, &c, "encrypt");
     batch_free(&c.b);
     keysrc_close(&c.ks);
     rsa_pub_free(c.pub);

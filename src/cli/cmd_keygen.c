@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 #include "crypto/pem.h"
 #include "crypto/rsa.h"
+#include "util/safefile.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -25,6 +26,39 @@ static void usage(FILE *f)
             RSA_DEFAULT_BITS);
 }
 
+/* The two keys as one group (util/safefile.h): an old pair replaced with
+ * --force survives any failure, and no half pair is ever left. */
+static mc_err write_pair(const char *priv_path, const char *pub_path, const rsa_priv *k, int force,
+                         const char **where)
+{
+    char *priv = NULL, *pub = NULL;
+    size_t npriv = 0, npub = 0;
+    mc_out w[2];
+    *where = NULL;
+    mc_err e = pem_format_private(k, &priv, &npriv);
+    if (!e) e = pem_format_public(rsa_priv_public(k), &pub, &npub);
+    if (e) goto done;
+    *where = priv_path;
+    if ((e = mc_out_open(&w[0], priv_path, MC_MODE_SECRET, force))) goto done;
+    *where = pub_path;
+    if ((e = mc_out_open(&w[1], pub_path, MC_MODE_PUBLIC, force))) {
+        mc_out_abort(&w[0]);
+        goto done;
+    }
+    *where = priv_path;
+    if (fwrite(priv, 1, npriv, w[0].fp) != npriv || fwrite(pub, 1, npub, w[1].fp) != npub) {
+        e = mc_fail(MC_E_IO, "cannot write output: %s", strerror(errno));
+        mc_out_abort(&w[0]);
+        mc_out_abort(&w[1]);
+    } else {
+        e = mc_out_commit_group(w, 2);
+    }
+done:
+    if (priv) pem_free_text(priv, npriv);
+    if (pub) pem_free_text(pub, npub);
+    return e;
+}
+
 int cmd_keygen(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) {
@@ -43,12 +77,12 @@ int cmd_keygen(int argc, char **argv)
         if (!strncmp(a, "--bits=", 7)) {
             val = a + 7;
         } else if (!strncmp(a, "--out=", 6)) {
-            name = a + 6;
+            if (cli_set_once(&name, a + 6)) return cli_usage_error("keygen", "-o given twice with different values");
             continue;
         } else if (!strcmp(a, "--bits") || !strcmp(a, "-o") || !strcmp(a, "--out")) {
             if (i + 1 >= argc) return cli_usage_error("keygen", "%s needs a value", a);
             if (a[1] == 'o' || !strcmp(a, "--out")) {
-                name = argv[++i];
+                if (cli_set_once(&name, argv[++i])) return cli_usage_error("keygen", "-o given twice with different values");
                 continue;
             }
             val = argv[++i];
@@ -79,19 +113,18 @@ int cmd_keygen(int argc, char **argv)
     int rc = 0;
     rsa_priv *k = NULL;
     /* Refuse before spending seconds on a key that could not be written. */
-    const char *exists = !force && access(priv_path, F_OK) == 0  ? priv_path
-                         : !force && access(pub_path, F_OK) == 0 ? pub_path
-                                                                 : NULL;
-    mc_err e;
-    if (exists) {
-        rc = cli_fail(exists, mc_fail(MC_E_EXISTS, "output exists (use --force to overwrite)"));
+    const char *where = priv_path;
+    mc_err e = mc_safe_check_output(priv_path, force);
+    if (!e) {
+        where = pub_path;
+        e = mc_safe_check_output(pub_path, force);
+    }
+    if (e) {
+        rc = cli_fail(where, e);
     } else if ((e = rsa_generate(&k, (unsigned)bits))) {
         rc = cli_fail(NULL, e);
-    } else if ((e = pem_write_private(priv_path, k, force))) {
-        rc = cli_fail(priv_path, e);
-    } else if ((e = pem_write_public(pub_path, rsa_priv_public(k), force))) {
-        unlink(priv_path); /* no half key pair left behind */
-        rc = cli_fail(pub_path, e);
+    } else if ((e = write_pair(priv_path, pub_path, k, force, &where))) {
+        rc = cli_fail(where, e);
     } else {
         printf("wrote %s (private, %lu bits) and %s\n", priv_path, bits, pub_path);
     }

@@ -2,6 +2,7 @@
  * or render the metadata image the network reads. The work is in src/meta;
  * this file only parses options and prints. */
 #include "cli/cli.h"
+#include "util/safefile.h"
 #include "meta/meta.h"
 #include "meta/render.h"
 #include "meta/scan.h"
@@ -171,8 +172,15 @@ static int run_set(meta_args *a)
         a->texts[a->ntexts].key = "DICOM:SOPInstanceUID";
         a->texts[a->ntexts++].value = a->mo.uid;
     }
-    e = meta_png_set(a->file, a->out, a->mo.datetime ? &m : NULL, a->texts, a->ntexts, a->force);
-    return e ? cli_fail(e == MC_E_EXISTS ? a->out : a->file, e) : 0;
+    /* The output is checked first, and written here, so each error names its file. */
+    if ((e = mc_safe_input(a->file)) || (e = mc_safe_check_output(a->out, a->force))) return cli_fail(a->out, e);
+    unsigned char *png;
+    size_t len;
+    if ((e = meta_png_with(a->file, a->mo.datetime ? &m : NULL, a->texts, a->ntexts, &png, &len)))
+        return cli_fail(a->file, e);
+    e = mc_write_file(a->out, png, len, MC_MODE_PUBLIC, a->force);
+    free(png);
+    return e ? cli_fail(a->out, e) : 0;
 }
 
 static int run_render(meta_args *a)

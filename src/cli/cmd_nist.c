@@ -123,7 +123,7 @@ int cmd_nist(int argc, char **argv)
         }
         if (write_to) {
             /* Raw keystream bytes for other batteries (dieharder -g 201 -f FILE). */
-            err = mc_write_file(write_to, data, len, 0644, 1);
+            err = mc_write_file(write_to, data, len, MC_MODE_PUBLIC, 1);
             free(data);
             return err ? cli_fail(write_to, err) : 0;
         }

@@ -2,6 +2,7 @@
  * `nn forward`, one batch through ResNet-18 or MobileNetV2 from a weights file,
  * .npy in, .npy out. Training lives in the key-generation pipeline. */
 #include "cli/cli.h"
+#include "util/safefile.h"
 #include "nn/model.h"
 #include "nn/npy.h"
 
@@ -57,14 +58,10 @@ static int forward(int argc, char **argv)
         return cli_usage_error("nn", "--arch must be resnet18 or mobilenetv2, not '%s'", arch);
 
     nn_model *m = NULL;
-    mc_err e = nn_model_load(&m, weights);
-    if (e) return cli_fail(weights, e);
-    if (nn_model_arch(m) != want) {
-        e = mc_fail(MC_E_MISMATCH, "weights are %s, not %s as --arch says",
-                    nn_arch_name(nn_model_arch(m)), arch);
-        nn_model_free(m);
-        return cli_fail(weights, e);
-    }
+    mc_err e = mc_safe_input(weights);
+    if (!e) e = mc_safe_input(input);
+    if (e) return cli_fail(NULL, e);
+    if ((e = nn_model_load_as(&m, weights, (int)want, 0))) return cli_fail(weights, e);
     float *x = NULL, *y = NULL;
     int ndim;
     int64_t shape[8];

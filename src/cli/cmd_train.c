@@ -11,6 +11,7 @@
 #include "cli/batch.h"
 #include "cli/cli.h"
 #include "keynet/train.h"
+#include "util/file.h"
 
 static const char usage_text[] =
     "usage: medchaos train --arch resnet18|mobilenetv2 --map logistic|lorenz [--data DIR|LIST] -o MODEL.safetensors\n"
@@ -28,7 +29,8 @@ static const char usage_text[] =
     "  --teacher hash|smooth   target mapping (default hash: SHA-256 of the metadata)\n"
     "  --seed N         initialisation, synthetic records, shuffling (default 1)\n"
     "  --csv FILE       loss curve     --checkpoint FILE  save each epoch, resume from it\n"
-    "  --force          overwrite MODEL\n";
+    "  --force          overwrite MODEL (never one of the --data images or the list)\n"
+    "Every output is checked to be writable before training starts.\n";
 
 typedef struct {
     int tty;
@@ -66,26 +68,44 @@ static mc_err gather(const char *data, meta_record **out, size_t *n)
         paths = b.in;
         np = b.n;
     } else {
-        FILE *f = fopen(data, "r");
-        if (!f) return mc_fail(MC_E_IO, "%s: cannot read the list", data);
-        char line[4096];
+        /* Read whole (a FIFO or device is refused, never waited on). */
+        unsigned char *text;
+        size_t len;
+        mc_err e = mc_read_file(data, (size_t)64 << 20, &text, &len);
+        if (e) return e;
         memset(&b, 0, sizeof b);
-        while (fgets(line, sizeof line, f)) {
-            line[strcspn(line, "\r\n")] = 0;
+        char *save = NULL;
+        unsigned char *nul = memchr(text, 0, len);
+        if (nul) len = (size_t)(nul - text);
+        char *lines = realloc(text, len + 1);
+        if (!lines) {
+            free(text);
+            return mc_fail(MC_E_NOMEM, "out of memory");
+        }
+        lines[len] = '\0';
+        for (char *line = strtok_r(lines, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+            line[strcspn(line, "\r")] = 0;
             if (!line[0] || line[0] == '#') continue;
             char **p = realloc(b.in, (b.n + 1) * sizeof *p);
             if (!p || !(p[b.n] = strdup(line))) {
-                fclose(f);
                 if (p) b.in = p;
+                free(lines);
                 batch_free(&b);
                 return mc_fail(MC_E_NOMEM, "out of memory");
             }
             b.in = p;
             b.n++;
         }
-        fclose(f);
+        free(lines);
         paths = b.in;
         np = b.n;
+    }
+    /* No output of this run may replace what it reads. */
+    mc_err re = mc_safe_input(data);
+    for (size_t i = 0; !re && i < np; i++) re = mc_safe_input(paths[i]);
+    if (re) {
+        batch_free(&b);
+        return re;
     }
     meta_record *r = calloc(np ? np : 1, sizeof *r);
     if (!r) {
@@ -124,7 +144,7 @@ int cmd_train(int argc, char **argv)
     keynet_train_cfg cfg;
     keynet_train_defaults(&cfg);
     const char *data = NULL, *out = NULL;
-    int force = 0, have_arch = 0, opt;
+    int force = 0, have_arch = 0, opt, twice = 0;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
         switch (opt) {
@@ -137,7 +157,7 @@ int cmd_train(int argc, char **argv)
         case O_MAP:
             if (chaos_map_parse(optarg, &cfg.map)) return cli_usage_error("train", "unknown map '%s'", optarg);
             break;
-        case O_DATA: data = optarg; break;
+        case O_DATA: twice = cli_set_once(&data, optarg); break;
         case O_SIZE: cfg.size = atoi(optarg); break;
         case O_EPOCHS: cfg.epochs = atoi(optarg); break;
         case O_BATCH: cfg.batch = atoi(optarg); break;
@@ -156,17 +176,22 @@ int cmd_train(int argc, char **argv)
             if (keynet_teacher_parse(optarg, &cfg.teacher)) return cli_usage_error("train", "%s", mc_errmsg(MC_E_ARG));
             break;
         case O_SEED: cfg.seed = strtoull(optarg, NULL, 10); break;
-        case O_CSV: cfg.csv_path = optarg; break;
-        case O_CKPT: cfg.ckpt_path = optarg; break;
+        case O_CSV: twice = cli_set_once(&cfg.csv_path, optarg); break;
+        case O_CKPT: twice = cli_set_once(&cfg.ckpt_path, optarg); break;
         case O_FORCE: force = 1; break;
-        case 'o': out = optarg; break;
+        case 'o': twice = cli_set_once(&out, optarg); break;
         case 'h': fputs(usage_text, stdout); return 0;
         default: return cli_usage_error("train", "bad option");
         }
+        if (twice) return cli_usage_error("train", "%s given twice with different values", cli_option_name(opts, opt));
     }
     if (!have_arch || !out || optind != argc) return cli_usage_error("train", "needs --arch and -o MODEL");
     mc_err e = batch_train_setup(&cfg);
     if (e) return cli_fail(NULL, e);
+    /* A checkpoint that cannot resume this run is named now, not after the data scan. */
+    int first_epoch;
+    if (cfg.ckpt_path && access(cfg.ckpt_path, F_OK) == 0 && (e = keynet_resume_check(&cfg, &first_epoch, NULL)))
+        return cli_fail(cfg.ckpt_path, e);
     meta_record *recs;
     size_t nrec;
     e = gather(data, &recs, &nrec);

@@ -10,3 +10,9 @@ tests_test_cli_SOURCES = tests/test_cli.c tests/scratch.c tests/scratch.h
 tests_test_cli_LDADD = $(TEST_LIBS)
 # The CLI tests run the program itself (built by `all`, which `check` builds first).
 tests_test_cli_DEPENDENCIES = libmedchaos.la medchaos$(EXEEXT)
+# The file layer (util/safefile.h, util/limits.h, batches), through the program.
+check_PROGRAMS += tests/test_files
+TESTS += tests/test_files
+tests_test_files_SOURCES = tests/test_files.c tests/scratch.c tests/scratch.h
+tests_test_files_LDADD = $(TEST_LIBS)
+tests_test_files_DEPENDENCIES = libmedchaos.la medchaos$(EXEEXT)

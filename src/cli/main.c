@@ -45,6 +45,8 @@ int main(int argc, char **argv)
         printf("medchaos %s\n", PACKAGE_VERSION);
         return 0;
     }
+    int rc = cli_init();
+    if (rc) return rc;
     for (const cli_command *c = commands; c->name; c++)
         if (!strcmp(argv[1], c->name)) return c->run(argc - 1, argv + 1);
     fprintf(stderr, "medchaos: unknown command '%s' (see 'medchaos --help')\n", argv[1]);

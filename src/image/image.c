@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/limits.h"
+
 size_t img_pixel_bytes(const img_image *im) { return (size_t)im->channels * (im->depth / 8u); }
 
 size_t img_row_bytes(const img_image *im) { return (size_t)im->width * img_pixel_bytes(im); }
@@ -25,7 +27,15 @@ mc_err img_check_geometry(uint32_t width, uint32_t height, uint8_t channels, uin
                        width, height, IMG_MAX_SIDE);
     /* Both sides are below 2^16 and a pixel is at most 8 bytes, so the
      * product fits in 64 bits; compare before any size_t arithmetic. */
-    uint64_t bytes = (uint64_t)width * height * channels * (depth / 8u);
+    uint64_t pixels = (uint64_t)width * height, bytes = pixels * channels * (depth / 8u);
+    mc_limits lim = mc_limits_get();
+    if (pixels > lim.pixels)
+        return mc_fail(MC_E_TOO_LARGE, "image of %" PRIu32 "x%" PRIu32 " = %" PRIu64 " pixels exceeds the limit "
+                       "of %" PRIu64 " (raise it with MEDCHAOS_MAX_PIXELS)", width, height, pixels, lim.pixels);
+    if (bytes > lim.image_bytes)
+        return mc_fail(MC_E_TOO_LARGE, "image of %" PRIu32 "x%" PRIu32 "x%u at %u bits needs %" PRIu64
+                       " bytes, over the limit of %" PRIu64 " MiB (raise it with MEDCHAOS_MAX_IMAGE_MB)",
+                       width, height, (unsigned)channels, (unsigned)depth, bytes, lim.image_bytes >> 20);
     if (bytes > IMG_MAX_BYTES)
         return mc_fail(MC_E_TOO_LARGE, "image of %" PRIu32 "x%" PRIu32 "x%u at %u bits needs %" PRIu64
                        " bytes, over the limit of %zu", width, height, (unsigned)channels,

@@ -20,7 +20,9 @@ typedef struct {
 
 /* Limits on what we allocate, checked before any allocation: a side may not
  * exceed 65535 pixels (PNG allows 2^31 - 1; no medical image we read comes
- * close), and the sample buffer may not exceed 2^31 bytes. */
+ * close), the sample buffer never 2^31 bytes, and within those the policy of
+ * util/limits.h (pixels and bytes per image, MEDCHAOS_MAX_PIXELS and
+ * MEDCHAOS_MAX_IMAGE_MB). IMG_MAX_BYTES also caps a compressed input file. */
 #define IMG_MAX_SIDE 65535u
 #define IMG_MAX_BYTES ((size_t)1 << 31)
 
@@ -35,7 +37,8 @@ void img_free(img_image *im);
 
 /* The checks of img_new without the allocation, so readers can refuse a file
  * from its header alone: MC_E_FORMAT for a zero side, MC_E_TOO_LARGE beyond
- * the limits, MC_E_UNSUPPORTED for other channel counts or depths. */
+ * the limits (the message names the limit and how to raise it),
+ * MC_E_UNSUPPORTED for other channel counts or depths. */
 mc_err img_check_geometry(uint32_t width, uint32_t height, uint8_t channels, uint8_t depth);
 
 #endif

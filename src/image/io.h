@@ -1,9 +1,10 @@
 /* Reading images from PNG or JPEG files and writing them as PNG. The format
  * of an input is chosen by its first bytes, never by its name. Writing is
- * atomic (util/file.h): an error never leaves a partial file. */
+ * a safe write (util/safefile.h): an error never leaves a partial file. */
 #ifndef MC_IMAGE_IO_H
 #define MC_IMAGE_IO_H
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include "image/image.h"
 
@@ -16,11 +17,13 @@
  *    (libpng's png_set_expand_gray_1_2_4_to_8: 1 -> 255, 2-bit 1 -> 85).
  *  - Interlaced PNG: de-interlaced. Ancillary chunks (gAMA, sBIT, tRNS on
  *    non-palette images, text) are ignored: no colour transform is applied.
+ *    A libpng warning that did not stop the read is left as a note (mc_note).
  *  - JPEG: baseline or progressive, 8-bit gray or YCbCr/RGB, decoded by
  *    libjpeg with its default (ISLOW DCT, fancy upsampling, as `djpeg`);
  *    the decoded pixels are the plaintext. CMYK/YCCK: MC_E_UNSUPPORTED.
- * Errors: MC_E_IO (cannot read), MC_E_FORMAT (neither format, or corrupt),
- * MC_E_TRUNCATED (ends early), MC_E_TOO_LARGE (over IMG_MAX_*),
+ * Errors: MC_E_IO (cannot read, or not a regular file), MC_E_FORMAT (neither
+ * format, or corrupt), MC_E_TRUNCATED (ends early), MC_E_TOO_LARGE (over
+ * IMG_MAX_* or the limits of util/limits.h, checked before allocating),
  * MC_E_UNSUPPORTED; the detail names the cause. */
 mc_err img_read(const char *path, img_image *im);
 
@@ -28,8 +31,11 @@ mc_err img_read(const char *path, img_image *im);
 mc_err img_read_png_mem(const uint8_t *buf, size_t n, img_image *im);
 mc_err img_read_jpeg_mem(const uint8_t *buf, size_t n, img_image *im);
 
-/* Write im as a non-interlaced PNG of the same channels and depth, losslessly.
- * An existing path is refused with MC_E_EXISTS unless force is set. */
+/* Write im as a non-interlaced PNG of the same channels and depth, losslessly,
+ * as one safe write of mode 0600 (util/safefile.h). An existing path is
+ * refused with MC_E_EXISTS unless force is set. */
 mc_err img_write_png(const char *path, const img_image *im, int force);
+/* The same PNG bytes to an open stream (a member of a safe-write group). */
+mc_err img_write_png_stream(FILE *fp, const img_image *im);
 
 #endif

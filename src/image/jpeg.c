@@ -12,6 +12,8 @@
 #include <jerror.h>
 #include <jpeglib.h>
 
+#include "util/limits.h"
+
 typedef struct {
     struct jpeg_error_mgr mgr; /* first, so the jpeg_error_mgr* is ours */
     jmp_buf jump;
@@ -43,9 +45,23 @@ static void on_emit_message(j_common_ptr cinfo, int level)
 
 static void on_output_message(j_common_ptr cinfo) { (void)cinfo; }
 
+/* A progressive JPEG may hold any number of scans, each a pass over the whole
+ * coefficient buffer: a small file of many tiny scans costs quadratic time.
+ * libjpeg calls this between rows and scans; past MC_LIMIT_JPEG_SCANS it stops. */
+static void on_progress(j_common_ptr cinfo)
+{
+    j_decompress_ptr d = (j_decompress_ptr)cinfo;
+    if (d->input_scan_number <= MC_LIMIT_JPEG_SCANS) return;
+    jpeg_diag *g = (jpeg_diag *)cinfo->err;
+    snprintf(g->msg, sizeof g->msg, "more than %d scans", MC_LIMIT_JPEG_SCANS);
+    g->code = MC_E_TOO_LARGE;
+    longjmp(g->jump, 1);
+}
+
 typedef struct {
     jpeg_diag diag;
     struct jpeg_decompress_struct cinfo;
+    struct jpeg_progress_mgr progress;
     img_image im;
 } jpeg_reader;
 
@@ -56,9 +72,16 @@ static mc_err jpeg_decode(jpeg_reader *r, const uint8_t *buf, size_t n)
     if (setjmp(r->diag.jump)) {
         if (r->diag.code == MC_E_TRUNCATED)
             return mc_fail(MC_E_TRUNCATED, "JPEG file ends early (%zu bytes)", n);
+        if (strstr(r->diag.msg, "memory")) r->diag.code = MC_E_TOO_LARGE;
         return mc_fail(r->diag.code, "JPEG: %s", r->diag.msg);
     }
     jpeg_mem_src(c, buf, (unsigned long)n);
+    /* Markers other than those libjpeg needs are skipped, never saved
+     * (jpeg_save_markers is not called), so they cost no memory. Its own
+     * allocations are capped at the per-image limit (util/limits.h). */
+    c->mem->max_memory_to_use = (long)mc_limits_get().image_bytes;
+    r->progress.progress_monitor = on_progress;
+    c->progress = &r->progress;
     jpeg_read_header(c, TRUE);
     switch (c->jpeg_color_space) {
     case JCS_GRAYSCALE: c->out_color_space = JCS_GRAYSCALE; break;

@@ -4,11 +4,13 @@
  * Format: ISO/IEC 15948 (PNG), whose IHDR (§11.2.2) we peek at before libpng. */
 #include "image/io.h"
 
+#include <errno.h>
 #include <png.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/file.h"
+#include "util/limits_png.h"
+#include "util/safefile.h"
 
 /* What the error and warning handlers record for the caller. */
 typedef struct {
@@ -23,9 +25,12 @@ static void on_error(png_structp png, png_const_charp msg)
     png_longjmp(png, 1);
 }
 
-/* Warnings (bad ancillary CRC, unknown chunks) do not stop a lossless read;
- * libpng must not print them, so they are dropped here. */
-static void on_warning(png_structp png, png_const_charp msg)
+/* Reading: a warning about a limit is an error, any other (a bad ancillary
+ * CRC) a note for the command (util/limits_png.h). Writing our own images
+ * gives none that matters; libpng must not print either way. */
+static void on_read_warning(png_structp png, png_const_charp msg) { mc_png_warning(png, msg); }
+
+static void on_write_warning(png_structp png, png_const_charp msg)
 {
     (void)png;
     (void)msg;
@@ -66,12 +71,12 @@ static mc_err png_decode(png_reader *r)
     if (setjmp(png_jmpbuf(r->png))) {
         if (r->diag.truncated)
             return mc_fail(MC_E_TRUNCATED, "PNG file ends early (%zu bytes)", r->n);
-        if (strstr(r->diag.msg, "exceeds user limit") || strstr(r->diag.msg, "too large"))
+        if (mc_png_limit_message(r->diag.msg))
             return mc_fail(MC_E_TOO_LARGE, "PNG: %s", r->diag.msg);
         return mc_fail(MC_E_FORMAT, "PNG: %s", r->diag.msg);
     }
     png_set_read_fn(r->png, r, read_mem);
-    png_set_user_limits(r->png, IMG_MAX_SIDE, IMG_MAX_SIDE);
+    mc_png_limits(r->png, IMG_MAX_SIDE);
     png_read_info(r->png, r->info);
 
     png_uint_32 w, h;
@@ -114,19 +119,18 @@ static mc_err png_precheck(const uint8_t *buf, size_t n)
     if (n < 8 + 8 + 13) return mc_fail(MC_E_TRUNCATED, "PNG file ends early (%zu bytes)", n);
     if (memcmp(buf + 12, "IHDR", 4)) return mc_fail(MC_E_FORMAT, "PNG: first chunk is not IHDR");
     uint32_t w = be32(buf + 16), h = be32(buf + 20);
-    if (w == 0 || h == 0)
-        return mc_fail(MC_E_FORMAT, "PNG: image of %" PRIu32 "x%" PRIu32 " pixels is empty", w, h);
-    if (w > IMG_MAX_SIDE || h > IMG_MAX_SIDE)
-        return mc_fail(MC_E_TOO_LARGE, "PNG: image of %" PRIu32 "x%" PRIu32 " pixels exceeds %u per side",
-                       w, h, IMG_MAX_SIDE);
     /* Samples per pixel after expansion (a palette gives at least RGB) and
-     * bytes per sample, so the total is checked before libpng reads on. */
+     * bits per sample after it (1, 2, 4 become 8), so that the limits are
+     * checked before libpng reads on; an invalid colour type is libpng's to report. */
     static const uint8_t channels_of[7] = {1, 0, 3, 3, 2, 0, 4};
     uint8_t colour = buf[25], depth = buf[24];
-    uint64_t bytes = (uint64_t)w * h * (colour < 7 ? channels_of[colour] : 1) * (depth == 16 ? 2 : 1);
-    if (bytes > IMG_MAX_BYTES)
-        return mc_fail(MC_E_TOO_LARGE, "PNG: image of %" PRIu32 "x%" PRIu32 " pixels needs %" PRIu64
-                       " bytes, over the limit of %zu", w, h, bytes, IMG_MAX_BYTES);
+    if (colour >= 7 || !channels_of[colour]) return MC_OK;
+    mc_err e = img_check_geometry(w, h, channels_of[colour], depth == 16 ? 16 : 8);
+    if (e) {
+        char why[sizeof "PNG: " + 400];
+        snprintf(why, sizeof why, "%s", mc_errmsg(e));
+        return mc_fail(e, "PNG: %s", why);
+    }
     return MC_OK;
 }
 
@@ -139,7 +143,7 @@ mc_err img_read_png_mem(const uint8_t *buf, size_t n, img_image *im)
     if (!r) return mc_fail(MC_E_NOMEM, "out of memory");
     r->buf = buf;
     r->n = n;
-    r->png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &r->diag, on_error, on_warning);
+    r->png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &r->diag, on_error, on_read_warning);
     if (r->png) r->info = png_create_info_struct(r->png);
     if (!r->png || !r->info)
         e = mc_fail(MC_E_NOMEM, "cannot create the PNG decoder");
@@ -169,7 +173,11 @@ static mc_err png_encode(png_writer *w, const img_image *im)
 {
     static const int color_of[5] = {0, PNG_COLOR_TYPE_GRAY, PNG_COLOR_TYPE_GRAY_ALPHA,
                                     PNG_COLOR_TYPE_RGB, PNG_COLOR_TYPE_RGB_ALPHA};
-    if (setjmp(png_jmpbuf(w->png))) return mc_fail(MC_E_IO, "PNG: %s", w->diag.msg);
+    if (setjmp(png_jmpbuf(w->png))) {
+        /* libpng says only "Write Error"; the stream knows why (ENOSPC, EFBIG). */
+        if (ferror(w->fp)) return mc_fail(MC_E_IO, "cannot write output: %s", strerror(errno));
+        return mc_fail(MC_E_IO, "PNG: %s", w->diag.msg);
+    }
     png_init_io(w->png, w->fp);
     png_set_IHDR(w->png, w->info, im->width, im->height, im->depth, color_of[im->channels],
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
@@ -181,7 +189,7 @@ static mc_err png_encode(png_writer *w, const img_image *im)
     return MC_OK;
 }
 
-mc_err img_write_png(const char *path, const img_image *im, int force)
+mc_err img_write_png_stream(FILE *fp, const img_image *im)
 {
     mc_err e = img_check_geometry(im->width, im->height, im->channels, im->depth);
     if (e) return e;
@@ -195,25 +203,30 @@ mc_err img_write_png(const char *path, const img_image *im, int force)
     }
     size_t stride = img_row_bytes(im);
     for (uint32_t y = 0; y < im->height; y++) w->rows[y] = im->data + y * stride;
-
-    /* Images may be patients' plaintexts: readable by the owner only. */
-    mc_atomic out;
-    e = mc_atomic_open(&out, path, 0600, force);
-    if (!e) {
-        w->fp = out.fp;
-        w->png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &w->diag, on_error, on_warning);
-        if (w->png) w->info = png_create_info_struct(w->png);
-        if (!w->png || !w->info)
-            e = mc_fail(MC_E_NOMEM, "cannot create the PNG encoder");
-        else
-            e = png_encode(w, im);
-        png_destroy_write_struct(w->png ? &w->png : NULL, w->info ? &w->info : NULL);
-        if (e)
-            mc_atomic_abort(&out);
-        else
-            e = mc_atomic_commit(&out);
-    }
+    w->fp = fp;
+    w->png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &w->diag, on_error, on_write_warning);
+    if (w->png) w->info = png_create_info_struct(w->png);
+    if (!w->png || !w->info)
+        e = mc_fail(MC_E_NOMEM, "cannot create the PNG encoder");
+    else
+        e = png_encode(w, im);
+    png_destroy_write_struct(w->png ? &w->png : NULL, w->info ? &w->info : NULL);
+    if (!e && ferror(fp)) e = mc_fail(MC_E_IO, "cannot write output: %s", strerror(errno));
     free(w->rows);
     free(w);
     return e;
+}
+
+mc_err img_write_png(const char *path, const img_image *im, int force)
+{
+    /* Images written by path are decrypted plaintexts: the owner's only. */
+    mc_out out;
+    mc_err e = mc_out_open(&out, path, MC_MODE_SECRET, force);
+    if (e) return e;
+    e = img_write_png_stream(out.fp, im);
+    if (e) {
+        mc_out_abort(&out);
+        return e;
+    }
+    return mc_out_commit(&out);
 }

@@ -1,6 +1,7 @@
 /* Loading a trained key network and asking it for an image's parameters. */
 #include "keynet/keynet.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,11 +40,13 @@ mc_err keynet_load(keynet *k, const char *path)
     if ((e = mc_read_file(path, (size_t)1 << 31, &buf, &len))) return e;
     sha256(buf, len, k->sha256);
     free(buf);
-    if ((e = nn_model_load(&k->net, path))) return e;
-    if (nn_model_outputs(k->net) != keynet_outputs(k->map)) {
-        e = mc_fail(MC_E_FORMAT, "network has %d outputs, the %s map needs %d", nn_model_outputs(k->net),
-                    chaos_map_name(k->map), keynet_outputs(k->map));
-        keynet_free(k);
+    /* keynet_params reads keynet_outputs(map) values: refuse others before loading. */
+    if ((e = nn_model_load_as(&k->net, path, 0, keynet_outputs(k->map)))) {
+        if (e == MC_E_MISMATCH) {
+            char why[400];
+            snprintf(why, sizeof why, "%s", mc_errmsg(e));
+            e = mc_fail(e, "%s; the %s map needs %d", why, chaos_map_name(k->map), keynet_outputs(k->map));
+        }
         return e;
     }
     k->work = malloc(sizeof(float) * 3 * (size_t)k->size * k->size);

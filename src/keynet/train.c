@@ -13,7 +13,9 @@
 #include <unistd.h>
 
 #include "meta/render.h"
+#include "nn/json.h"
 #include "nn/safetensors.h"
+#include "util/file.h"
 #include "util/xoshiro.h"
 
 void keynet_train_defaults(keynet_train_cfg *c)
@@ -217,6 +219,43 @@ static mc_err evaluate(nn_model *net, const dataset *d, const size_t *idx, size_
     return MC_OK;
 }
 
+/* See train.h. */
+mc_err keynet_resume_check(const keynet_train_cfg *cfg, int *first_epoch, nn_model **net)
+{
+    if (net) *net = NULL;
+    nn_tensor_file f;
+    mc_err e = nn_st_load(cfg->ckpt_path, &f);
+    if (e) return e;
+    const char *map = nn_st_meta(&f, "medchaos.map"), *teacher = nn_st_meta(&f, "medchaos.teacher");
+    const char *size = nn_st_meta(&f, "medchaos.input_size"), *ep = nn_st_meta(&f, "medchaos.epoch");
+    char want_size[16];
+    snprintf(want_size, sizeof want_size, "%d", cfg->size);
+    char *end = NULL;
+    long epoch = ep ? strtol(ep, &end, 10) : -1;
+    if (!map || !teacher || !size || !ep)
+        e = mc_fail(MC_E_FORMAT, "not a medchaos checkpoint (no medchaos.map/teacher/input_size/epoch metadata)");
+    else if (strcmp(map, chaos_map_name(cfg->map)))
+        e = mc_fail(MC_E_MISMATCH, "the checkpoint was trained for the %s map, this run trains %s "
+                                   "(remove it or give another --checkpoint)", map, chaos_map_name(cfg->map));
+    else if (strcmp(teacher, keynet_teacher_name(cfg->teacher)))
+        e = mc_fail(MC_E_MISMATCH, "the checkpoint was trained against the %s teacher, this run uses %s",
+                    teacher, keynet_teacher_name(cfg->teacher));
+    else if (strcmp(size, want_size))
+        e = mc_fail(MC_E_MISMATCH, "the checkpoint's input size is %s, this run's %d", size, cfg->size);
+    else if (*end || epoch < 0 || epoch > cfg->epochs)
+        e = mc_fail(MC_E_FORMAT, "the checkpoint's epoch '%s' is not in 0..%d", ep, cfg->epochs);
+    else
+        *first_epoch = (int)epoch + 1;
+    nn_st_free(&f);
+    /* The training buffers hold K outputs: a checkpoint with others is refused
+     * here, before a byte of it is copied. */
+    nn_model *m = NULL;
+    if (!e) e = nn_model_load_as(&m, cfg->ckpt_path, (int)cfg->arch, keynet_outputs(cfg->map));
+    if (!e && net) *net = m;
+    else if (m) nn_model_free(m);
+    return e;
+}
+
 mc_err keynet_train(const keynet_train_cfg *cfg, const meta_record *real, size_t nreal,
                     const char *out_path, int force, keynet_progress_fn cb, void *ctx,
                     keynet_progress *final)
@@ -227,7 +266,11 @@ mc_err keynet_train(const keynet_train_cfg *cfg, const meta_record *real, size_t
     if (cfg->shards < 1 || (par && cfg->shards < par->size))
         return mc_fail(MC_E_ARG, "training needs at least one shard per process");
     const int writer = !par || par->rank == 0;   /* the one process that reports and writes */
-    if (!force && access(out_path, F_OK) == 0) return mc_fail(MC_E_EXISTS, "output exists (use --force to overwrite)");
+    /* Find out now, not after the whole budget, that an output cannot be written. */
+    mc_err pe = MC_OK;
+    if (writer && !(pe = mc_safe_probe(out_path, force)) && cfg->csv_path) pe = mc_safe_probe(cfg->csv_path, 1);
+    if (writer && !pe && cfg->ckpt_path) pe = mc_safe_probe(cfg->ckpt_path, 1);
+    if (pe) return pe;
     const int K = keynet_outputs(cfg->map), S = cfg->size, B = cfg->batch;
     const size_t G = (size_t)B * cfg->shards;   /* the global batch */
     size_t img = 3 * (size_t)S * S;
@@ -235,7 +278,7 @@ mc_err keynet_train(const keynet_train_cfg *cfg, const meta_record *real, size_t
     float *out = malloc(sizeof(float) * B * K), *dout = malloc(sizeof(float) * B * K);
     nn_model *net = NULL;
     shard_sum ss = {0};
-    FILE *csv = NULL;
+    nn_json_buf csv = {NULL, 0, 0, 0};   /* the loss curve, rewritten whole each epoch */
     dataset d;
     mc_err e = keynet_dataset_build(cfg, real, nreal, &d);
     if (e) goto done;
@@ -252,22 +295,20 @@ mc_err keynet_train(const keynet_train_cfg *cfg, const meta_record *real, size_t
 
     int first_epoch = 1;
     if (cfg->ckpt_path && access(cfg->ckpt_path, F_OK) == 0) {
-        nn_tensor_file f;
-        if ((e = nn_st_load(cfg->ckpt_path, &f))) goto done;
-        const char *ep = nn_st_meta(&f, "medchaos.epoch");
-        first_epoch = ep ? atoi(ep) + 1 : 1;
-        nn_st_free(&f);
-        if ((e = nn_model_load(&net, cfg->ckpt_path))) goto done;
+        if ((e = keynet_resume_check(cfg, &first_epoch, &net))) goto done;
     } else if ((e = nn_model_new(&net, cfg->arch, K, cfg->seed))) {
         goto done;
     }
     if (cfg->csv_path && writer) {
-        csv = fopen(cfg->csv_path, first_epoch > 1 ? "a" : "w");
-        if (!csv) {
-            e = mc_fail(MC_E_IO, "%s: cannot write the loss curve", cfg->csv_path);
-            goto done;
+        if (first_epoch > 1 && access(cfg->csv_path, F_OK) == 0) {
+            unsigned char *old;
+            size_t len;
+            if ((e = mc_read_file(cfg->csv_path, (size_t)64 << 20, &old, &len))) goto done;
+            nn_json_buf_add(&csv, (const char *)old, len);
+            free(old);
+        } else {
+            nn_json_buf_add(&csv, "epoch,train_loss,val_loss,lr,seconds,val_mean_predictor\n", 56);
         }
-        if (first_epoch == 1) fprintf(csv, "epoch,train_loss,val_loss,lr,seconds,val_mean_predictor\n");
     }
     /* Shards this process runs per step; with more than one they are summed
      * as ranks would sum them (shard_sum). */
@@ -320,10 +361,15 @@ mc_err keynet_train(const keynet_train_cfg *cfg, const meta_record *real, size_t
         }
         if (par && (e = par->agree(par->ctx, net))) goto done;
         if ((e = evaluate(net, &d, val, nval, B, S, K, x, y, out, &pr.val_loss))) goto done;
-        if (csv) {
-            fprintf(csv, "%d,%.9g,%.9g,%.6g,%.3f,%.9g\n", ep, pr.train_loss, pr.val_loss, oc.lr, now() - t0,
-                    pr.val_mean_loss);
-            fflush(csv);
+        if (cfg->csv_path && writer) {
+            /* The whole curve, rewritten by one safe write per epoch. */
+            nn_json_buf_printf(&csv, "%d,%.9g,%.9g,%.6g,%.3f,%.9g\n", ep, pr.train_loss, pr.val_loss, oc.lr, now() - t0,
+                               pr.val_mean_loss);
+            if (csv.oom) {
+                e = mc_fail(MC_E_NOMEM, "out of memory for the loss curve");
+                goto done;
+            }
+            if ((e = mc_write_file(cfg->csv_path, csv.p, csv.len, MC_MODE_PUBLIC, 1))) goto done;
         }
         if (cb && writer) cb(ctx, &pr, 1);
         if (cfg->ckpt_path && writer && (e = keynet_save(net, cfg->map, cfg->teacher, S, ep, cfg->ckpt_path, 1))) goto done;
@@ -331,7 +377,7 @@ mc_err keynet_train(const keynet_train_cfg *cfg, const meta_record *real, size_t
     if (writer) e = keynet_save(net, cfg->map, cfg->teacher, S, cfg->epochs, out_path, force);
     if (final) *final = pr;
 done:
-    if (csv) fclose(csv);
+    nn_json_buf_free(&csv);
     shard_sum_free(&ss);
     if (net) nn_model_free(net);
     keynet_dataset_free(&d);

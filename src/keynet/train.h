@@ -74,6 +74,14 @@ typedef struct {
 mc_err keynet_dataset_build(const keynet_train_cfg *cfg, const meta_record *real, size_t nreal, keynet_dataset *d);
 void keynet_dataset_free(keynet_dataset *d);
 
+/* May cfg->ckpt_path resume this run? Its medchaos.* metadata must name this
+ * map, teacher and input size and an epoch within the budget (MC_E_MISMATCH
+ * or MC_E_FORMAT otherwise), and its tensors this architecture with
+ * keynet_outputs(map) outputs, all checked before a byte is copied. On success
+ * *first_epoch is the epoch to run next and *net (unless net is NULL) the
+ * loaded network. */
+mc_err keynet_resume_check(const keynet_train_cfg *cfg, int *first_epoch, nn_model **net);
+
 /* Write a network with the metadata keynet_load expects. */
 mc_err keynet_save(const nn_model *net, chaos_map map, keynet_teacher t, int size, int epoch,
                    const char *path, int force);

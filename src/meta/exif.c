@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/limits.h"
+
 /* libexif reports damage through its log, not through return values: we count
  * the CORRUPT_DATA and NO_MEMORY messages and keep the first one. */
 typedef struct {
@@ -139,7 +141,7 @@ static void scan_loaded(const unsigned char *buf, size_t len, const char *where,
 void meta_exif_scan_block(const unsigned char *buf, size_t len, const char *where, meta_scan *s)
 {
     static const unsigned char hdr[6] = {'E', 'x', 'i', 'f', 0, 0};
-    if (len > (1u << 24)) {
+    if (len > MC_LIMIT_EXIF_BYTES) {
         meta_found *f = meta_scan_add(s, META_SRC_EXIF_ORIGINAL, where, "(too large)");
         if (f) meta_found_fail(f, mc_fail(MC_E_TOO_LARGE, "%s: EXIF block of %zu bytes", where, len));
         return;

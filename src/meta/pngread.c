@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/limits_png.h"
+
 typedef struct {
     const unsigned char *p;
     size_t len, pos;
@@ -31,9 +33,12 @@ static void on_error(png_structp png, png_const_charp msg)
     png_longjmp(png, 1);
 }
 
+/* The warning policy of util/limits_png.h, except that a note goes where
+ * `meta show` reports its findings. */
 static void on_warning(png_structp png, png_const_charp msg)
 {
     png_source *src = png_get_error_ptr(png);
+    if (mc_png_limit_message(msg)) png_error(png, msg);
     meta_scan_note(src->s, "libpng: %s", msg);
 }
 
@@ -78,10 +83,10 @@ mc_err meta_png_scan(const unsigned char *buf, size_t len, meta_scan *s)
     if (setjmp(png_jmpbuf(png))) {
         free(row);
         png_destroy_read_struct(&png, &info, &end);
-        return mc_fail(MC_E_FORMAT, "not a valid PNG: %s", src.err);
+        return mc_fail(mc_png_limit_message(src.err) ? MC_E_TOO_LARGE : MC_E_FORMAT, "not a valid PNG: %s", src.err);
     }
     png_set_read_fn(png, &src, on_read);
-    png_set_user_limits(png, 1u << 16, 1u << 16);
+    mc_png_limits(png, 1u << 16);
     /* libpng 1.6 drops an eXIf whose payload does not start with "MM"/"II",
      * so one written with the "Exif\0\0" prefix would be lost silently. Asking
      * for eXIf as an unknown chunk hands us its bytes (CRC still checked) and

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include "util/file.h"
 
 typedef struct {
@@ -176,9 +175,11 @@ static mc_err copy_with_chunks(const unsigned char *in, size_t len, const meta_r
     return MC_OK;
 }
 
-mc_err meta_png_set(const char *in_path, const char *out_path, const meta_record *m,
-                    const meta_text *texts, int ntexts, int force)
+mc_err meta_png_with(const char *in_path, const meta_record *m, const meta_text *texts, int ntexts,
+                     unsigned char **out_buf, size_t *out_len)
 {
+    *out_buf = NULL;
+    *out_len = 0;
     mc_err e;
     if (!m && ntexts == 0) return mc_fail(MC_E_ARG, "nothing to write: give a date or a text chunk");
     if (m && (e = meta_validate(m))) return e;
@@ -191,10 +192,6 @@ mc_err meta_png_set(const char *in_path, const char *out_path, const meta_record
         if (m && !strcmp(texts[i].key, "Creation Time"))
             return mc_fail(MC_E_ARG, "'Creation Time' is written from --datetime; do not give it as text too");
     }
-    struct stat si, so;
-    if (stat(in_path, &si) == 0 && stat(out_path, &so) == 0 && si.st_dev == so.st_dev && si.st_ino == so.st_ino)
-        return mc_fail(MC_E_ARG, "the output would overwrite the input; choose another name");
-
     unsigned char *in = NULL, *exif = NULL;
     size_t len = 0, exif_len = 0;
     membuf out = {NULL, 0, 0, ""};
@@ -208,11 +205,28 @@ mc_err meta_png_set(const char *in_path, const char *out_path, const meta_record
     if (!e) e = meta_png_scan(in, len, s);
     if (!e && m) e = meta_exif_build(m, &exif, &exif_len);
     if (!e) e = copy_with_chunks(in, len, m, exif, exif_len, texts, ntexts, &out);
-    if (!e) e = mc_write_file(out_path, out.p, out.len, 0644, force);
     free(s);
     free(in);
     free(exif);
-    free(out.p);
+    if (e) {
+        free(out.p);
+        return e;
+    }
+    *out_buf = out.p;
+    *out_len = out.len;
+    return MC_OK;
+}
+
+mc_err meta_png_set(const char *in_path, const char *out_path, const meta_record *m,
+                    const meta_text *texts, int ntexts, int force)
+{
+    if (mc_same_file(in_path, out_path))
+        return mc_fail(MC_E_ARG, "the output would overwrite the input; choose another name");
+    unsigned char *out;
+    size_t len;
+    mc_err e = meta_png_with(in_path, m, texts, ntexts, &out, &len);
+    if (!e) e = mc_write_file(out_path, out, len, MC_MODE_PUBLIC, force);
+    free(out);
     return e;
 }
 
@@ -239,7 +253,7 @@ mc_err meta_write_rgb8_png(const char *path, const unsigned char *rgb, int w, in
     for (int y = 0; y < h; y++) png_write_row(png, rgb + (size_t)y * (size_t)w * 3);
     png_write_end(png, info);
     png_destroy_write_struct(&png, &info);
-    mc_err e = mc_write_file(path, out.p, out.len, 0644, force);
+    mc_err e = mc_write_file(path, out.p, out.len, MC_MODE_PUBLIC, force);
     free(out.p);
     return e;
 }

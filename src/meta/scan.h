@@ -62,6 +62,10 @@ typedef struct {
  * same keyword) are dropped. Atomic; never overwrites in_path. */
 mc_err meta_png_set(const char *in_path, const char *out_path, const meta_record *m,
                     const meta_text *texts, int ntexts, int force);
+/* The same copy into a fresh buffer (caller frees), for a caller that writes
+ * it itself (the command, so that a write error names the output). */
+mc_err meta_png_with(const char *in_path, const meta_record *m, const meta_text *texts, int ntexts,
+                     unsigned char **out, size_t *len);
 
 /* ---- internal to src/meta ---- */
 void meta_scan_note(meta_scan *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -192,14 +192,14 @@ int cmd_analyze(int argc, char **argv)
     if (e) return cli_fail(dirs[0], e);
     int *codes = NULL;
     double *rows = NULL;
-    mc_atomic w = {0};
+    mc_out w = {0};
     int ready = 1;
     if (rank == 0) {
         codes = calloc(b.n, sizeof *codes);
         rows = calloc(b.n * ROW_LEN, sizeof *rows);
         if (!codes || !rows) rc = cli_fail(NULL, mc_fail(MC_E_NOMEM, "out of memory"));
         /* Open the output before any work, so an existing file stops the job at once. */
-        if (!rc && out && (e = mc_atomic_open(&w, out, 0644, force))) rc = cli_fail(out, e);
+        if (!rc && out && (e = mc_out_open(&w, out, MC_MODE_PUBLIC, force))) rc = cli_fail(out, e);
         ready = !rc;
     }
     analyze_ctx ctx = {&b, seed};
@@ -211,7 +211,7 @@ int cmd_analyze(int argc, char **argv)
             FILE *f = out ? w.fp : stdout;
             write_csv(f, &b, codes, rows);
             if (out) {
-                e = ferror(f) ? mc_fail(MC_E_IO, "write error") : mc_atomic_commit(&w);
+                e = ferror(f) ? mc_fail(MC_E_IO, "write error") : mc_out_commit(&w);
                 if (e) rc = cli_fail(out, e);
             } else if (fflush(stdout) != 0) {
                 rc = cli_fail("stdout", mc_fail(MC_E_IO, "write error"));
@@ -220,7 +220,7 @@ int cmd_analyze(int argc, char **argv)
         }
         rc = mpi_share_verdict(rc);
     }
-    if (rank == 0 && out && w.fp) mc_atomic_abort(&w);
+    if (rank == 0 && out && w.fp) mc_out_abort(&w);
     free(codes);
     free(rows);
     batch_free(&b);

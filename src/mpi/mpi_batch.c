@@ -128,8 +128,9 @@ int mpi_share_verdict(int rc)
     return rc;
 }
 
-/* batch_run's items take no row: adapt the callback. */
+/* batch_run's items take no row: adapt the callback; skipped items never run. */
 typedef struct {
+    const batch_list *b;
     int (*fn)(size_t, void *);
     void *ctx;
 } batch_item;
@@ -137,22 +138,23 @@ typedef struct {
 static int batch_item_run(size_t i, void *vctx, double *row)
 {
     (void)row;
-    const batch_item *b = vctx;
-    return b->fn(i, b->ctx);
+    const batch_item *it = vctx;
+    return it->b->skip[i] ? BATCH_SKIPPED : it->fn(i, it->ctx);
 }
 
-int batch_run(const batch_list *b, int jobs, int (*fn)(size_t i, void *ctx), void *ctx, const char *verb)
+int batch_run(const batch_list *b, const batch_opts *o, int (*fn)(size_t i, void *ctx), void *ctx,
+              const char *verb)
 {
-    (void)jobs;
     int rank, rc = 0;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     int *codes = rank == 0 ? calloc(b->n, sizeof *codes) : NULL;
-    batch_item item = {fn, ctx};
+    batch_item item = {b, fn, ctx};
     if (!mpi_share(b->n, batch_item_run, &item, 0, rank != 0 || codes != NULL, codes, NULL, b->in, verb)) {
         free(codes);
         return rank == 0 && !codes ? (int)MC_E_NOMEM + 1 : 2;
     }
-    if (rank == 0) rc = mpi_share_report(b->n, codes, b->in, "images");
+    /* The reasons were printed by the ranks that met them; the report names the codes. */
+    if (rank == 0) rc = batch_report(b, o, codes, NULL, verb);
     free(codes);
     return mpi_share_verdict(rc);
 }

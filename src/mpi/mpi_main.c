@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/cli.h"
 #include "cli/commands.h"
 #include "mpi/mpi_gate.h"
 
@@ -49,13 +50,17 @@ int main(int argc, char **argv)
     /* Help texts and results once, from rank 0; every rank keeps stderr for its own
      * per-image errors. */
     if (rank != 0 && !freopen("/dev/null", "w", stdout)) MPI_Abort(MPI_COMM_WORLD, 1);
-    int rc = 2;
-    if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+    /* A bad MEDCHAOS_* value stops every rank alike: they share the environment. */
+    int rc = cli_init();
+    if (rc) {
+        /* nothing runs */
+    } else if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
         usage(stdout);
-        rc = 0;
     } else if (argc < 2) {
+        rc = 2;
         if (rank == 0) usage(stderr);
     } else {
+        rc = 2;
         size_t i = 0;
         while (i < sizeof commands / sizeof *commands && strcmp(argv[1], commands[i].name)) i++;
         if (i < sizeof commands / sizeof *commands)

@@ -21,6 +21,10 @@ mc_err nn_model_new(nn_model **m, nn_arch arch, int num_outputs, uint64_t seed);
  * number of outputs from fc.weight / classifier.1.weight. Strict: a missing,
  * extra, mistyped or misshapen tensor is MC_E_FORMAT naming the tensor. */
 mc_err nn_model_load(nn_model **m, const char *safetensors_path);
+/* The same, refusing with MC_E_MISMATCH a file whose architecture is not arch
+ * or whose outputs are not outputs (0: any), before any model is allocated:
+ * the caller's buffers are sized for what it expects (train's resume, keynet). */
+mc_err nn_model_load_as(nn_model **m, const char *safetensors_path, int arch, int outputs);
 /* Write every parameter and buffer (running statistics, num_batches_tracked as
  * int64) under torchvision's names. Without force an existing file is MC_E_EXISTS. */
 mc_err nn_model_save(const nn_model *m, const char *path, int force);

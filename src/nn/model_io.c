@@ -17,7 +17,8 @@ static void shape_str(char *out, size_t cap, int ndim, const int64_t *shape)
     if (k < cap) snprintf(out + k, cap - k, ")");
 }
 
-static mc_err check_and_copy(nn_model *m, const nn_tensor_info *t, const nn_named_tensor *ft)
+/* Does the file's tensor match the model's (dtype, shape, byte count)? */
+static mc_err check_tensor(const nn_model *m, const nn_tensor_info *t, const nn_named_tensor *ft)
 {
     const nn_dtype want = t->role == NN_ROLE_COUNT ? NN_DT_I64 : NN_DT_F32;
     if (ft->dtype != want)
@@ -36,48 +37,66 @@ static mc_err check_and_copy(nn_model *m, const nn_tensor_info *t, const nn_name
     if (ft->nbytes != t->numel * esize)
         return mc_fail(MC_E_FORMAT, "tensor %s: %zu bytes for %zu elements", t->name, ft->nbytes,
                        t->numel);
+    return MC_OK;
+}
+
+static void copy_tensor(nn_model *m, const nn_tensor_info *t, const nn_named_tensor *ft)
+{
     void *dst = t->role == NN_ROLE_PARAM     ? (void *)(m->params + t->off)
                 : t->role == NN_ROLE_RUNNING ? (void *)(m->running + t->off)
                                              : (void *)(m->counts + t->off);
     memcpy(dst, ft->data, ft->nbytes);
+}
+
+/* The architecture and outputs a file declares, checked against what the
+ * caller expects before any model is allocated. */
+static mc_err declared(const nn_tensor_file *f, int want_arch, int want_outputs, nn_arch *arch, int *outputs)
+{
+    const nn_named_tensor *fc = nn_st_find(f, "fc.weight");
+    *arch = NN_RESNET18;
+    if (!fc) fc = nn_st_find(f, "classifier.1.weight"), *arch = NN_MOBILENETV2;
+    if (!fc)
+        return mc_fail(MC_E_FORMAT, "no tensor fc.weight (ResNet-18) or classifier.1.weight "
+                                    "(MobileNetV2): not a network we know");
+    if (fc->ndim != 2 || fc->shape[0] < 1 || fc->shape[0] > (1 << 20))
+        return mc_fail(MC_E_FORMAT, "tensor %s: expected (outputs, features)", fc->name);
+    *outputs = (int)fc->shape[0];
+    if (want_arch && (int)*arch != want_arch)
+        return mc_fail(MC_E_MISMATCH, "the weights are %s, expected %s", nn_arch_name(*arch),
+                       nn_arch_name((nn_arch)want_arch));
+    if (want_outputs && *outputs != want_outputs)
+        return mc_fail(MC_E_MISMATCH, "the network has %d outputs (tensor %s), expected %d", *outputs,
+                       fc->name, want_outputs);
     return MC_OK;
 }
 
-mc_err nn_model_load(nn_model **out, const char *path)
+mc_err nn_model_load(nn_model **out, const char *path) { return nn_model_load_as(out, path, 0, 0); }
+
+mc_err nn_model_load_as(nn_model **out, const char *path, int want_arch, int want_outputs)
 {
     *out = NULL;
     nn_tensor_file f;
     mc_err e = nn_st_load(path, &f);
     if (e) return e;
-    /* The classifier's name tells the architecture, its first dimension the outputs. */
-    const nn_named_tensor *fc = nn_st_find(&f, "fc.weight");
     nn_arch arch = NN_RESNET18;
-    if (!fc) fc = nn_st_find(&f, "classifier.1.weight"), arch = NN_MOBILENETV2;
-    if (!fc) {
-        nn_st_free(&f);
-        return mc_fail(MC_E_FORMAT, "no tensor fc.weight (ResNet-18) or classifier.1.weight "
-                                    "(MobileNetV2): not a network we know");
-    }
-    if (fc->ndim != 2 || fc->shape[0] < 1 || fc->shape[0] > (1 << 20)) {
-        const char *n = fc->name;
-        mc_err r = mc_fail(MC_E_FORMAT, "tensor %s: expected (outputs, features)", n);
-        nn_st_free(&f);
-        return r;
-    }
-    nn_model *m;
-    e = nn_model_alloc(&m, arch, (int)fc->shape[0]);
+    int outputs = 0;
+    nn_model *m = NULL;
+    e = declared(&f, want_arch, want_outputs, &arch, &outputs);
+    if (!e) e = nn_model_alloc(&m, arch, outputs);
+    /* Every tensor is checked, and none extra allowed, before a byte is copied. */
     for (int i = 0; !e && i < m->nt; i++) {
         const nn_named_tensor *ft = nn_st_find(&f, m->t[i].name);
-        e = ft ? check_and_copy(m, &m->t[i], ft)
+        e = ft ? check_tensor(m, &m->t[i], ft)
                : mc_fail(MC_E_FORMAT, "tensor %s: missing (needed by %s)", m->t[i].name,
                          nn_arch_name(arch));
     }
     for (size_t i = 0; !e && i < f.n; i++)
         if (nn_model_find(m, f.t[i].name) < 0)
             e = mc_fail(MC_E_FORMAT, "tensor %s: not part of %s", f.t[i].name, nn_arch_name(arch));
+    for (int i = 0; !e && i < m->nt; i++) copy_tensor(m, &m->t[i], nn_st_find(&f, m->t[i].name));
     nn_st_free(&f);
     if (e) {
-        nn_model_free(m);
+        if (m) nn_model_free(m);
         return e;
     }
     nn_rng_seed(&m->rng, 0x6E6E5F6C6F6164ull);

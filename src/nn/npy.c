@@ -182,7 +182,7 @@ mc_err nn_npy_save(const char *path, const float *data, int ndim, const int64_t 
     size_t len;
     mc_err e = nn_npy_serialize(data, ndim, shape, &buf, &len);
     if (e) return e;
-    e = mc_write_file(path, buf, len, 0644, force);
+    e = mc_write_file(path, buf, len, MC_MODE_PUBLIC, force);
     free(buf);
     return e;
 }

@@ -140,7 +140,7 @@ mc_err nn_st_save(const char *path, const nn_named_tensor *t, size_t n, const ch
     size_t len;
     mc_err e = nn_st_serialize(t, n, meta_kv, nmeta, &buf, &len);
     if (e) return e;
-    e = mc_write_file(path, buf, len, 0644, force);
+    e = mc_write_file(path, buf, len, MC_MODE_PUBLIC, force);
     free(buf);
     return e;
 }

@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 static _Thread_local char detail[512];
 
@@ -46,3 +47,24 @@ const char *mc_errmsg(mc_err e)
 }
 
 void mc_clear_error(void) { detail[0] = '\0'; }
+
+static _Thread_local char notes[512], taken[512];
+
+void mc_note(const char *fmt, ...)
+{
+    size_t n = strlen(notes);
+    if (n + 3 >= sizeof notes) return; /* full: the first notes matter most */
+    if (n) n += (size_t)snprintf(notes + n, sizeof notes - n, "; ");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(notes + n, sizeof notes - n, fmt, ap);
+    va_end(ap);
+}
+
+const char *mc_notes_take(void)
+{
+    if (!notes[0]) return NULL;
+    memcpy(taken, notes, sizeof taken);
+    notes[0] = '\0';
+    return taken;
+}

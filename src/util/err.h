@@ -36,4 +36,12 @@ mc_err mc_fail(mc_err e, const char *fmt, ...) __attribute__((format(printf, 2, 
 const char *mc_errmsg(mc_err e);
 void mc_clear_error(void);
 
+/* Warnings: a decoder's complaint that did not stop it (a bad ancillary CRC,
+ * an unknown critical profile) is kept as a note on this thread for the
+ * command to print; library code never prints. mc_notes_take returns the
+ * notes since the last call ("; "-separated, in a thread-local buffer) and
+ * clears them, or NULL when there are none. */
+void mc_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *mc_notes_take(void);
+
 #endif
