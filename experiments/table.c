@@ -133,9 +133,9 @@ void table_close(table *t, const char *notes)
 
 const char *cell(const char *fmt, ...)
 {
-    static _Thread_local char bufs[64][192];
+    static _Thread_local char bufs[128][1024];   /* enough for the longest summary cell and note */
     static _Thread_local int k;
-    k = (k + 1) % 64;
+    k = (k + 1) % 128;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(bufs[k], sizeof bufs[k], fmt, ap);
