@@ -386,7 +386,11 @@ void repro_metrics(const repro_config *c, repro_variant (*v)[REPRO_NVARIANTS], c
 
     static const char *const cs[] = {"claim", "paper", "this run", "test", "verdict"};
     table ts;
-    if (table_open(&ts, c->out, "summary", "The paper's claims beside this run (four network variants, 8-bit images)", cs, 5))
+    if (table_open_spec(&ts, c->out, "summary", "The paper's claims beside this run (four network variants, 8-bit images)",
+                        cs, 5,
+                        ">{\\raggedright\\arraybackslash}p{2.4cm}>{\\raggedright\\arraybackslash}p{1.6cm}"
+                        ">{\\raggedright\\arraybackslash}p{5.2cm}>{\\raggedright\\arraybackslash}p{3.4cm}"
+                        ">{\\raggedright\\arraybackslash}p{2.2cm}"))
         return;
     char d_npcr[256], d_uaci[256], d_mse[256], d_chi[256], d_corr[256], d_hard[256];
     const char *v_npcr = pf_verdict(&f_npcr, "reproduced", "not reproduced", d_npcr, sizeof d_npcr);

@@ -60,6 +60,12 @@ static void tex_header(FILE *f, const char *s)
 int table_open(table *t, const char *dir, const char *name, const char *title,
                const char *const *cols, int ncols)
 {
+    return table_open_spec(t, dir, name, title, cols, ncols, NULL);
+}
+
+int table_open_spec(table *t, const char *dir, const char *name, const char *title,
+                    const char *const *cols, int ncols, const char *texspec)
+{
     char p[1024];
     snprintf(p, sizeof p, "%s/%s.csv", dir, name);
     t->csv = fopen(p, "w");
@@ -74,13 +80,19 @@ int table_open(table *t, const char *dir, const char *name, const char *title,
         if (t->tex) fclose(t->tex);
         return -1;
     }
-    fprintf(t->tex, "\\begin{table}[htbp]\\centering\\scriptsize\\caption{");
+    t->wrapped = texspec != NULL;
+    fprintf(t->tex, "\\begin{table}[htbp]\\centering\\%s\\caption{", t->wrapped ? "footnotesize" : "scriptsize");
     tex_text(t->tex, title);
-    /* Shrunk only when wider than the page (adjustbox's max width), and headers
-     * broken at " (" onto a second line, so wide tables stay legible. */
-    fprintf(t->tex, "}\\label{tab:%s}\n\\begin{adjustbox}{max width=\\textwidth}\\begin{tabular}{", name);
-    for (int i = 0; i < ncols; i++) fputc(i ? 'r' : 'l', t->tex);
-    fprintf(t->tex, "}\\toprule\n");
+    if (t->wrapped) {
+        /* Paragraph columns of the given widths: text wraps, nothing shrinks. */
+        fprintf(t->tex, "}\\label{tab:%s}\n\\begin{tabular}{%s}\\toprule\n", name, texspec);
+    } else {
+        /* Shrunk only when wider than the page (adjustbox's max width), and headers
+         * broken at " (" onto a second line, so wide tables stay legible. */
+        fprintf(t->tex, "}\\label{tab:%s}\n\\begin{adjustbox}{max width=\\textwidth}\\begin{tabular}{", name);
+        for (int i = 0; i < ncols; i++) fputc(i ? 'r' : 'l', t->tex);
+        fprintf(t->tex, "}\\toprule\n");
+    }
     for (int i = 0; i < ncols; i++) {
         if (i) fprintf(t->tex, " & ");
         tex_header(t->tex, cols[i]);
@@ -119,7 +131,7 @@ void table_row(table *t, const char *const *cells)
 void table_close(table *t, const char *notes)
 {
     if (notes && *notes) fprintf(t->md, "\n%s\n", notes);
-    fprintf(t->tex, "\\bottomrule\\end{tabular}\\end{adjustbox}\n");
+    fprintf(t->tex, t->wrapped ? "\\bottomrule\\end{tabular}\n" : "\\bottomrule\\end{tabular}\\end{adjustbox}\n");
     if (notes && *notes) {
         fprintf(t->tex, "\\par\\smallskip\\parbox{\\textwidth}{\\footnotesize ");
         tex_text(t->tex, notes);
