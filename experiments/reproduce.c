@@ -169,6 +169,25 @@ static void provenance(const repro_config *c)
     fclose(f);
 }
 
+/* Training progress: one line per epoch, and in full mode every 20 steps,
+ * with the network library's own estimate of the time left for this network. */
+typedef struct {
+    const char *label;
+    int seed_index, full;
+} progress_ctx;
+
+static void on_progress(void *vctx, const keynet_progress *p, int end_of_epoch)
+{
+    const progress_ctx *c = vctx;
+    if (!end_of_epoch && !(c->full && p->step % 20 == 0)) return;
+    char val[96] = "";
+    if (end_of_epoch)
+        snprintf(val, sizeof val, ", validation loss %.4f (%.3f of the mean predictor's)", p->val_loss,
+                 p->val_loss / p->val_mean_loss);
+    printf("    %s seed %d: epoch %d/%d, step %zu/%zu, train loss %.4f%s, %.1f img/s, about %.0f s left\n", c->label,
+           c->seed_index, p->epoch, p->epochs, p->step, p->steps, p->train_loss, val, p->img_per_s, p->eta_s);
+}
+
 /* A trained network is reused only when every setting it depends on is the
  * same: its file name carries them all, and the network library's version. */
 static void model_path(const repro_config *c, const repro_variant *v, int seed_index, char *out, size_t n,
@@ -212,7 +231,8 @@ static void train_variants(const repro_config *c, repro_variant *v, int seed_ind
             keynet_progress fin;
             struct timespec t0, t1;
             clock_gettime(CLOCK_MONOTONIC, &t0);
-            mc_err e = keynet_train(&cfg, recs, nim, v[k].model_path, 0, NULL, NULL, &fin);
+            progress_ctx pc = {v[k].label, seed_index, c->full};
+            mc_err e = keynet_train(&cfg, recs, nim, v[k].model_path, 0, on_progress, &pc, &fin);
             if (e) die(v[k].model_path, e);
             clock_gettime(CLOCK_MONOTONIC, &t1);
             printf("  %-22s seed %d: trained in %.1f s: train loss %.4f, validation loss %.4f (%.3f of the mean "

@@ -133,6 +133,64 @@ static void losses(const char *csv, double *train, double *val, int n)
     fclose(f);
 }
 
+/* A number from tests/fixtures/keynet/learnability.json ("key": value). */
+static double fixture_number(const char *key)
+{
+    char path[1024], pat[64];
+    snprintf(path, sizeof path, "%s/tests/fixtures/keynet/learnability.json", getenv("MC_SRCDIR") ? getenv("MC_SRCDIR") : ".");
+    unsigned char *buf;
+    size_t n;
+    cr_assert_eq(mc_read_file(path, 1 << 20, &buf, &n), MC_OK, "%s", path);
+    char *text = realloc(buf, n + 1);
+    cr_assert_not_null(text);
+    text[n] = 0;
+    snprintf(pat, sizeof pat, "\"%s\":", key);
+    char *at = strstr(text, pat);
+    cr_assert_not_null(at, "%s has no %s", path, key);
+    double v = strtod(at + strlen(pat), NULL);
+    free(text);
+    return v;
+}
+
+/* The smooth teacher is learnable: with a real budget (256 records, 6 epochs,
+ * the configuration of tests/gen_keynet_fixture.py) the held-out loss falls
+ * far below that of predicting the training targets' mean. The bound is not
+ * ours: PyTorch trained on the same images and targets for 20 seeds reached
+ * the ratios in the fixture, and the bound sits above its worst by four of
+ * its standard deviations (at most 1/2, so a network that learnt nothing
+ * always fails). */
+Test(train, smooth_teacher_is_learnt_as_well_as_torch_learns_it, .init = mkdir_tmp, .fini = rm_tmp, .timeout = 900)
+{
+    keynet_train_cfg c = tiny(NN_RESNET18, CHAOS_LOGISTIC, KEYNET_TEACHER_SMOOTH);
+    c.samples = 256;
+    c.val_frac = 0.25;
+    c.batch = 16;
+    c.epochs = 6;
+    c.seed = 7;
+    char m[128];
+    snprintf(m, sizeof m, "%s/learn.safetensors", dir);
+    keynet_progress fin;
+    cr_assert_eq(keynet_train(&c, NULL, 0, m, 0, NULL, NULL, &fin), MC_OK);
+    const double bound = fixture_number("bound"), torch_mean = fixture_number("mean"), torch_sd = fixture_number("sd");
+    const double ratio = fin.val_loss / fin.val_mean_loss;
+    cr_log_info("held-out loss %.5f = %.4f of the mean predictor's (PyTorch over 20 seeds: %.4f ± %.4f; bound %.4f)",
+                fin.val_loss, ratio, torch_mean, torch_sd, bound);
+    cr_assert(bound > 0 && bound <= 0.5, "fixture bound %g out of (0, 0.5]", bound);
+    cr_assert_lt(ratio, bound, "held-out loss %.5f is %.4f of the mean predictor's %.5f; PyTorch reaches %.4f ± %.4f",
+                 fin.val_loss, ratio, fin.val_mean_loss, torch_mean, torch_sd);
+    /* A network that follows the time of day gives other parameters two
+     * hours later: the smooth target moves by 0.96·2/24 = 0.08 there, far
+     * beyond the network's held-out error (√(ratio·base) ≈ 0.03 at the bound). */
+    keynet k;
+    cr_assert_eq(keynet_load(&k, m), MC_OK);
+    meta_record r = at("2007:02:19 12:51:57"), later = at("2007:02:19 14:51:57");
+    chaos_params p1, p2;
+    cr_assert_eq(keynet_params(&k, &r, &p1), MC_OK);
+    cr_assert_eq(keynet_params(&k, &later, &p2), MC_OK);
+    cr_assert_neq(memcmp(&p1, &p2, sizeof p1), 0, "two hours apart gave the same parameters");
+    keynet_free(&k);
+}
+
 Test(train, loss_goes_down_rerun_is_bit_identical_and_inference_is_stable, .init = mkdir_tmp, .fini = rm_tmp,
      .timeout = 600)
 {
@@ -147,9 +205,11 @@ Test(train, loss_goes_down_rerun_is_bit_identical_and_inference_is_stable, .init
     cr_assert_eq(keynet_train(&c, NULL, 0, m1, 0, NULL, NULL, &fin), MC_OK, "%s", mc_errmsg(MC_E_ARG));
     double tr[8], va[8];
     losses(csv, tr, va, 8);
+    (void)va;
+    /* 32 steps fit the training records; whether 8 held-out records improve
+     * by then is a coin toss under rounding (PyTorch fails it for 4 seeds of
+     * 20), so learnability is the next test's, with a real budget. */
     cr_assert_lt(tr[7], tr[0], "training loss did not decrease: %g → %g", tr[0], tr[7]);
-    /* The smooth teacher is learnable: the held-out loss falls too. */
-    cr_assert_lt(va[7], va[0], "validation loss did not decrease: %g → %g", va[0], va[7]);
     /* A rerun with the same seed (and thread count) writes the same bytes. */
     c.csv_path = NULL;
     cr_assert_eq(keynet_train(&c, NULL, 0, m2, 0, NULL, NULL, &fin), MC_OK);
@@ -175,8 +235,7 @@ Test(train, loss_goes_down_rerun_is_bit_identical_and_inference_is_stable, .init
     cr_assert_eq(memcmp(&p1, &p2, sizeof p1), 0);
     cr_assert_eq(memcmp(&p1, &p3, sizeof p1), 0);
     cr_assert_eq(chaos_validate(&p1), MC_OK);
-    cr_assert_eq(keynet_params(&k1, &later, &p4), MC_OK);
-    cr_assert_neq(memcmp(&p1, &p4, sizeof p1), 0, "two hours apart gave the same parameters");
+    (void)later, (void)p4;   /* that a later time gives other parameters needs a trained network: below */
     keynet_free(&k1);
     keynet_free(&k2);
 }
