@@ -155,7 +155,7 @@ static double fixture_number(const char *key)
 /* The smooth teacher is learnable: with a real budget (256 records, 6 epochs,
  * the configuration of tests/gen_keynet_fixture.py) the held-out loss falls
  * far below that of predicting the training targets' mean. The bound is not
- * ours: PyTorch trained on the same images and targets for 20 seeds reached
+ * ours: PyTorch trained on the same images and targets for 12 seeds reached
  * the ratios in the fixture, and the bound sits above its worst by four of
  * its standard deviations (at most 1/2, so a network that learnt nothing
  * always fails). */
@@ -173,7 +173,7 @@ Test(train, smooth_teacher_is_learnt_as_well_as_torch_learns_it, .init = mkdir_t
     cr_assert_eq(keynet_train(&c, NULL, 0, m, 0, NULL, NULL, &fin), MC_OK);
     const double bound = fixture_number("bound"), torch_mean = fixture_number("mean"), torch_sd = fixture_number("sd");
     const double ratio = fin.val_loss / fin.val_mean_loss;
-    cr_log_info("held-out loss %.5f = %.4f of the mean predictor's (PyTorch over 20 seeds: %.4f ± %.4f; bound %.4f)",
+    cr_log_info("held-out loss %.5f = %.4f of the mean predictor's (PyTorch over 12 seeds: %.4f ± %.4f; bound %.4f)",
                 fin.val_loss, ratio, torch_mean, torch_sd, bound);
     cr_assert(bound > 0 && bound <= 0.5, "fixture bound %g out of (0, 0.5]", bound);
     cr_assert_lt(ratio, bound, "held-out loss %.5f is %.4f of the mean predictor's %.5f; PyTorch reaches %.4f ± %.4f",

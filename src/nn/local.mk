@@ -14,7 +14,7 @@ tests_test_nn_layers_SOURCES = tests/test_nn_layers.c tests/nn_fixture.c tests/n
 tests_test_nn_layers_LDADD = $(TEST_LIBS) $(OPENBLAS_LIBS)
 tests_test_nn_models_SOURCES = tests/test_nn_models.c tests/nn_fixture.c tests/nn_fixture.h
 tests_test_nn_models_LDADD = $(TEST_LIBS) $(OPENBLAS_LIBS)
-EXTRA_DIST += tests/gen_nn_fixtures.py tests/fixtures/nn/layer_avgpool.safetensors \
+EXTRA_DIST += tests/gen_nn_spread.py tests/gen_nn_fixtures.py tests/fixtures/nn/layer_avgpool.safetensors \
 	tests/fixtures/nn/layer_batchnorm.safetensors tests/fixtures/nn/layer_conv_1x1.safetensors \
 	tests/fixtures/nn/layer_conv_1x1s2.safetensors tests/fixtures/nn/layer_conv_grouped.safetensors \
 	tests/fixtures/nn/layer_conv_k3s2p1.safetensors tests/fixtures/nn/layer_conv_k7s2p3.safetensors \
