@@ -79,7 +79,7 @@ static void random_key_sensitivity(const repro_config *c, table *t, repro_findin
             f->ulp_tried += tried[i];
             f->ulp_identical += identical[i];
             const char *row[] = {m ? "Lorenz" : "Logistic", cell("%s + 1 ulp, %d random keys", names[m][i], KEYS),
-                                 identical[i] ? "identical key for some" : "changed for every key",
+                                 identical[i] ? "same key material for some keys" : "changed for every key",
                                  cell("identical in %d of %d", identical[i], tried[i]),
                                  rejected[i] ? cell("%d moved keys rejected (left the chaotic band)", rejected[i]) : "",
                                  "", ""};
@@ -103,7 +103,7 @@ static void sensitivity_row(table *t, const char *map, const char *change, const
     metric_diff a, b;
     metric_npcr_uaci(C, &C2, &a);
     metric_npcr_uaci(P, &Dwrong, &b);
-    const char *row[] = {map, change, a.npcr.all == 0 ? "identical key" : "changed", cell("%.4f", a.npcr.all),
+    const char *row[] = {map, change, a.npcr.all == 0 ? "same cipher (this key)" : "changed (this key)", cell("%.4f", a.npcr.all),
                          cell("%.4f", a.uaci.all), cell("%.4f", b.npcr.all), cell("%.4f", b.uaci.all)};
     table_row(t, row);
     keymat_free(&k);
@@ -113,7 +113,7 @@ static void sensitivity_row(table *t, const char *map, const char *change, const
 
 static void key_sensitivity(const repro_config *c, repro_variant *v, const repro_image *tg, repro_findings *f)
 {
-    static const char *const cols[] = {"map", "change", "key", "NPCR C vs C' %", "UACI C vs C' %",
+    static const char *const cols[] = {"map", "change", "effect", "NPCR C vs C' %", "UACI C vs C' %",
                                        "NPCR D' vs P %", "UACI D' vs P %"};
     table t;
     if (table_open(&t, c->out, "table7_key_sensitivity", "Key sensitivity (image: first 8-bit image)", cols, 7)) exit(1);
@@ -146,11 +146,14 @@ static void key_sensitivity(const repro_config *c, repro_variant *v, const repro
         img_free(&C);
     }
     random_key_sensitivity(c, &t, f);
-    table_close(&t, "The last rows move each parameter of many random keys by one ulp and compare the key material "
-                    "(the counts do not depend on the machine). "
+    table_close(&t, "The rows marked 'this key' move the parameters the ResNet-18 network gives the first 8-bit "
+                    "image: whether one ulp changes that one key depends on the key, so they differ between runs "
+                    "whose networks differ (another seed or arithmetic path). The last rows move each parameter of "
+                    "500 random keys by one ulp and count the keys whose key material stays the same: these "
+                    "counts depend on the seed alone, and they carry the summary's verdict. "
                     "C is the cipher image under the network's parameters, C' the cipher under the changed key, "
                     "D' the original cipher decrypted with the changed key. An ideal cipher gives NPCR ≈ 99.61 % "
-                    "and UACI ≈ 33.46 % in every row. 'identical key' means the change did not change the key "
+                    "and UACI ≈ 33.46 % in every row. 'same cipher' means the change did not change the key "
                     "material at all: either 1e-15 is below half an ulp of the parameter (it is lost when added), "
                     "or the first floating-point step rounds both values to the same state (where the map "
                     "contracts, e.g. the logistic map near x = 1/2, neighbouring doubles merge). Such pairs are "
