@@ -173,9 +173,11 @@ static void figure(const config *c, const uniq_record *r, size_t n, float *days[
     FILE *f = fopen(p, "w");
     if (!f) return;
     size_t k = 0;
+    double t0 = -1;
     for (size_t i = 0; i < n; i++) {
         if (r[i].cls != UNIQ_DAYS) continue;
-        fprintf(f, "%.5f", (r[i].t - r[0].t) / 3600.0);
+        if (t0 < 0) t0 = r[i].t;   /* 2021-06-01 00:00, the class's first record */
+        fprintf(f, "%.5f", (r[i].t - t0) / 3600.0);
         for (int v = 0; v < NNET; v++)
             for (int o = 0; o < c->nopt; o++) fprintf(f, " %.9g", days[v][o][k]);
         for (int o = 0; o < c->nopt; o++) {
@@ -196,7 +198,6 @@ static void figure(const config *c, const uniq_record *r, size_t n, float *days[
                 "(every 2 min, seed 0; the dashed line is the teacher target)'\n"
                 "set xlabel 'hours since 2021-06-01 00:00'\nset ylabel 'u0 (network output)'\nset xtics 12\n"
                 "set key bottom right font ',8'\n", c->out);
-    /* The first record of the days class starts at 0 h by construction. */
     for (int v = 0; v < NNET; v++) {
         fprintf(gp, "set title '%s'\nplot ", variants[v].label);
         for (int o = 0; o < c->nopt && o < 4; o++)   /* the quick-budget options */
