@@ -199,16 +199,22 @@ _keysrc_params = fn("keysrc_params", [_P(_Keysrc), ctypes.c_char_p, _P(_CParams)
 _keysrc_close = fn("keysrc_close", [_P(_Keysrc)], None)
 
 
+def _outputs(map, u):
+    """u as a flat float64 array of the K outputs the map takes (ValueError otherwise)."""
+    if map not in _MAPS:
+        raise ValueError("map must be 'logistic' or 'lorenz', got %r" % (map,))
+    k = 2 if map == "logistic" else 3
+    u = np.ascontiguousarray(u, dtype=np.float64).ravel()
+    if u.size != k:
+        raise ValueError("the %s map takes %d network outputs, got %d" % (map, k, u.size))
+    return u
+
+
 def unit_params(map, u):
     """The key network's outputs u in [0, 1]^K (K = 2 logistic, 3 Lorenz)
     mapped into the chaotic ranges, as the encryptor maps them
     (keynet_unit_params, docs/KEYGEN.md): the last step of params_for()."""
-    if map not in _MAPS:
-        raise ValueError("map must be 'logistic' or 'lorenz', got %r" % (map,))
-    k = 2 if map == "logistic" else 3
-    u = np.asarray(u, dtype=np.float64).ravel()
-    if u.size != k:
-        raise ValueError("the %s map takes %d network outputs, got %d" % (map, k, u.size))
+    u = _outputs(map, u)
     c = _CParams()
     call(_unit_params, _MAPS[map], u.ctypes.data_as(_P(ctypes.c_double)), ctypes.byref(c), where="unit_params")
     return Params._from_c(c)
@@ -218,12 +224,7 @@ def bind_unit(map, u, path=None, datetime=None):
     """The record of the image at path (or datetime) bound into the network
     outputs u (keynet_bind_unit, docs/KEYGEN.md §2.1): what a key network whose
     file says medchaos.bind = record does before unit_params()."""
-    if map not in _MAPS:
-        raise ValueError("map must be 'logistic' or 'lorenz', got %r" % (map,))
-    k = 2 if map == "logistic" else 3
-    u = np.array(u, dtype=np.float64).ravel()
-    if u.size != k:
-        raise ValueError("the %s map takes %d network outputs, got %d" % (map, k, u.size))
+    u = _outputs(map, u).copy()
     m = _record(path, datetime, None, None, None, False)   # the record as encrypt resolves it
     _bind_unit(_MAPS[map], ctypes.byref(m), u.ctypes.data_as(_P(ctypes.c_double)))
     return u
