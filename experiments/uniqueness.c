@@ -365,7 +365,7 @@ int main(int argc, char **argv)
              "the full key material for a %d×%d image. Ranges are min–max over seeds; 'records sharing a key' and "
              "its split are the worst seed. Min distance: smallest max-over-parameters |Δv|/|v| between two "
              "distinct parameter sets (1e-16 is one ulp). 'record bound': keynet_bind_unit mixes SHA-256 of the "
-             "record into the bits below 2⁻²⁰ (beyond the paper). Verdict for the default (fourier teacher, "
+             "record into the bits below 2^-20 (beyond the paper). Verdict for the default (fourier teacher, "
              "bound): %s; the same networks unbound: %s.",
              c.full ? "full" : "quick", c.size, c.size, UNIQ_SIDE, UNIQ_SIDE,
              default_holds ? "no key reuse in any seed of any variant" : "KEY REUSE FOUND",
