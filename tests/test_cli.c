@@ -99,7 +99,7 @@ Test(cli, batch_directory)
     scratch_random_png("in/c.png", 1, 1, 2, 8);
     cr_assert_eq(mkdir(scratch_path("enc"), 0755), 0);
     cr_assert_eq(mkdir(scratch_path("dec"), 0755), 0);
-    cr_assert_eq(mc("encrypt --teacher " DT " --pubkey %s/a2048.pub.pem in -O enc -j 2", keys), 0);
+    cr_assert_eq(mc("encrypt --teacher " DT " --allow-key-reuse --pubkey %s/a2048.pub.pem in -O enc -j 2", keys), 0);
     cr_assert_eq(mc("decrypt --key %s/a2048.pem enc -O dec", keys), 0);
     same_pixels("in/a.png", "dec/a.png");
     same_pixels("in/b.png", "dec/b.png");

@@ -53,6 +53,49 @@ Test(teacher, smooth_is_the_documented_calendar_fractions)
     cr_assert_float_eq(u[2], 0.02 + 0.96 * 100.0 / 200.0, 1e-15);
 }
 
+Test(teacher, fourier_is_the_documented_sum_of_sines)
+{
+    /* docs/KEYGEN.md §2, evaluated by hand for 2000-03-01 06:00:00: levels
+     * v = (0.5, 2/11, 0, 6/23, 0, 0, 0), c_kj = 1 + (j + k) mod 3, φ_kj = frac((7k + j + 1)·φ). */
+    meta_record m = at("2000:03:01 06:00:00");
+    double u[3], v[7] = {0.5, 2.0 / 11, 0, 6.0 / 23, 0, 0, 0};
+    keynet_teacher_unit(KEYNET_TEACHER_FOURIER, CHAOS_LORENZ, &m, u);
+    for (int k = 0; k < 3; k++) {
+        double sum = 0;
+        for (int j = 0; j < 7; j++) {
+            double phi = (7 * k + j + 1) * 0.6180339887498949;
+            sum += sin(2 * M_PI * ((1 + (j + k) % 3) * v[j] + phi - floor(phi)));
+        }
+        cr_assert_float_eq(u[k], 0.5 + 0.45 * sum / 7, 1e-12, "output %d", k);
+        cr_assert(u[k] > 0.05 && u[k] < 0.95);
+    }
+    /* One second moves every output by more than float32 can resolve (2^-24 near 1/2). */
+    meta_record b = at("2000:03:01 06:00:01");
+    double w[3];
+    keynet_teacher_unit(KEYNET_TEACHER_FOURIER, CHAOS_LORENZ, &b, w);
+    for (int k = 0; k < 3; k++) cr_assert_gt(fabs(w[k] - u[k]), 1e-4, "output %d: %g", k, fabs(w[k] - u[k]));
+}
+
+Test(teacher, binding_separates_equal_outputs_of_distinct_records_by_less_than_2_to_the_minus_20)
+{
+    meta_record a = at("2007:02:19 12:51:57"), b = a;
+    b.usec = 1;
+    b.subsec_digits = 6;
+    for (int map = CHAOS_LOGISTIC; map <= CHAOS_LORENZ; map++) {
+        double ua[3] = {0.25, 0.5, 1.5}, ub[3] = {0.25, 0.5, 1.5}, again[3] = {0.25, 0.5, 1.5};
+        keynet_bind_unit((chaos_map)map, &a, ua);
+        keynet_bind_unit((chaos_map)map, &b, ub);
+        keynet_bind_unit((chaos_map)map, &a, again);
+        for (int i = 0; i < keynet_outputs((chaos_map)map); i++) {
+            double base = i == 2 ? 1.0 : (i ? 0.5 : 0.25);   /* 1.5 is clamped to 1 first */
+            cr_assert(ua[i] >= 0 && ua[i] <= 1);
+            cr_assert_leq(fabs(ua[i] - base), 0x1p-20, "output %d moved by %g", i, fabs(ua[i] - base));
+            cr_assert_neq(ua[i], ub[i], "one microsecond must change output %d", i);
+            cr_assert_eq(memcmp(&ua[i], &again[i], sizeof(double)), 0);
+        }
+    }
+}
+
 Test(teacher, every_network_output_maps_to_valid_parameters)
 {
     static const double probe[] = {-1e30, -1, 0, 1e-300, 0.25, 0.5, 0.77, 1 - 1e-16, 1, 2, 1e30, NAN, INFINITY};

@@ -122,6 +122,29 @@ static int err_says(const char *what)
 
 #define DT "--datetime '2007:02:19 12:51:57'"
 
+/* The key-reuse guard (src/cli/guard.c) runs on every rank and agrees: two
+ * images with one time stamp are refused by the whole job, once, with nothing
+ * written; with a registry only rank 0 appends (one line per image). */
+Test(mpi, key_reuse_is_refused_by_every_rank_and_registered_once)
+{
+    cr_assert_eq(mkdir(scratch_path("in"), 0700), 0);
+    cr_assert_eq(mkdir(scratch_path("enc"), 0700), 0);
+    scratch_random_png("in/a.png", 9, 7, 1, 8);
+    scratch_random_png("in/b.png", 9, 7, 1, 8);
+    cr_assert_eq(run(mpibin, "encrypt --teacher " DT " --pubkey %s/a2048.pub.pem in -O enc", keys), 17);
+    cr_assert(err_says("in/b.png: same chaotic parameters as in/a.png"));
+    cr_assert(access(scratch_path("enc/a.png"), F_OK) != 0 && access(scratch_path("enc/b.png"), F_OK) != 0);
+    cr_assert_eq(run(mpibin, "encrypt --teacher " DT " --allow-key-reuse --key-registry reg --pubkey %s/a2048.pub.pem in -O enc",
+                     keys), 0);
+    unsigned char *reg;
+    size_t n;
+    cr_assert_eq(mc_read_file(scratch_path("reg"), 1 << 20, &reg, &n), MC_OK);
+    int lines = 0;
+    for (size_t i = 0; i < n; i++) lines += reg[i] == '\n';
+    free(reg);
+    cr_assert_eq(lines, 2 + 2, "magic, salt and one entry per image");
+}
+
 Test(mpi, batch_encrypt_matches_single_process_and_reports_failures)
 {
     static const char *names[] = {"a", "b", "c", "d", "e"};
@@ -137,8 +160,8 @@ Test(mpi, batch_encrypt_matches_single_process_and_reports_failures)
     fputs("not an image\n", f);
     fclose(f);
 
-    cr_assert_neq(run(bin, "encrypt --teacher " DT " --pubkey %s/a2048.pub.pem in -O one", keys), 0);
-    cr_assert_neq(run(mpibin, "encrypt --teacher " DT " --pubkey %s/a2048.pub.pem in -O two", keys), 0);
+    cr_assert_neq(run(bin, "encrypt --teacher " DT " --allow-key-reuse --pubkey %s/a2048.pub.pem in -O one", keys), 0);
+    cr_assert_neq(run(mpibin, "encrypt --teacher " DT " --allow-key-reuse --pubkey %s/a2048.pub.pem in -O two", keys), 0);
     cr_assert(err_says("5 done, 0 skipped (outputs exist), 1 failed"), "rank 0 reports the failed image");
     cr_assert(access(scratch_path("two/bad.png"), F_OK) != 0, "no output for the failed image");
     char a[64], b[64];

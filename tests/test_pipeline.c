@@ -66,7 +66,7 @@ static void round_trip(const img_image *plain, chaos_params p, keymat_mode mode,
     img_image cipher, back;
     uint8_t *env;
     size_t envlen;
-    cr_assert_eq(pipe_encrypt(plain, &p, &h, pub, &cipher, &env, &envlen), MC_OK, "encrypt: %s",
+    cr_assert_eq(pipe_encrypt(plain, &p, &h, pub, &cipher, &env, &envlen, NULL), MC_OK, "encrypt: %s",
                  mc_errmsg(MC_E_ARG));
     cr_assert_eq(cipher.width, plain->width);
     cr_assert_eq(cipher.height, plain->height);
@@ -113,7 +113,7 @@ static void sealed(img_image *plain, img_image *cipher, uint8_t **env, size_t *e
     envelope_header h;
     header(&h, mode, VARIANT_PAPER, 16);
     chaos_params p = logistic();
-    cr_assert_eq(pipe_encrypt(plain, &p, &h, pub, cipher, env, envlen), MC_OK);
+    cr_assert_eq(pipe_encrypt(plain, &p, &h, pub, cipher, env, envlen, NULL), MC_OK);
 }
 
 Test(pipeline, cipher_differs_from_plain)
@@ -241,9 +241,9 @@ Test(pipeline, hardened_variant_changes_everything_for_one_pixel)
     size_t na, nb;
     chaos_params p = logistic();
     header(&h, KEYMAT_FULL, VARIANT_HARDENED, 16);
-    cr_assert_eq(pipe_encrypt(&a, &p, &h, pub, &ca, &ea, &na), MC_OK);
+    cr_assert_eq(pipe_encrypt(&a, &p, &h, pub, &ca, &ea, &na, NULL), MC_OK);
     header(&h, KEYMAT_FULL, VARIANT_HARDENED, 16);
-    cr_assert_eq(pipe_encrypt(&b, &p, &h, pub, &cb, &eb, &nb), MC_OK);
+    cr_assert_eq(pipe_encrypt(&b, &p, &h, pub, &cb, &eb, &nb, NULL), MC_OK);
     size_t diff = 0;
     for (size_t i = 0; i < img_size_bytes(&a); i++) diff += ca.data[i] != cb.data[i];
     /* Wu et al. 2011: NPCR of an ideal cipher is 255/256 = 99.61 %; 99 % is a loose floor. */

@@ -73,7 +73,8 @@ def c_free(ptr):
 
 ERROR_NAMES = ["MC_OK", "MC_E_ARG", "MC_E_NOMEM", "MC_E_IO", "MC_E_FORMAT", "MC_E_TRUNCATED",
                "MC_E_UNSUPPORTED", "MC_E_TOO_LARGE", "MC_E_AUTH", "MC_E_KEY", "MC_E_RANDOM",
-               "MC_E_EXISTS", "MC_E_VERSION", "MC_E_MISMATCH", "MC_E_NOMETA", "MC_E_RANGE"]
+               "MC_E_EXISTS", "MC_E_VERSION", "MC_E_MISMATCH", "MC_E_NOMETA", "MC_E_RANGE",
+               "MC_E_KEYREUSE"]
 
 lib.mc_strerror.argtypes = [ctypes.c_int]
 lib.mc_strerror.restype = ctypes.c_char_p

@@ -9,6 +9,7 @@ import os
 import numpy as np
 
 from ._lib import Image, as_image, call, fn, take_image
+from .meta import _Record, _record
 
 _P = ctypes.POINTER
 LOGISTIC, LORENZ = 1, 2
@@ -192,24 +193,41 @@ class _Keysrc(ctypes.Structure):
 
 
 _unit_params = fn("keynet_unit_params", [ctypes.c_int, _P(ctypes.c_double), _P(_CParams)])
+_bind_unit = fn("keynet_bind_unit", [ctypes.c_int, _P(_Record), _P(ctypes.c_double)], None)
 _keysrc_open = fn("keysrc_open", [_P(_Keysrc), _P(_KeysrcOpts)])
 _keysrc_params = fn("keysrc_params", [_P(_Keysrc), ctypes.c_char_p, _P(_CParams), ctypes.c_void_p])
 _keysrc_close = fn("keysrc_close", [_P(_Keysrc)], None)
+
+
+def _outputs(map, u):
+    """u as a flat float64 array of the K outputs the map takes (ValueError otherwise)."""
+    if map not in _MAPS:
+        raise ValueError("map must be 'logistic' or 'lorenz', got %r" % (map,))
+    k = 2 if map == "logistic" else 3
+    u = np.ascontiguousarray(u, dtype=np.float64).ravel()
+    if u.size != k:
+        raise ValueError("the %s map takes %d network outputs, got %d" % (map, k, u.size))
+    return u
 
 
 def unit_params(map, u):
     """The key network's outputs u in [0, 1]^K (K = 2 logistic, 3 Lorenz)
     mapped into the chaotic ranges, as the encryptor maps them
     (keynet_unit_params, docs/KEYGEN.md): the last step of params_for()."""
-    if map not in _MAPS:
-        raise ValueError("map must be 'logistic' or 'lorenz', got %r" % (map,))
-    k = 2 if map == "logistic" else 3
-    u = np.asarray(u, dtype=np.float64).ravel()
-    if u.size != k:
-        raise ValueError("the %s map takes %d network outputs, got %d" % (map, k, u.size))
+    u = _outputs(map, u)
     c = _CParams()
     call(_unit_params, _MAPS[map], u.ctypes.data_as(_P(ctypes.c_double)), ctypes.byref(c), where="unit_params")
     return Params._from_c(c)
+
+
+def bind_unit(map, u, path=None, datetime=None):
+    """The record of the image at path (or datetime) bound into the network
+    outputs u (keynet_bind_unit, docs/KEYGEN.md §2.1): what a key network whose
+    file says medchaos.bind = record does before unit_params()."""
+    u = _outputs(map, u).copy()
+    m = _record(path, datetime, None, None, None, False)   # the record as encrypt resolves it
+    _bind_unit(_MAPS[map], ctypes.byref(m), u.ctypes.data_as(_P(ctypes.c_double)))
+    return u
 
 
 def params_for(path, model=None, map="logistic", datetime=None, allow_file_time=False):

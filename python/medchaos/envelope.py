@@ -36,7 +36,7 @@ _rsa_priv_free = fn("rsa_priv_free", [_vp], None)
 _rsa_pub_free = fn("rsa_pub_free", [_vp], None)
 _read_header = fn("envelope_read_header", [ctypes.c_char_p, ctypes.c_size_t, _P(_Header)])
 _pipe_encrypt = fn("pipe_encrypt", [_P(Image), _P(_CParams), _P(_Header), _vp, _P(Image), _P(_vp),
-                                    _P(ctypes.c_size_t)])
+                                    _P(ctypes.c_size_t), _vp])
 _pipe_decrypt = fn("pipe_decrypt", [_P(Image), ctypes.c_char_p, ctypes.c_size_t, _vp, _P(_Header),
                                     _P(Image)])
 
@@ -171,7 +171,7 @@ def seal(plain, params, public_key, hardened=False, compact=False, aes_bits=128,
     c = _CParams(p._c.map, p._c.v)
     out, env, n = Image(), _vp(), ctypes.c_size_t()
     call(_pipe_encrypt, ctypes.byref(im), ctypes.byref(c), ctypes.byref(h), pub._h, ctypes.byref(out),
-         ctypes.byref(env), ctypes.byref(n), where="plain")
+         ctypes.byref(env), ctypes.byref(n), None, where="plain")
     try:
         data = ctypes.string_at(env, n.value)
     finally:

@@ -83,6 +83,10 @@ int batch_run(const batch_list *b, const batch_opts *o, int (*fn)(size_t i, void
 int batch_report(const batch_list *b, const batch_opts *o, const int *codes, char *const *reasons,
                  const char *verb);
 
+/* 1 in the one process that reports once and writes shared files (medchaos;
+ * rank 0 of medchaos-mpi). */
+int batch_leader(void);
+
 /* How training spreads: nothing to do in medchaos (batch_local.c); in
  * medchaos-mpi (src/mpi/mpi_train.c) it sets cfg->par to the MPI ranks' data
  * parallelism and cfg->shards to the number of ranks unless given. */

@@ -10,6 +10,7 @@
 
 #include "cli/batch.h"
 #include "cli/cli.h"
+#include "cli/guard.h"
 #include "pipeline/keysrc.h"
 #include "crypto/pem.h"
 #include "image/io.h"
@@ -39,7 +40,11 @@ static const char usage_text[] =
     "  -j N              parallel jobs, 1 to 64 (default: all cores, at most 64)\n"
     "  --force           overwrite existing outputs (never an input of this command)\n"
     "  --skip-existing   leave images whose cipher and envelope exist: a rerun completes the rest\n"
-    "  --json FILE       write a report of every image (done, skipped, failed and why)\n";
+    "  --json FILE       write a report of every image (done, skipped, failed and why)\n"
+    "  --key-registry F  also refuse parameters an earlier run used (F: salted hashes, mode 0600,\n"
+    "                    created when missing; docs/SECURITY.md, Key reuse)\n"
+    "  --allow-key-reuse encrypt even when two images get the same parameters (warns);\n"
+    "                    without it such a run is refused before anything is written (exit 17)\n";
 
 typedef struct {
     batch_list b;
@@ -109,9 +114,11 @@ static int encrypt_one(size_t i, void *vctx)
     hdr.variant = (uint8_t)c->variant;
     uint8_t *env = NULL;
     size_t envlen = 0;
-    e = pipe_encrypt(&plain, &params, &hdr, c->pub, &cipher, &env, &envlen);
+    chaos_params used;
+    e = pipe_encrypt(&plain, &params, &hdr, c->pub, &cipher, &env, &envlen, &used);
     img_free(&plain);
     if (e) return cli_fail(in, e);
+    if (c->variant == VARIANT_PAPER) guard_report_walk(in, &params, &used);
     const char *where;
     e = write_pair(out, keypath, &cipher, env, envlen, c->force, &where);
     img_free(&cipher);
@@ -121,13 +128,14 @@ static int encrypt_one(size_t i, void *vctx)
 
 int cmd_encrypt(int argc, char **argv)
 {
-    enum { O_MODEL = 256, O_TEACHER, O_PARAMS, O_MAP, O_PUBKEY, O_COMPACT, O_AES, O_DATETIME, O_FILETIME, O_HARDENED };
+    enum { O_MODEL = 256, O_TEACHER, O_PARAMS, O_MAP, O_PUBKEY, O_COMPACT, O_AES, O_DATETIME, O_FILETIME, O_HARDENED, O_REGISTRY, O_REUSE };
     static const struct option opts[] = {
         {"model", required_argument, 0, O_MODEL},     {"teacher", no_argument, 0, O_TEACHER},
         {"params", required_argument, 0, O_PARAMS},   {"map", required_argument, 0, O_MAP},
         {"pubkey", required_argument, 0, O_PUBKEY},   {"compact", no_argument, 0, O_COMPACT},
         {"aes", required_argument, 0, O_AES},         {"datetime", required_argument, 0, O_DATETIME},
         {"allow-file-time", no_argument, 0, O_FILETIME}, {"hardened", no_argument, 0, O_HARDENED},
+        {"key-registry", required_argument, 0, O_REGISTRY}, {"allow-key-reuse", no_argument, 0, O_REUSE},
         {"help", no_argument, 0, 'h'},                BATCH_LONG_OPTIONS,
         {0, 0, 0, 0}};
     enc_ctx c;
@@ -136,7 +144,8 @@ int cmd_encrypt(int argc, char **argv)
     keysrc_opts ko;
     memset(&ko, 0, sizeof ko);
     ko.map = CHAOS_LOGISTIC;
-    const char *map = NULL, *aes = NULL;
+    const char *map = NULL, *aes = NULL, *registry = NULL;
+    int allow_reuse = 0;
     batch_args ba = {.o = {.pair = 1}};
     int opt, twice = 0, rc;
     optind = 1;
@@ -163,6 +172,8 @@ int cmd_encrypt(int argc, char **argv)
         case O_DATETIME: twice = cli_set_once(&ko.datetime, optarg); break;
         case O_FILETIME: ko.allow_file_time = 1; break;
         case O_HARDENED: c.variant = VARIANT_HARDENED; break;
+        case O_REGISTRY: twice = cli_set_once(&registry, optarg); break;
+        case O_REUSE: allow_reuse = 1; break;
         case 'h': fputs(usage_text, stdout); return 0;
         default: return cli_usage_error("encrypt", "bad option");
         }
@@ -190,7 +201,9 @@ int cmd_encrypt(int argc, char **argv)
         rsa_pub_free(c.pub);
         return e == MC_E_ARG ? cli_usage_error("encrypt", "%s", mc_errmsg(e)) : cli_fail(NULL, e);
     }
-    rc = batch_run(&c.b, &ba.o, encrypt_one, &c, "encrypt");
+    keyguard *guard;
+    rc = guard_before(&c.b, &c.ks, registry, allow_reuse, c.variant == VARIANT_HARDENED, &guard);
+    if (!rc) rc = guard_after(guard, batch_run(&c.b, &ba.o, encrypt_one, &c, "encrypt"));
     batch_free(&c.b);
     keysrc_close(&c.ks);
     rsa_pub_free(c.pub);

@@ -26,7 +26,7 @@ static const char usage_text[] =
     "  --samples N      real plus synthetic records (default 512)\n"
     "  --val F          validation share (default 0.2)\n"
     "  --optim adam|adamw|sgd  (default adam)   --lr X (default 1e-3)   --no-cosine\n"
-    "  --teacher hash|smooth   target mapping (default hash: SHA-256 of the metadata)\n"
+    "  --teacher fourier|hash|smooth  target mapping (default fourier; docs/KEYGEN.md §2)\n"
     "  --seed N         initialisation, synthetic records, shuffling (default 1)\n"
     "  --csv FILE       loss curve     --checkpoint FILE  save each epoch, resume from it\n"
     "  --force          overwrite MODEL (never one of the --data images or the list)\n"

@@ -20,7 +20,9 @@ mc_err keynet_load(keynet *k, const char *path)
     mc_err e = nn_st_load(path, &f);
     if (e) return e;
     const char *map = nn_st_meta(&f, "medchaos.map"), *size = nn_st_meta(&f, "medchaos.input_size");
-    const char *teacher = nn_st_meta(&f, "medchaos.teacher");
+    const char *teacher = nn_st_meta(&f, "medchaos.teacher"), *bind = nn_st_meta(&f, "medchaos.bind");
+    /* Networks written before binding existed carry no medchaos.bind: their keys stay as they were. */
+    k->bind = bind && !strcmp(bind, "record");
     if (!map || !size || !teacher)
         e = mc_fail(MC_E_FORMAT, "not a medchaos key network (no medchaos.map/input_size/teacher metadata)");
     if (!e) e = chaos_map_parse(map, &k->map);
@@ -57,16 +59,40 @@ mc_err keynet_load(keynet *k, const char *path)
     return MC_OK;
 }
 
+mc_err keynet_output_params(const keynet *k, const meta_record *m, const float *out, chaos_params *p)
+{
+    double u[3];
+    for (int i = 0; i < keynet_outputs(k->map); i++) u[i] = out[i];
+    if (k->bind) keynet_bind_unit(k->map, m, u);
+    mc_err e = keynet_unit_params(k->map, u, p);
+    mc_wipe(u, sizeof u);
+    return e;
+}
+
 mc_err keynet_params(keynet *k, const meta_record *m, chaos_params *p)
 {
     mc_err e = meta_render(m, k->size, k->work);
     if (e) return e;
     float out[3];
     if ((e = nn_model_forward(k->net, k->work, 1, k->size, k->size, out, 0))) return e;
-    double u[3];
-    for (int i = 0; i < keynet_outputs(k->map); i++) u[i] = out[i];
-    e = keynet_unit_params(k->map, u, p);
-    mc_wipe(u, sizeof u);
+    e = keynet_output_params(k, m, out, p);
+    mc_wipe(out, sizeof out);
+    return e;
+}
+
+mc_err keynet_outputs_batch(keynet *k, const meta_record *m, size_t n, float *out)
+{
+    enum { BATCH = 64 };
+    size_t img = 3 * (size_t)k->size * k->size;
+    float *x = malloc(sizeof(float) * img * BATCH);
+    if (!x) return mc_fail(MC_E_NOMEM, "out of memory");
+    mc_err e = MC_OK;
+    for (size_t at = 0; at < n && !e; at += BATCH) {
+        int b = (int)(n - at < BATCH ? n - at : BATCH);
+        for (int i = 0; i < b && !e; i++) e = meta_render(&m[at + i], k->size, x + i * img);
+        if (!e) e = nn_model_forward(k->net, x, b, k->size, k->size, out + at * keynet_outputs(k->map), 0);
+    }
+    free(x);
     return e;
 }
 

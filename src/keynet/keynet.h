@@ -12,11 +12,16 @@
 #include "util/err.h"
 
 /* Teacher mappings from metadata to unit-cube targets u ∈ (0,1)^K.
- * HASH (the default): SHA-256 of the canonical string with a domain label,
- * so one second changes every parameter; no network can generalise it.
- * SMOOTH (the ablation): smooth functions of the time of day, the day of the
- * year and the year, which a network can learn and interpolate. */
-typedef enum { KEYNET_TEACHER_HASH = 0, KEYNET_TEACHER_SMOOTH = 1 } keynet_teacher;
+ * FOURIER (the default): a sum of sines of the seven date-time fields the
+ * metadata image shows as levels, one to three cycles per field, different
+ * frequencies and phases per output: smooth, so a network fits it, and steep
+ * enough in every field (the second included) that fitting it keeps the
+ * outputs of neighbouring records apart (docs/KEYGEN.md §2, measured in
+ * results/uniqueness.md).
+ * HASH (ablation): SHA-256 of the canonical string with a domain label; no
+ * network can generalise it, so training drives the outputs to the mean.
+ * SMOOTH (ablation): calendar fractions (time of day, day of year, year). */
+typedef enum { KEYNET_TEACHER_HASH = 0, KEYNET_TEACHER_SMOOTH = 1, KEYNET_TEACHER_FOURIER = 2 } keynet_teacher;
 
 const char *keynet_teacher_name(keynet_teacher t);
 mc_err keynet_teacher_parse(const char *s, keynet_teacher *t);
@@ -34,6 +39,13 @@ void keynet_teacher_unit(keynet_teacher t, chaos_map map, const meta_record *m, 
  * gives the same ones. */
 mc_err keynet_unit_params(chaos_map map, const double *u, chaos_params *p);
 
+/* Binding (beyond the paper, docs/KEYGEN.md §2.1): u ← (1 − 2⁻²⁰)·clamp(u) +
+ * 2⁻²⁰·h(m), where h ∈ [0,1)^K are bytes of SHA-256("medchaos-bind/1" ‖ map ‖
+ * canonical record). The network still decides the parameters to about 10⁻⁶;
+ * the record's hash fills the bits below, so distinct records give distinct
+ * parameters even where the network's float32 outputs coincide. */
+void keynet_bind_unit(chaos_map map, const meta_record *m, double *u);
+
 /* Parameters straight from the teacher (the "no network" ablation). */
 mc_err keynet_teacher_params(keynet_teacher t, chaos_map map, const meta_record *m, chaos_params *p);
 
@@ -42,14 +54,20 @@ typedef struct {
     chaos_map map;
     keynet_teacher teacher;
     int size;                /* side S of the S×S metadata image */
+    int bind;                /* medchaos.bind = "record": keynet_bind_unit after the network */
     uint8_t sha256[32];      /* of the weights file, for the envelope header */
     float *work;             /* 3·S·S input */
 } keynet;
 
 /* Load a trained key network (safetensors with medchaos.* metadata). */
 mc_err keynet_load(keynet *k, const char *path);
-/* Parameters for one record: render, forward (evaluation mode), map. */
+/* Parameters for one record: render, forward (evaluation mode), bind when
+ * k->bind, map. keynet_outputs_batch is the network part alone for n records
+ * (out: n×K raw outputs), in batches of up to 64. */
 mc_err keynet_params(keynet *k, const meta_record *m, chaos_params *p);
+mc_err keynet_outputs_batch(keynet *k, const meta_record *m, size_t n, float *out);
+/* Raw outputs (K of them) → parameters, binding to m when k->bind. */
+mc_err keynet_output_params(const keynet *k, const meta_record *m, const float *out, chaos_params *p);
 void keynet_free(keynet *k);
 
 #endif

@@ -5,18 +5,26 @@
 
 #include "crypto/sha256.h"
 #include "keynet/keynet.h"
+#include "meta/render.h"
 
-const char *keynet_teacher_name(keynet_teacher t) { return t == KEYNET_TEACHER_SMOOTH ? "smooth" : "hash"; }
+static const char *const teacher_names[] = {"hash", "smooth", "fourier"};
+
+const char *keynet_teacher_name(keynet_teacher t) { return teacher_names[t]; }
 
 mc_err keynet_teacher_parse(const char *s, keynet_teacher *t)
 {
-    if (!strcmp(s, "hash")) *t = KEYNET_TEACHER_HASH;
-    else if (!strcmp(s, "smooth")) *t = KEYNET_TEACHER_SMOOTH;
-    else return mc_fail(MC_E_ARG, "unknown teacher '%s' (hash or smooth)", s);
-    return MC_OK;
+    for (int i = 0; i < 3; i++)
+        if (!strcmp(s, teacher_names[i])) {
+            *t = (keynet_teacher)i;
+            return MC_OK;
+        }
+    return mc_fail(MC_E_ARG, "unknown teacher '%s' (fourier, hash or smooth)", s);
 }
 
 int keynet_outputs(chaos_map map) { return map == CHAOS_LORENZ ? 3 : 2; }
+
+/* A network can output anything, NaN included: NaN goes to the middle. */
+static double clamp01(double v) { return v != v ? 0.5 : v < 0 ? 0 : v > 1 ? 1 : v; }
 
 static int leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
@@ -26,9 +34,56 @@ static int day_of_year(const meta_record *m)
     return before[m->month - 1] + m->day + (m->month > 2 && leap(m->year));
 }
 
+/* u_k = 0.5 + 0.45 · (1/7) Σ_j sin(2π (c_kj v_j + φ_kj)) with c_kj = 1 + (j + k) mod 3
+ * cycles over field j's range and φ_kj = frac((7k + j + 1)·0.6180339887498949): the
+ * outputs see every field at a different frequency and phase (docs/KEYGEN.md §2). */
+static void fourier_unit(int k, const meta_record *m, double *u)
+{
+    /* The first seven of the metadata image's levels (docs/METADATA.md §4): year,
+     * month, day, hour, minute, second, microsecond, each in [0,1]. */
+    double v[META_RENDER_FIELDS];
+    if (meta_render_fields(m, v)) {
+        for (int i = 0; i < k; i++) u[i] = 0.5;   /* an invalid record has no image either */
+        return;
+    }
+    for (int i = 0; i < k; i++) {
+        double sum = 0;
+        for (int j = 0; j < 7; j++) {
+            double phase = fmod((7 * i + j + 1) * 0.6180339887498949, 1.0);
+            sum += sin(2 * M_PI * ((1 + (j + i) % 3) * v[j] + phase));
+        }
+        u[i] = 0.5 + 0.45 * sum / 7;
+    }
+}
+
+/* SHA-256(label ‖ 0 ‖ map name ‖ 0 ‖ canonical record) read as K numbers in [0,1):
+ * u_i = (top 53 bits of bytes 8i..8i+7, big-endian) / 2^53, plus `half` / 2^53. */
+static void hash_unit(const char *label, size_t label_len, chaos_map map, const meta_record *m, double half, double *u)
+{
+    char canon[META_CANON_MAX];
+    size_t n = meta_canonical(m, canon, sizeof canon);
+    const char *mapname = chaos_map_name(map);
+    uint8_t d[32];
+    sha256_ctx c;
+    sha256_init(&c);
+    sha256_update(&c, label, label_len);             /* includes the NUL separator */
+    sha256_update(&c, mapname, strlen(mapname) + 1);
+    sha256_update(&c, canon, n);
+    sha256_final(&c, d);
+    for (int i = 0; i < keynet_outputs(map); i++) {
+        uint64_t v = 0;
+        for (int b = 0; b < 8; b++) v = v << 8 | d[8 * i + b];
+        u[i] = ((double)(v >> 11) + half) / 9007199254740992.0;
+    }
+}
+
 void keynet_teacher_unit(keynet_teacher t, chaos_map map, const meta_record *m, double *u)
 {
     int k = keynet_outputs(map);
+    if (t == KEYNET_TEACHER_FOURIER) {
+        fourier_unit(k, m, u);
+        return;
+    }
     if (t == KEYNET_TEACHER_SMOOTH) {
         /* Each target is a fraction of a calendar cycle, squeezed into
          * [0.02, 0.98] so the network never has to reach the edges. */
@@ -40,22 +95,17 @@ void keynet_teacher_unit(keynet_teacher t, chaos_map map, const meta_record *m, 
         for (int i = 0; i < k; i++) u[i] = 0.02 + 0.96 * f[i];
         return;
     }
-    /* u_i = (top 53 bits of bytes 8i..8i+7 of SHA-256(label ‖ map ‖ 0 ‖ canonical)) + ½, over 2^53. */
-    char canon[META_CANON_MAX];
-    size_t n = meta_canonical(m, canon, sizeof canon);
     static const char label[] = "medchaos-teacher/1";
-    const char *mapname = chaos_map_name(map);
-    uint8_t d[32];
-    sha256_ctx c;
-    sha256_init(&c);
-    sha256_update(&c, label, sizeof label);          /* includes the NUL separator */
-    sha256_update(&c, mapname, strlen(mapname) + 1);
-    sha256_update(&c, canon, n);
-    sha256_final(&c, d);
-    for (int i = 0; i < k; i++) {
-        uint64_t v = 0;
-        for (int b = 0; b < 8; b++) v = v << 8 | d[8 * i + b];
-        u[i] = ((double)(v >> 11) + 0.5) / 9007199254740992.0;
+    hash_unit(label, sizeof label, map, m, 0.5, u);
+}
+
+void keynet_bind_unit(chaos_map map, const meta_record *m, double *u)
+{
+    static const char label[] = "medchaos-bind/1";
+    double h[3];
+    hash_unit(label, sizeof label, map, m, 0.0, h);
+    for (int i = 0; i < keynet_outputs(map); i++) {
+        u[i] = (1 - 0x1p-20) * clamp01(u[i]) + 0x1p-20 * h[i];
     }
 }
 
@@ -65,8 +115,6 @@ void keynet_teacher_unit(keynet_teacher t, chaos_map map, const meta_record *m, 
 static const double LOGI_X0_LO = 0.05, LOGI_X0_HI = 0.95;
 static const double LOR_LO[3] = {-15.0, -20.0, 5.0}, LOR_HI[3] = {15.0, 20.0, 40.0};
 
-/* A network can output anything, NaN included: NaN goes to the middle. */
-static double clamp01(double v) { return v != v ? 0.5 : v < 0 ? 0 : v > 1 ? 1 : v; }
 
 mc_err keynet_unit_params(chaos_map map, const double *u, chaos_params *p)
 {

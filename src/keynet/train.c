@@ -23,7 +23,7 @@ void keynet_train_defaults(keynet_train_cfg *c)
     memset(c, 0, sizeof *c);
     c->arch = NN_RESNET18;
     c->map = CHAOS_LOGISTIC;
-    c->teacher = KEYNET_TEACHER_HASH;
+    c->teacher = KEYNET_TEACHER_FOURIER;
     c->size = 224;
     c->epochs = 10;
     c->batch = 16;
@@ -71,7 +71,7 @@ mc_err keynet_save(const nn_model *net, chaos_map map, keynet_teacher t, int siz
     snprintf(s_epoch, sizeof s_epoch, "%d", epoch);
     const char *kv[] = {"medchaos.map", chaos_map_name(map), "medchaos.input_size", s_size,
                         "medchaos.teacher", keynet_teacher_name(t), "medchaos.epoch", s_epoch,
-                        "medchaos.arch", nn_arch_name(nn_model_arch(net))};
+                        "medchaos.arch", nn_arch_name(nn_model_arch(net)), "medchaos.bind", "record"};
     return nn_model_save_meta(net, path, kv, sizeof kv / sizeof kv[0] / 2, force);
 }
 
@@ -202,6 +202,30 @@ static void shard_sum_free(shard_sum *s)
     free(s->grad);
     free(s->stat0);
     free(s->stat);
+}
+
+/* Anti-collapse term (docs/KEYGEN.md §3), added to the MSE of one batch:
+ *   L_s = λ/K Σ_k (s_k − σ_k)²,  s_k, σ_k = standard deviations over the batch of
+ *   output k and of its target;
+ *   ∂L_s/∂o_bk = 2λ/K (s_k − σ_k) (o_bk − ō_k) / (B s_k).
+ * It pulls the spread of the outputs towards the targets' spread, which the
+ * MSE alone gives up on a target the network cannot fit (the hash teacher). */
+static double spread_loss(const float *out, const float *y, int B, int K, double lambda, float *dout)
+{
+    double total = 0;
+    for (int k = 0; k < K; k++) {
+        double mo = 0, my = 0, vo = 0, vy = 0;
+        for (int b = 0; b < B; b++) mo += out[b * K + k], my += y[b * K + k];
+        mo /= B, my /= B;
+        for (int b = 0; b < B; b++) {
+            vo += (out[b * K + k] - mo) * (out[b * K + k] - mo);
+            vy += (y[b * K + k] - my) * (y[b * K + k] - my);
+        }
+        double s = sqrt(vo / B + 1e-12), sy = sqrt(vy / B);
+        total += lambda / K * (s - sy) * (s - sy);
+        for (int b = 0; b < B; b++) dout[b * K + k] += (float)(2 * lambda / K * (s - sy) * (out[b * K + k] - mo) / (B * s));
+    }
+    return total;
 }
 
 static mc_err evaluate(nn_model *net, const dataset *d, const size_t *idx, size_t n, int B, int S, int K,
@@ -344,6 +368,7 @@ mc_err keynet_train(const keynet_train_cfg *cfg, const meta_record *real, size_t
                 if ((e = load_batch(&d, order + st * G + (size_t)sh * B, B, S, K, x, y))) goto done;
                 if ((e = nn_model_forward(net, x, B, S, S, out, 1))) goto done;
                 loss += nn_mse_loss(out, y, B * K, dout);
+                if (cfg->spread > 0) loss += spread_loss(out, y, B, K, cfg->spread, dout);
                 for (int k = 0; k < B * K; k++) dout[k] /= (float)cfg->shards;
                 if ((e = nn_model_backward(net, dout))) goto done;
                 if (local > 1) shard_walk(net, &ss, mine ? 1 : 0, local);

@@ -36,6 +36,7 @@ typedef struct {
     double val_frac;      /* share held out for validation */
     nn_optim_cfg opt;
     int cosine;           /* cosine learning-rate schedule over all steps */
+    double spread;        /* weight λ of the anti-collapse term (0: none; docs/KEYGEN.md §3) */
     uint64_t seed;        /* initialisation, synthetic records, shuffling */
     const char *csv_path; /* loss curve, or NULL */
     const char *ckpt_path;/* checkpoint after each epoch (and resume from it), or NULL */

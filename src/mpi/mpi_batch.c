@@ -128,6 +128,13 @@ int mpi_share_verdict(int rc)
     return rc;
 }
 
+int batch_leader(void)
+{
+    int rank;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    return rank == 0;
+}
+
 /* batch_run's items take no row: adapt the callback; skipped items never run. */
 typedef struct {
     const batch_list *b;

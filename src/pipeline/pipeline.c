@@ -43,7 +43,7 @@ mc_err pipe_apply(const img_image *in, const keymat *k, cipher_variant v, int de
 }
 
 mc_err pipe_encrypt(const img_image *plain, const chaos_params *params, envelope_header *hdr,
-                    const rsa_pub *pub, img_image *cipher, uint8_t **env, size_t *envlen)
+                    const rsa_pub *pub, img_image *cipher, uint8_t **env, size_t *envlen, chaos_params *used)
 {
     memset(cipher, 0, sizeof *cipher);
     hdr->version = ENVELOPE_VERSION;
@@ -60,6 +60,7 @@ mc_err pipe_encrypt(const img_image *plain, const chaos_params *params, envelope
     size_t zlen = img_size_bytes(plain) * (v == VARIANT_HARDENED ? 2 : 1);
     e = keymat_derive_walk(&k, &p, plain->height, plain->width, zlen);
     if (e) return e;
+    if (used) *used = p;
     e = pipe_apply(plain, &k, v, 0, cipher);
     if (!e) {
         uint8_t hash[32];

@@ -16,9 +16,12 @@
 void pipe_image_hash(const img_image *im, uint8_t out[32]);
 
 /* Encrypt plain with params; hdr supplies mode, aes_bytes, model and meta (the
- * geometry and map fields are filled here). cipher is allocated here. */
+ * geometry and map fields are filled here). cipher is allocated here. used, when
+ * not NULL, receives the parameters the key material came from: params unless
+ * the late-periodic walk moved them (keymat_derive_walk) or the hardened
+ * variant mixed in the plaintext. */
 mc_err pipe_encrypt(const img_image *plain, const chaos_params *params, envelope_header *hdr,
-                    const rsa_pub *pub, img_image *cipher, uint8_t **env, size_t *envlen);
+                    const rsa_pub *pub, img_image *cipher, uint8_t **env, size_t *envlen, chaos_params *used);
 
 /* Check the envelope against the cipher image, then invert. plain is allocated here. */
 mc_err pipe_decrypt(const img_image *cipher, const uint8_t *env, size_t envlen,

@@ -24,6 +24,7 @@ static const char *const names[MC_E__COUNT] = {
     [MC_E_MISMATCH] = "inputs do not belong together",
     [MC_E_NOMETA] = "no usable metadata",
     [MC_E_RANGE] = "parameter out of range",
+    [MC_E_KEYREUSE] = "key reuse",
 };
 
 const char *mc_strerror(mc_err e)

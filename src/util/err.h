@@ -21,6 +21,7 @@ typedef enum {
     MC_E_MISMATCH,    /* two inputs that do not belong together */
     MC_E_NOMETA,      /* no usable metadata in the image */
     MC_E_RANGE,       /* parameter outside its valid (e.g. chaotic) range */
+    MC_E_KEYREUSE,    /* two images would be encrypted with the same key */
     MC_E__COUNT
 } mc_err;
 

@@ -92,7 +92,9 @@ def test_key_network_path_from_python_pieces_equals_medchaos_params(key_network,
     _, meta = nn.load_safetensors(key_network)
     size = int(meta["medchaos.input_size"])
     u = nn.Model(key_network).forward(medchaos.meta.render(CT, size)[None])[0]
-    assert medchaos.chaos.unit_params("logistic", u) == p
+    assert meta["medchaos.bind"] == "record"   # networks trained now bind the record (docs/KEYGEN.md §2.1)
+    assert medchaos.chaos.unit_params("logistic", u) != p
+    assert medchaos.chaos.unit_params("logistic", medchaos.chaos.bind_unit("logistic", u, path=CT)) == p
     out = cli("params", "--model", key_network, CT)
     values = [float(l.split()[1]) for l in out.splitlines() if l.split() and l.split()[0] in ("r", "x0")]
     assert list(p.values) == values
