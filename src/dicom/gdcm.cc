@@ -45,6 +45,8 @@ const char kCreator[] = "MEDCHAOS 1";
 // PS3.5 §6.2: the largest images we decode; the image layer has its own limits.
 const size_t kMaxPixelBytes = (size_t)1 << 31;
 
+gdcm::VR vr_of(const gdcm::DataElement &de);
+
 void quiet()
 {
     static std::once_flag once;
@@ -55,9 +57,12 @@ void quiet()
     });
 }
 
-bool big_endian(const gdcm::File &f)
+// GDCM holds the values of a big-endian file in little-endian order and swaps
+// them back when it writes (gdcm::SwapperDoOp), so in memory every US, UL and
+// OW value is little-endian whatever the transfer syntax.
+bool big_endian(const gdcm::File &)
 {
-    return f.GetHeader().GetDataSetTransferSyntax() == gdcm::TransferSyntax::ExplicitVRBigEndian;
+    return false;
 }
 
 // A US or UL value in the data set's byte order (PS3.5 §7.3); -1 when absent.
@@ -185,9 +190,28 @@ size_t pixel_bytes(const dcm_info *in)
     return (size_t)in->rows * in->cols * in->frames * in->samples * (in->bits_allocated / 8);
 }
 
-// GDCM's ImageChangeTransferSyntax + ImageWriter, as `gdcmconv --raw` does:
-// the compressed file becomes an explicit VR little endian one.
-mc_err decompress(const gdcm::ImageReader &r, std::string *out)
+// PS3.10 §7.1: (0002,0000) is the byte count of the rest of group 0002, each
+// element written explicit VR little endian (PS3.5 §7.1.2: 12-byte headers
+// for OB, OW, OF, SQ, UT, UN, UC, UR; 8 bytes otherwise).
+void fix_group_length(gdcm::FileMetaInformation &meta)
+{
+    unsigned long n = 0;
+    for (gdcm::DataSet::ConstIterator it = meta.Begin(); it != meta.End(); ++it) {
+        if (it->GetTag().GetElement() == 0) continue;
+        gdcm::VR vr = vr_of(*it);
+        n += (vr & (gdcm::VR::OB | gdcm::VR::OW | gdcm::VR::OF | gdcm::VR::SQ | gdcm::VR::UT | gdcm::VR::UN |
+                    gdcm::VR::UC | gdcm::VR::UR)) ? 12 : 8;
+        n += it->GetVL();
+    }
+    if (meta.FindDataElement(gdcm::Tag(0x0002, 0x0000)))
+        put_uint(meta, gdcm::Tag(0x0002, 0x0000), gdcm::VR::UL, n, false);
+}
+
+// A compressed file becomes an explicit VR little endian one with the same
+// attributes: only the transfer syntax, the pixel data (decoded by GDCM's
+// codecs through ImageChangeTransferSyntax) and, where the decoder changed
+// them, PhotometricInterpretation and PlanarConfiguration differ.
+mc_err decompress(gdcm::ImageReader &r, std::string *out)
 {
     gdcm::ImageChangeTransferSyntax change;
     change.SetTransferSyntax(gdcm::TransferSyntax::ExplicitVRLittleEndian);
@@ -195,18 +219,45 @@ mc_err decompress(const gdcm::ImageReader &r, std::string *out)
     if (!change.Change())
         return mc_fail(MC_E_UNSUPPORTED, "GDCM cannot decode transfer syntax %s",
                        r.GetFile().GetHeader().GetDataSetTransferSyntax().GetString());
-    std::ostringstream os;
-    gdcm::ImageWriter w;
-    w.SetStream(os);
-    w.SetFile(r.GetFile());
-    w.SetImage(change.GetOutput());
-    if (!w.Write()) return mc_fail(MC_E_UNSUPPORTED, "GDCM cannot rewrite the decoded image");
-    *out = os.str();
+    const gdcm::Image &im = change.GetOutput();
+    gdcm::File &f = r.GetFile();
+    gdcm::DataSet &ds = f.GetDataSet();
+    gdcm::DataElement pd = im.GetDataElement();
+    pd.SetTag(kPixelData);
+    pd.SetVR(im.GetPixelFormat().GetBitsAllocated() > 8 ? gdcm::VR::OW : gdcm::VR::OB);
+    ds.Replace(pd);
+    put_string(ds, gdcm::Tag(0x0028, 0x0004), gdcm::VR::CS, im.GetPhotometricInterpretation().GetString());
+    if (im.GetPixelFormat().GetSamplesPerPixel() == 3)
+        put_uint(ds, gdcm::Tag(0x0028, 0x0006), gdcm::VR::US, im.GetPlanarConfiguration(), false);
+    gdcm::FileMetaInformation &meta = f.GetHeader();
+    meta.SetDataSetTransferSyntax(gdcm::TransferSyntax::ExplicitVRLittleEndian);
+    put_string(meta, gdcm::Tag(0x0002, 0x0010), gdcm::VR::UI, gdcm::TransferSyntax::GetTSString(gdcm::TransferSyntax::ExplicitVRLittleEndian));
+    fix_group_length(meta);
+    *out = write_file(f, false);
     return MC_OK;
 }
 
 mc_err open_image(const uint8_t *buf, size_t n, dcm_file *f)
 {
+    // The Image Pixel module is checked first from the header alone: Debian's
+    // GDCM keeps its assert()s, and some that its image reader trips on
+    // layouts we refuse anyway (32-bit RT dose) would abort the process.
+    {
+        std::istringstream is0;
+        gdcm::Reader h;
+        is0.str(std::string((const char *)buf, n));
+        h.SetStream(is0);
+        if (!h.ReadUpToTag(kPixelData))
+            return mc_fail(MC_E_FORMAT, "GDCM cannot parse it as DICOM (truncated, or an element longer than the file)");
+        const gdcm::DataSet &ds = h.GetFile().GetDataSet();
+        dcm_info pre;
+        mc_err e = info_from_dataset(h.GetFile(), &pre);
+        if (e && !ds.FindDataElement(gdcm::Tag(0x0028, 0x0010)))
+            return mc_fail(MC_E_UNSUPPORTED, "no image: SOP class %s has no Image Pixel module",
+                           get_string(ds, gdcm::Tag(0x0008, 0x0016)).c_str());
+        if (!e) e = check_layout(&pre);
+        if (e) return e;
+    }
     std::istringstream is;
     gdcm::ImageReader r;
     if (!read_stream(r, buf, n, is)) {
@@ -259,13 +310,28 @@ mc_err open_image(const uint8_t *buf, size_t n, dcm_file *f)
         return mc_fail(MC_E_TRUNCATED, "pixel data of %lu bytes, the header announces %zu",
                        bv ? (unsigned long)bv->GetLength() : 0ul, pixel_bytes(in));
     }
-    if (im.GetBufferLength() != pixel_bytes(in))
-        return mc_fail(MC_E_UNSUPPORTED, "GDCM decodes %lu bytes of pixels, the header announces %zu",
-                       im.GetBufferLength(), pixel_bytes(in));
-    f->pixels.resize(pixel_bytes(in));
-    if (!im.GetBuffer(f->pixels.data())) return mc_fail(MC_E_FORMAT, "GDCM cannot decode the pixel data");
+    // Native pixel data is taken as GDCM holds it, not through GetBuffer(),
+    // which may clear bits above HighBit: every stored bit is kept. What
+    // follows the pixels in the element (padding beyond the even-length byte,
+    // PS3.5 §8.1.1) stays in the header and comes back in both files.
+    // The kept part starts at an even offset, so that it is itself of even
+    // length (PS3.5 §7.1.1): with an odd pixel count it repeats the last
+    // pixel byte, which only the sealed header holds (dcm_compose).
+    size_t np = pixel_bytes(in), start = np & ~(size_t)1;
+    f->pixels.assign(bv->GetPointer(), bv->GetPointer() + np);
     f->file = &r.GetFile();
-    f->file->GetDataSet().Remove(kPixelData);
+    gdcm::DataElement pd = f->file->GetDataSet().GetDataElement(kPixelData);
+    pd.SetByteValue(bv->GetPointer() + start, (uint32_t)(bv->GetLength() - start));
+    f->file->GetDataSet().Replace(pd);
+    // GDCM accepts a file that ends inside its pixel data and fills the rest
+    // (pydicom's MR_truncated.dcm). A Part 10 file with a preamble that GDCM
+    // writes back byte for byte is at least as long as its header and pixels.
+    const gdcm::TransferSyntax &nts = f->file->GetHeader().GetDataSetTransferSyntax();
+    if (n >= 132 && !memcmp(buf + 128, "DICM", 4) && nts != gdcm::TransferSyntax::DeflatedExplicitVRLittleEndian) {
+        size_t hl = write_file(*f->file, false).size() - (bv->GetLength() - start);
+        if (hl + bv->GetLength() > n)
+            return mc_fail(MC_E_TRUNCATED, "the file ends %zu bytes inside its pixel data", hl + bv->GetLength() - n);
+    }
     return MC_OK;
 }
 
@@ -406,23 +472,26 @@ mc_err read_header(const uint8_t *buf, size_t n, gdcm::SmartPointer<gdcm::File> 
 
 }  // namespace
 
-#define GUARD(body)                                                              \
-    try {                                                                        \
-        quiet();                                                                 \
-        body                                                                     \
-    } catch (const std::bad_alloc &) {                                           \
-        return mc_fail(MC_E_NOMEM, "out of memory");                             \
-    } catch (const std::exception &x) {                                          \
-        return mc_fail(MC_E_FORMAT, "GDCM: %s", x.what());                       \
-    } catch (...) {                                                              \
-        return mc_fail(MC_E_FORMAT, "GDCM failed on this file");                 \
+// Runs body with every exception turned into an mc_err.
+template <class F> mc_err guard(F body)
+{
+    try {
+        quiet();
+        return body();
+    } catch (const std::bad_alloc &) {
+        return mc_fail(MC_E_NOMEM, "out of memory");
+    } catch (const std::exception &x) {
+        return mc_fail(MC_E_FORMAT, "GDCM: %s", x.what());
+    } catch (...) {
+        return mc_fail(MC_E_FORMAT, "GDCM failed on this file");
     }
+}
 
 extern "C" mc_err dcm_open_mem(const uint8_t *buf, size_t n, int pixels, dcm_file **out)
 {
     *out = NULL;
     dcm_file *f = NULL;
-    GUARD({
+    return guard([&]() -> mc_err {
         f = new dcm_file();
         mc_err e = pixels ? open_image(buf, n, f) : open_header(buf, n, f);
         if (e) {
@@ -431,7 +500,7 @@ extern "C" mc_err dcm_open_mem(const uint8_t *buf, size_t n, int pixels, dcm_fil
         }
         *out = f;
         return MC_OK;
-    })
+    });
 }
 
 extern "C" void dcm_close(dcm_file *f)
@@ -470,7 +539,7 @@ extern "C" mc_err dcm_get_envelope(const dcm_file *f, uint8_t **buf, size_t *n)
 {
     *buf = NULL;
     *n = 0;
-    GUARD({
+    return guard([&]() -> mc_err {
         const gdcm::DataSet &ds = f->file->GetDataSet();
         uint16_t b = find_block(ds, false);
         if (!b) return mc_fail(MC_E_NOMETA, "no medchaos envelope inside the DICOM file");
@@ -480,33 +549,33 @@ extern "C" mc_err dcm_get_envelope(const dcm_file *f, uint8_t **buf, size_t *n)
         if (!bv || len < 0 || (unsigned long)len > bv->GetLength() || bv->GetLength() - len > 1)
             return mc_fail(MC_E_FORMAT, "the medchaos private block (0009,%02X..) is damaged", b);
         return to_bytes(std::string(bv->GetPointer(), (size_t)len), buf, n);
-    })
+    });
 }
 
 extern "C" mc_err dcm_header_bytes(const dcm_file *f, uint8_t **buf, size_t *n)
 {
     *buf = NULL;
-    GUARD({
+    return guard([&]() -> mc_err {
         return to_bytes(write_file(*f->file, false), buf, n);
-    })
+    });
 }
 
 extern "C" mc_err dcm_header_info(const uint8_t *header, size_t header_len, dcm_info *info)
 {
-    GUARD({
+    return guard([&]() -> mc_err {
         gdcm::SmartPointer<gdcm::File> f;
         mc_err e = read_header(header, header_len, &f);
         if (!e) e = info_from_dataset(*f, info);
         if (!e) e = check_layout(info);
         return e;
-    })
+    });
 }
 
 extern "C" mc_err dcm_compose(const uint8_t *header, size_t header_len, const uint8_t *pixels, size_t npixels,
                               const dcm_cipher_edits *edits, uint8_t **out, size_t *outlen)
 {
     *out = NULL;
-    GUARD({
+    return guard([&]() -> mc_err {
         gdcm::SmartPointer<gdcm::File> fp;
         dcm_info in;
         mc_err e = read_header(header, header_len, &fp);
@@ -517,15 +586,24 @@ extern "C" mc_err dcm_compose(const uint8_t *header, size_t header_len, const ui
         if (e) return e;
         if (npixels != pixel_bytes(&in))
             return mc_fail(MC_E_MISMATCH, "%zu bytes of pixels for a header announcing %zu", npixels, pixel_bytes(&in));
+        // The pixels, then what the sealed element kept (its padding), under
+        // the element's own VR; a header without one gets OB or OW (PS3.5 §8.2).
+        // The kept part begins at the even offset below npixels (open_image):
+        // the restored file takes it whole, the cipher only past its pixels.
         std::string v((const char *)pixels, npixels);
-        if (big_endian(f) && in.bits_allocated == 16)
-            for (size_t i = 0; i + 1 < v.size(); i += 2) std::swap(v[i], v[i + 1]);
-        if (v.size() % 2) v += '\0';
         gdcm::DataElement pd(kPixelData);
         pd.SetVR(in.bits_allocated == 8 ? gdcm::VR::OB : gdcm::VR::OW);
+        if (f.GetDataSet().FindDataElement(kPixelData)) {
+            pd = f.GetDataSet().GetDataElement(kPixelData);
+            const gdcm::ByteValue *tail = pd.GetByteValue();
+            size_t start = npixels & ~(size_t)1, skip = edits ? npixels - start : 0;
+            if (!edits) v.resize(start);
+            if (tail && tail->GetLength() > skip) v.append(tail->GetPointer() + skip, tail->GetLength() - skip);
+        }
+        if (v.size() % 2) v += '\0';
         pd.SetByteValue(v.data(), (uint32_t)v.size());
         f.GetDataSet().Replace(pd);
         if (edits) cipher_edits(f, in, edits);
         return to_bytes(write_file(f, edits != NULL), out, outlen);
-    })
+    });
 }
