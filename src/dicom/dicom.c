@@ -41,3 +41,132 @@ void dcm_uid_from_uuid(const uint8_t uuid[16], char out[65])
     for (int i = 0; i < nd; i++) out[5 + i] = digits[nd - 1 - i];
     out[5 + nd] = 0;
 }
+
+/* ---- dcm_check_lengths: a walk over lengths, PS3.5 §7.1 and §7.5 ---- */
+
+typedef struct {
+    const uint8_t *b;
+    size_t n;
+    int be;        /* big-endian data set (PS3.5 §7.3) */
+    int implicit;  /* implicit VR (PS3.5 §7.1.3) */
+} walk;
+
+enum { WALK_DEPTH = 16 };
+static const uint32_t UNDEFINED = 0xffffffffu;
+
+static uint32_t rd16(const walk *w, size_t p, int be)
+{
+    return be ? (uint32_t)w->b[p] << 8 | w->b[p + 1] : (uint32_t)w->b[p + 1] << 8 | w->b[p];
+}
+
+static uint32_t rd32(const walk *w, size_t p, int be)
+{
+    return be ? rd16(w, p, 1) << 16 | rd16(w, p + 2, 1) : rd16(w, p + 2, 0) << 16 | rd16(w, p, 0);
+}
+
+static int long_vr(const uint8_t *v)
+{
+    static const char *const l[] = {"OB", "OW", "OF", "SQ", "UT", "UN", "UC", "UR", "OD", "OL", "OV", "SV", "UV"};
+    for (size_t i = 0; i < sizeof l / sizeof *l; i++)
+        if (v[0] == l[i][0] && v[1] == l[i][1]) return 1;
+    return 0;
+}
+
+static mc_err walk_elements(const walk *w, size_t *p, size_t end, int depth, int meta, uint32_t stop);
+
+/* The items of an undefined-length value, up to its sequence delimiter. */
+static mc_err walk_items(const walk *w, size_t *p, int depth, int implicit)
+{
+    for (;;) {
+        if (w->n - *p < 8) return mc_fail(MC_E_TRUNCATED, "the file ends inside a sequence at byte %zu", *p);
+        uint32_t tag = rd16(w, *p, w->be) << 16 | rd16(w, *p + 2, w->be), len = rd32(w, *p + 4, w->be);
+        *p += 8;
+        if (tag == 0xfffee0dd) return MC_OK;
+        if (tag != 0xfffee000) return mc_fail(MC_E_FORMAT, "byte %zu: an item tag was expected in a sequence", *p - 8);
+        if (len == UNDEFINED) {
+            walk in = *w;
+            in.implicit = implicit;
+            mc_err e = walk_elements(&in, p, w->n, depth + 1, 0, 0xfffee00d);
+            if (e) return e;
+        } else {
+            if (len > w->n - *p) return mc_fail(MC_E_TRUNCATED, "the file ends inside an item at byte %zu", *p);
+            *p += len;
+        }
+    }
+}
+
+/* Elements from *p up to end, or up to the delimiter tag stop (0: none). */
+static mc_err walk_elements(const walk *w, size_t *p, size_t end, int depth, int meta, uint32_t stop)
+{
+    if (depth > WALK_DEPTH) return mc_fail(MC_E_FORMAT, "sequences nested deeper than %d", WALK_DEPTH);
+    while (*p < end) {
+        int be = meta ? 0 : w->be, implicit = meta ? 0 : w->implicit;
+        if (meta && (end - *p < 2 || rd16(w, *p, 0) != 0x0002)) return MC_OK;
+        if (end - *p < 8) return mc_fail(MC_E_TRUNCATED, "the file ends inside an element header at byte %zu", *p);
+        uint32_t tag = rd16(w, *p, be) << 16 | rd16(w, *p + 2, be), len;
+        if (stop && tag == stop) {
+            *p += 8;
+            return MC_OK;
+        }
+        const uint8_t *vr = w->b + *p + 4;
+        int un = 0;
+        if (implicit || tag >> 16 == 0xfffe) {
+            len = rd32(w, *p + 4, be);
+            *p += 8;
+        } else if (long_vr(vr)) {
+            if (end - *p < 12) return mc_fail(MC_E_TRUNCATED, "the file ends inside an element header at byte %zu", *p);
+            un = vr[0] == 'U' && vr[1] == 'N';
+            len = rd32(w, *p + 8, be);
+            *p += 12;
+        } else {
+            len = rd16(w, *p + 6, be);
+            *p += 8;
+        }
+        if (len == UNDEFINED) {
+            /* PS3.5 §6.2.2: the items of an undefined-length UN are implicit VR. */
+            mc_err e = walk_items(w, p, depth, implicit || un);
+            if (e) return e;
+        } else {
+            if (len > end - *p)
+                return mc_fail(MC_E_TRUNCATED, "element (%04X,%04X) at byte %zu is longer than the file", tag >> 16,
+                               tag & 0xffff, *p);
+            *p += len;
+        }
+    }
+    if (stop) return mc_fail(MC_E_TRUNCATED, "the file ends inside an item");
+    return MC_OK;
+}
+
+mc_err dcm_check_lengths(const uint8_t *buf, size_t n)
+{
+    walk w = {.b = buf, .n = n};
+    size_t p = 0;
+    if (n >= 132 && !memcmp(buf + 128, "DICM", 4)) {
+        p = 132;
+        size_t meta_start = p;
+        mc_err e = walk_elements(&w, &p, n, 0, 1, 0);
+        if (e) return e;
+        /* The transfer syntax (0002,0010) decides the data set's encoding. */
+        for (size_t q = meta_start; q + 8 <= p;) {
+            uint32_t tag = rd16(&w, q, 0) << 16 | rd16(&w, q + 2, 0);
+            int lv = long_vr(buf + q + 4);
+            uint32_t len = lv ? rd32(&w, q + 8, 0) : rd16(&w, q + 6, 0);
+            size_t v = q + (lv ? 12 : 8);
+            if (tag == 0x00020010) {
+                char ts[72] = "";
+                size_t k = len < sizeof ts - 1 ? len : sizeof ts - 1;
+                memcpy(ts, buf + v, k);
+                while (k && (ts[k - 1] == 0 || ts[k - 1] == ' ')) ts[--k] = 0;
+                if (!strcmp(ts, "1.2.840.10008.1.2.1.99")) return MC_OK; /* deflated: zlib checks it */
+                w.implicit = !strcmp(ts, "1.2.840.10008.1.2");
+                w.be = !strcmp(ts, "1.2.840.10008.1.2.2");
+            }
+            q = v + len;
+        }
+    } else if (n >= 6) {
+        /* No meta: the default transfer syntax, or explicit VR when VR letters follow. */
+        w.implicit = !(buf[4] >= 'A' && buf[4] <= 'Z' && buf[5] >= 'A' && buf[5] <= 'Z');
+        w.be = buf[0] == 0 && buf[1] != 0;
+    }
+    return walk_elements(&w, &p, n, 0, 0, 0);
+}

@@ -32,6 +32,13 @@ typedef struct dcm_file dcm_file;
  * preamble-less files, PS3.10 §7.1 and pre-3.0 practice). */
 int dcm_sniff(const uint8_t *buf, size_t n);
 
+/* Walk the element lengths of buf (PS3.5 §7: every length within the file,
+ * every undefined length closed by its delimiter) without reading any value,
+ * so that GDCM never sees a file that ends early: Debian's GDCM keeps its
+ * assert()s, and some trip on truncated files. A deflated data set is left to
+ * zlib. MC_E_TRUNCATED or MC_E_FORMAT with the offset. dcm_open_mem calls it. */
+mc_err dcm_check_lengths(const uint8_t *buf, size_t n);
+
 /* Parse a DICOM file held in memory. With pixels set the image is decoded too
  * (dcm_pixels), and a file without an image (an RT plan, a structured report),
  * a layout we do not handle or pixel data shorter than the header announces is

@@ -239,6 +239,7 @@ mc_err decompress(gdcm::ImageReader &r, std::string *out)
 
 mc_err open_image(const uint8_t *buf, size_t n, dcm_file *f)
 {
+    if (mc_err e = dcm_check_lengths(buf, n)) return e;
     // The Image Pixel module is checked first from the header alone: Debian's
     // GDCM keeps its assert()s, and some that its image reader trips on
     // layouts we refuse anyway (32-bit RT dose) would abort the process.
@@ -337,6 +338,7 @@ mc_err open_image(const uint8_t *buf, size_t n, dcm_file *f)
 
 mc_err open_header(const uint8_t *buf, size_t n, dcm_file *f)
 {
+    if (mc_err e = dcm_check_lengths(buf, n)) return e;
     std::istringstream is;
     gdcm::Reader r;
     is.str(std::string((const char *)buf, n));

@@ -6,7 +6,7 @@ libmedchaos_la_SOURCES += src/dicom/gdcm.cc
 else
 libmedchaos_la_SOURCES += src/dicom/none.c
 endif
-EXTRA_DIST += src/dicom/gdcm.cc src/dicom/none.c
+EXTRA_DIST += src/dicom/gdcm.cc src/dicom/none.c docs/DICOM.md
 medchaos_dicom_incdir = $(includedir)/medchaos/dicom
 medchaos_dicom_inc_HEADERS = src/dicom/dicom.h
 check_PROGRAMS += tests/test_dicom
