@@ -146,6 +146,7 @@ mc_err dcm_check_lengths(const uint8_t *buf, size_t n)
         size_t meta_start = p;
         mc_err e = walk_elements(&w, &p, n, 0, 1, 0);
         if (e) return e;
+        if (p >= n) return mc_fail(MC_E_TRUNCATED, "the file ends after its File Meta Information");
         /* The transfer syntax (0002,0010) decides the data set's encoding. */
         for (size_t q = meta_start; q + 8 <= p;) {
             uint32_t tag = rd16(&w, q, 0) << 16 | rd16(&w, q + 2, 0);
