@@ -6,7 +6,9 @@
  * file must be accepted by dcmdump and pydicom. Skipped when configure found
  * no GDCM (libgdcm-dev). */
 #include <criterion/criterion.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <sys/wait.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -685,4 +687,46 @@ Test(dicom, uuid_derived_uid_is_the_decimal_of_the_128_bits)
     static const uint8_t z[16] = {0};
     dcm_uid_from_uuid(z, out);
     cr_expect_str_eq(out, "2.25.0");
+}
+
+/* ---- the command ---- */
+
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh(const char *fmt, ...)
+{
+    char cmd[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    return system(cmd);
+}
+
+Test(dicom, command_encrypts_a_series_folder_and_restores_it)
+{
+    need_gdcm();
+    const char *b = getenv("MC_BUILDDIR");
+    cr_assert_not_null(b, "MC_BUILDDIR must point at the build tree");
+    char tmp[] = "/tmp/mc_dicom_cli_XXXXXX";
+    cr_assert_not_null(mkdtemp(tmp));
+    const char *d = fixture("");
+    cr_assert_eq(sh("mkdir %s/in && cp %s/ct_signed16.dcm %s/mr_12bit.dcm %s/ts_bigendian.dcm %s/in/", tmp, d, d, d,
+                    tmp), 0);
+    cr_assert_eq(sh("mkdir %s/c && %s/medchaos encrypt --teacher --pubkey %s/tests/data/keys/a2048.pub.pem %s/in "
+                    "-O %s/c -j 1 >/dev/null 2>&1", tmp, b, srcdir, tmp, tmp), 0, "encrypt of a folder failed");
+    cr_expect_neq(sh("ls %s/c/*.key >/dev/null 2>&1", tmp), 0, "the envelopes belong inside the files");
+    cr_assert_eq(sh("mkdir %s/back && %s/medchaos decrypt --key %s/tests/data/keys/a2048.pem %s/c -O %s/back -j 1 "
+                    ">/dev/null 2>&1", tmp, b, srcdir, tmp, tmp), 0, "decrypt of a folder failed");
+    static const char *f[] = {"ct_signed16.dcm", "mr_12bit.dcm", "ts_bigendian.dcm"};
+    for (size_t i = 0; i < 3; i++)
+        cr_expect_eq(sh("cmp -s %s/in/%s %s/back/%s", tmp, f[i], tmp, f[i]), 0, "%s not restored exactly", f[i]);
+    /* A truncated input: a one-line error naming the file, exit 6, no output. */
+    cr_assert_eq(sh("head -c 700 %s/in/ct_signed16.dcm > %s/cut.dcm", tmp, tmp), 0);
+    int st = sh("%s/medchaos encrypt --teacher --pubkey %s/tests/data/keys/a2048.pub.pem %s/cut.dcm -o %s/x.dcm "
+                "2>%s/err", b, srcdir, tmp, tmp, tmp);
+    cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 6, "truncated DICOM: exit status %d", WEXITSTATUS(st));
+    cr_expect_neq(sh("test -e %s/x.dcm", tmp), 0, "an output was left behind");
+    cr_expect_eq(sh("grep -q 'cut.dcm' %s/err && test $(wc -l < %s/err) -eq 1", tmp, tmp), 0,
+                 "the message must be one line naming the file");
+    cr_assert_eq(sh("rm -rf %s", tmp), 0);
 }
