@@ -730,3 +730,46 @@ Test(dicom, command_encrypts_a_series_folder_and_restores_it)
                  "the message must be one line naming the file");
     cr_assert_eq(sh("rm -rf %s", tmp), 0);
 }
+
+/* dicom3tools' IOD checker as the referee: the cipher file may not have more
+ * errors than its original (de-identification empties Type 2 attributes only
+ * where that is allowed, and removes instead inside sequence items). */
+static int dciodvfy_errors(const char *path)
+{
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "dciodvfy '%s' 2>&1 | grep -c '^Error'", path);
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    int n = -1;
+    if (fscanf(p, "%d", &n) != 1) n = -1;
+    pclose(p);
+    return n;
+}
+
+Test(dicom, cipher_has_no_more_dciodvfy_errors_than_its_original)
+{
+    need_gdcm();
+    if (!have_tool("dciodvfy")) cr_skip_test("dciodvfy (dicom3tools) not installed");
+    char p[3][1024];
+    snprintf(p[0], sizeof p[0], "%s", fixture("ct_signed16.dcm"));
+    snprintf(p[1], sizeof p[1], "%s/CT_small.dcm", pydicom_dir);
+    snprintf(p[2], sizeof p[2], "%s/data/raw/brain_mri/0051.dcm", srcdir);
+    for (int i = 0; i < 3; i++) {
+        if (access(p[i], R_OK)) continue;
+        size_t n, nc, nenv;
+        uint8_t *in = load(p[i], &n), *c, *env;
+        pipe_dicom_opts o = {.uid_salt = salt_a};
+        encrypt(in, n, &o, &c, &nc, &env, &nenv);
+        char path[] = "/tmp/mc_dicom_iod_XXXXXX";
+        int fd = mkstemp(path);
+        cr_assert(fd >= 0);
+        cr_assert_eq(write(fd, c, nc), (ssize_t)nc);
+        close(fd);
+        int before = dciodvfy_errors(p[i]), after = dciodvfy_errors(path);
+        cr_expect(after >= 0 && after <= before, "%s: dciodvfy finds %d errors in the cipher, %d in the original", p[i],
+                  after, before);
+        unlink(path);
+        free(in);
+        free(c);
+    }
+}

@@ -381,18 +381,21 @@ gdcm::VR vr_of(const gdcm::DataElement &de)
 
 // PS3.15 Annex E, Basic Profile, in its simplest conforming actions: UIDs are
 // replaced (U), every other listed attribute is emptied (Z, a zero-length
-// value, allowed for each of them except the replaced UIDs), private
-// attributes are removed (X); nested data sets are treated alike. GDCM's list
+// value) at the top level and removed (X) inside sequence items, private
+// attributes are removed (X). GDCM's list
 // is the profile's table of 2008, without the dates and times the later table
 // E.1-1 adds, so every DA, DT and TM is emptied too (the profile without its
 // Retain Longitudinal Temporal Information option, PS3.15 E.3.6).
-void deidentify(gdcm::DataSet &ds, const std::set<gdcm::Tag> &tags, const dcm_cipher_edits *ed)
+void deidentify(gdcm::DataSet &ds, const std::set<gdcm::Tag> &tags, const dcm_cipher_edits *ed, bool nested)
 {
     std::vector<gdcm::DataElement> out;
     for (gdcm::DataSet::ConstIterator it = ds.Begin(); it != ds.End(); ++it) {
         gdcm::DataElement de = *it;
         const gdcm::Tag &t = de.GetTag();
         if (t.IsPrivate()) continue;
+        // Other Patient IDs Sequence: X in table E.1-1, and its items hold
+        // Type 1 IDs that an emptied copy would break.
+        if (t == gdcm::Tag(0x0010, 0x1002)) continue;
         gdcm::SmartPointer<gdcm::SequenceOfItems> sq = de.GetValueAsSQ();
         gdcm::VR vr = vr_of(de);
         bool temporal = vr == gdcm::VR::DA || vr == gdcm::VR::DT || vr == gdcm::VR::TM;
@@ -404,6 +407,8 @@ void deidentify(gdcm::DataSet &ds, const std::set<gdcm::Tag> &tags, const dcm_ci
                 std::string v = nu;
                 if (v.size() % 2) v += '\0';
                 de.SetByteValue(v.data(), (uint32_t)v.size());
+            } else if (nested) {
+                continue;   // X inside items: an emptied Type 1 attribute there is invalid
             } else {
                 de.SetByteValue("", 0);
             }
@@ -414,7 +419,7 @@ void deidentify(gdcm::DataSet &ds, const std::set<gdcm::Tag> &tags, const dcm_ci
             if (!tags.count(t))
                 for (gdcm::SequenceOfItems::SizeType i = 1; i <= sq->GetNumberOfItems(); i++) {
                     gdcm::Item item = sq->GetItem(i);
-                    deidentify(item.GetNestedDataSet(), tags, ed);
+                    deidentify(item.GetNestedDataSet(), tags, ed, true);
                     item.SetVLToUndefined();
                     nsq->AddItem(item);
                 }
@@ -434,7 +439,7 @@ void cipher_edits(gdcm::File &f, const dcm_info &in, const dcm_cipher_edits *ed)
     gdcm::DataSet &ds = f.GetDataSet();
     bool be = big_endian(f);
     if (ed->deidentify) {
-        deidentify(ds, annex_e_tags(), ed);
+        deidentify(ds, annex_e_tags(), ed, false);
         put_string(ds, gdcm::Tag(0x0012, 0x0062), gdcm::VR::CS, "YES");
         put_string(ds, gdcm::Tag(0x0012, 0x0063), gdcm::VR::LO, "PS3.15 E.1 Basic Profile (medchaos)");
     }
