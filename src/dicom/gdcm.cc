@@ -237,6 +237,19 @@ mc_err decompress(gdcm::ImageReader &r, std::string *out)
     return MC_OK;
 }
 
+// The header of buf, up to its pixel data (whose value GDCM does not read).
+mc_err read_up_to_pixels(const uint8_t *buf, size_t n, gdcm::SmartPointer<gdcm::File> *f)
+{
+    std::istringstream is;
+    gdcm::Reader r;
+    is.str(std::string((const char *)buf, n));
+    r.SetStream(is);
+    if (!r.ReadUpToTag(kPixelData))
+        return mc_fail(MC_E_FORMAT, "GDCM cannot parse it as DICOM (truncated, or an element longer than the file)");
+    *f = &r.GetFile();
+    return MC_OK;
+}
+
 mc_err open_image(const uint8_t *buf, size_t n, dcm_file *f)
 {
     if (mc_err e = dcm_check_lengths(buf, n)) return e;
@@ -244,15 +257,11 @@ mc_err open_image(const uint8_t *buf, size_t n, dcm_file *f)
     // GDCM keeps its assert()s, and some that its image reader trips on
     // layouts we refuse anyway (32-bit RT dose) would abort the process.
     {
-        std::istringstream is0;
-        gdcm::Reader h;
-        is0.str(std::string((const char *)buf, n));
-        h.SetStream(is0);
-        if (!h.ReadUpToTag(kPixelData))
-            return mc_fail(MC_E_FORMAT, "GDCM cannot parse it as DICOM (truncated, or an element longer than the file)");
-        const gdcm::DataSet &ds = h.GetFile().GetDataSet();
+        gdcm::SmartPointer<gdcm::File> h;
+        if (mc_err e = read_up_to_pixels(buf, n, &h)) return e;
+        const gdcm::DataSet &ds = h->GetDataSet();
         dcm_info pre;
-        mc_err e = info_from_dataset(h.GetFile(), &pre);
+        mc_err e = info_from_dataset(*h, &pre);
         if (e && !ds.FindDataElement(gdcm::Tag(0x0028, 0x0010)))
             return mc_fail(MC_E_UNSUPPORTED, "no image: SOP class %s has no Image Pixel module",
                            get_string(ds, gdcm::Tag(0x0008, 0x0016)).c_str());
@@ -339,13 +348,7 @@ mc_err open_image(const uint8_t *buf, size_t n, dcm_file *f)
 mc_err open_header(const uint8_t *buf, size_t n, dcm_file *f)
 {
     if (mc_err e = dcm_check_lengths(buf, n)) return e;
-    std::istringstream is;
-    gdcm::Reader r;
-    is.str(std::string((const char *)buf, n));
-    r.SetStream(is);
-    if (!r.ReadUpToTag(kPixelData))
-        return mc_fail(MC_E_FORMAT, "GDCM cannot parse it as DICOM (truncated, or an element longer than the file)");
-    f->file = &r.GetFile();
+    if (mc_err e = read_up_to_pixels(buf, n, &f->file)) return e;
     memset(&f->info, 0, sizeof f->info);
     snprintf(f->info.ts_uid, sizeof f->info.ts_uid, "%s", f->file->GetHeader().GetDataSetTransferSyntax().GetString());
     return MC_OK;

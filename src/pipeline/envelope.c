@@ -170,23 +170,17 @@ done:
 mc_err envelope_open(const uint8_t *buf, size_t len, const rsa_priv *priv,
                      const uint8_t image_hash[32], envelope_header *h, keymat *k)
 {
-    uint8_t *att;
-    size_t natt;
-    mc_err e = envelope_open_attached(buf, len, priv, image_hash, h, k, &att, &natt);
-    if (!e && att) {
-        free(att);
-        keymat_free(k);
-        e = mc_fail(MC_E_UNSUPPORTED, "the envelope seals a DICOM header: decrypt the DICOM file it came with");
-    }
-    return e;
+    return envelope_open_attached(buf, len, priv, image_hash, h, k, NULL, NULL);
 }
 
 mc_err envelope_open_attached(const uint8_t *buf, size_t len, const rsa_priv *priv, const uint8_t image_hash[32],
                               envelope_header *h, keymat *k, uint8_t **att, size_t *natt)
 {
     memset(k, 0, sizeof *k);
-    *att = NULL;
-    *natt = 0;
+    if (att) {
+        *att = NULL;
+        *natt = 0;
+    }
     size_t off;
     mc_err e = header_parse(buf, len, h, &off);
     if (e) return e;
@@ -223,6 +217,10 @@ mc_err envelope_open_attached(const uint8_t *buf, size_t len, const rsa_priv *pr
     /* Whatever follows the key material is the attachment (FORMAT.md §2). */
     keymat shape = {.h = h->height, .w = h->width, .zlen = zlen};
     size_t kl = keymat_size(&shape, (keymat_mode)h->mode);
+    if (pl > kl && !att) {
+        e = mc_fail(MC_E_UNSUPPORTED, "the envelope seals a DICOM header: decrypt the DICOM file it came with");
+        goto done;
+    }
     if (pl > kl && !(*att = malloc(pl - kl))) {
         e = mc_fail(MC_E_NOMEM, "out of memory");
         goto done;
@@ -236,7 +234,7 @@ mc_err envelope_open_attached(const uint8_t *buf, size_t len, const rsa_priv *pr
         keymat_free(k);
         e = mc_fail(MC_E_FORMAT, "key material map differs from the header's");
     }
-    if (e) {
+    if (e && att) {
         free(*att);
         *att = NULL;
         *natt = 0;

@@ -48,7 +48,8 @@ mc_err envelope_open(const uint8_t *buf, size_t len, const rsa_priv *priv,
                      const uint8_t image_hash[32], envelope_header *h, keymat *k);
 
 /* envelope_open for envelopes that may carry an attachment: *att (malloc'd,
- * NULL when none) receives it. envelope_open refuses an envelope with one. */
+ * NULL when none) receives it. With att NULL (envelope_open) an envelope with
+ * one is refused (MC_E_UNSUPPORTED). */
 mc_err envelope_open_attached(const uint8_t *buf, size_t len, const rsa_priv *priv, const uint8_t image_hash[32],
                               envelope_header *h, keymat *k, uint8_t **att, size_t *natt);
 

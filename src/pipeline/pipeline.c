@@ -82,23 +82,17 @@ mc_err pipe_encrypt_attached(const img_image *plain, const chaos_params *params,
 mc_err pipe_decrypt(const img_image *cipher, const uint8_t *env, size_t envlen,
                     const rsa_priv *priv, envelope_header *hdr, img_image *plain)
 {
-    uint8_t *att;
-    size_t natt;
-    mc_err e = pipe_decrypt_attached(cipher, env, envlen, priv, hdr, plain, &att, &natt);
-    if (!e && att) {
-        free(att);
-        img_free(plain);
-        e = mc_fail(MC_E_UNSUPPORTED, "the envelope seals a DICOM header: decrypt the DICOM file it came with");
-    }
-    return e;
+    return pipe_decrypt_attached(cipher, env, envlen, priv, hdr, plain, NULL, NULL);
 }
 
 mc_err pipe_decrypt_attached(const img_image *cipher, const uint8_t *env, size_t envlen, const rsa_priv *priv,
                              envelope_header *hdr, img_image *plain, uint8_t **att, size_t *natt)
 {
     memset(plain, 0, sizeof *plain);
-    *att = NULL;
-    *natt = 0;
+    if (att) {
+        *att = NULL;
+        *natt = 0;
+    }
     mc_err e = envelope_read_header(env, envlen, hdr);
     if (e) return e;
     /* Geometry first: a clearer message than an authentication failure. */
@@ -114,7 +108,7 @@ mc_err pipe_decrypt_attached(const img_image *cipher, const uint8_t *env, size_t
     if (e) return e;
     e = pipe_apply(cipher, &k, (cipher_variant)hdr->variant, 1, plain);
     keymat_free(&k);
-    if (e) {
+    if (e && att) {
         free(*att);
         *att = NULL;
         *natt = 0;

@@ -25,9 +25,9 @@ mc_err pipe_decrypt(const img_image *cipher, const uint8_t *env, size_t envlen,
                     const rsa_priv *priv, envelope_header *hdr, img_image *plain);
 
 /* The same with an attachment sealed beside the key material (a DICOM file's
- * original header, dicom.h): pipe_encrypt is natt = 0; pipe_decrypt refuses
- * an envelope with one, pipe_decrypt_attached hands it out (*att malloc'd,
- * NULL when none). */
+ * original header, dicom.h): pipe_encrypt is natt = 0; pipe_decrypt_attached
+ * hands it out (*att malloc'd, NULL when none), and with att NULL
+ * (pipe_decrypt) refuses an envelope that has one. */
 mc_err pipe_encrypt_attached(const img_image *plain, const chaos_params *params, envelope_header *hdr,
                              const uint8_t *att, size_t natt, const rsa_pub *pub, img_image *cipher,
                              uint8_t **env, size_t *envlen);
