@@ -773,3 +773,34 @@ Test(dicom, cipher_has_no_more_dciodvfy_errors_than_its_original)
         free(c);
     }
 }
+
+Test(dicom, an_envelope_that_seals_a_header_is_refused_by_the_png_path)
+{
+    need_gdcm();
+    size_t n, nc, nenv;
+    uint8_t *in = load(fixture("rgb.dcm"), &n), *c, *env;
+    pipe_dicom_opts o = {.envelope_beside = 1, .uid_salt = salt_a};
+    encrypt(in, n, &o, &c, &nc, &env, &nenv);
+    img_image cipher, plain;
+    cr_assert_eq(img_read_dicom_mem(c, nc, &cipher), MC_OK);
+    envelope_header h;
+    cr_expect_eq(pipe_decrypt(&cipher, env, nenv, priv, &h, &plain), MC_E_UNSUPPORTED,
+                 "decrypting the pixels alone would drop the sealed header");
+    img_free(&cipher);
+    free(in);
+    free(c);
+    free(env);
+}
+
+/* Inputs on which Debian's GDCM trips an assert() (found by fuzz/fuzz_dicom.c):
+ * an error, not an abort. */
+Test(dicom, gdcm_assertions_become_errors)
+{
+    need_gdcm();
+    size_t n;
+    uint8_t *buf = load(fixture("fuzz/gdcm_assert_meta.dcm"), &n);
+    expect_refused(buf, n, "fuzz/gdcm_assert_meta.dcm");
+    dcm_file *f;
+    cr_expect_neq(dcm_open_mem(buf, n, 0, &f), MC_OK);
+    free(buf);
+}

@@ -7,6 +7,8 @@ extern "C" {
 #include "dicom/dicom.h"
 }
 
+#include <csetjmp>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -482,19 +484,61 @@ mc_err read_header(const uint8_t *buf, size_t n, gdcm::SmartPointer<gdcm::File> 
 
 }  // namespace
 
-// Runs body with every exception turned into an mc_err.
+// Debian builds GDCM with assert() on, and its parser asserts on some
+// malformed input (fuzz/fuzz_dicom.c finds them): abort() would end the whole
+// batch. The last line of defence is a SIGABRT handler that, while this
+// thread is inside guard(), jumps back to it (glibc releases abort()'s lock
+// before raising the signal); the objects GDCM was building are leaked, and
+// glibc has already printed the assertion to stderr. Outside guard() the
+// previous disposition is restored and the signal raised again.
+thread_local sigjmp_buf *abort_jump = nullptr;
+struct sigaction previous_abort;
+
+extern "C" void on_abort(int sig)
+{
+    if (sigjmp_buf *j = abort_jump) {
+        abort_jump = nullptr;
+        siglongjmp(*j, 1);
+    }
+    sigaction(SIGABRT, &previous_abort, nullptr);
+    raise(sig);
+}
+
+void install_abort_handler()
+{
+    static std::once_flag once;
+    std::call_once(once, [] {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_abort;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGABRT, &sa, &previous_abort);
+    });
+}
+
+// Runs body with every exception (and every GDCM assertion) turned into an mc_err.
 template <class F> mc_err guard(F body)
 {
-    try {
-        quiet();
-        return body();
-    } catch (const std::bad_alloc &) {
-        return mc_fail(MC_E_NOMEM, "out of memory");
-    } catch (const std::exception &x) {
-        return mc_fail(MC_E_FORMAT, "GDCM: %s", x.what());
-    } catch (...) {
-        return mc_fail(MC_E_FORMAT, "GDCM failed on this file");
+    quiet();
+    install_abort_handler();
+    sigjmp_buf jump, *outer = abort_jump;
+    if (sigsetjmp(jump, 1)) {
+        abort_jump = outer;
+        return mc_fail(MC_E_FORMAT, "GDCM stopped on an internal check (assertion) while reading the file");
     }
+    abort_jump = &jump;
+    mc_err e;
+    try {
+        e = body();
+    } catch (const std::bad_alloc &) {
+        e = mc_fail(MC_E_NOMEM, "out of memory");
+    } catch (const std::exception &x) {
+        e = mc_fail(MC_E_FORMAT, "GDCM: %s", x.what());
+    } catch (...) {
+        e = mc_fail(MC_E_FORMAT, "GDCM failed on this file");
+    }
+    abort_jump = outer;
+    return e;
 }
 
 extern "C" mc_err dcm_open_mem(const uint8_t *buf, size_t n, int pixels, dcm_file **out)
