@@ -1,6 +1,7 @@
 /* See dicom_cli.h. */
 #include "cli/dicom_cli.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,32 +33,39 @@ int cli_encrypt_dicom(const char *in, const char *out, const chaos_params *p, en
 {
     char keypath[4096];
     snprintf(keypath, sizeof keypath, "%s.key", out);
-    if (!force && access(out, F_OK) == 0) return cli_fail(out, MC_E_EXISTS);
-    if (!force && o->envelope_beside && access(keypath, F_OK) == 0) return cli_fail(keypath, MC_E_EXISTS);
+    /* Refuse before the work what the write would refuse after it. */
+    mc_err e = mc_safe_check_output(out, force);
+    if (e) return cli_fail(out, e);
+    if (o->envelope_beside && (e = mc_safe_check_output(keypath, force))) return cli_fail(keypath, e);
     unsigned char *file;
     size_t n;
-    mc_err e = mc_read_file(in, CLI_MAX_DICOM, &file, &n);
-    if (e) return cli_fail(in, e);
+    if ((e = mc_read_file(in, CLI_MAX_DICOM, &file, &n))) return cli_fail(in, e);
     uint8_t *cipher, *env;
     size_t ncipher, nenv;
     e = pipe_encrypt_dicom(file, n, p, hdr, pub, o, &cipher, &ncipher, &env, &nenv);
     free(file);
     if (e) return cli_fail(in, e);
-    e = mc_write_file(out, cipher, ncipher, 0644, force);
-    free(cipher);
-    if (e) {
-        free(env);
-        return cli_fail(out, e);
+    /* The cipher and an envelope beside it are one group (util/safefile.h). */
+    mc_out w[2];
+    size_t nw = env ? 2 : 1;
+    const char *where = out;
+    e = mc_out_open(&w[0], out, MC_MODE_PUBLIC, force);
+    if (!e && env && (e = mc_out_open(&w[1], keypath, MC_MODE_SECRET, force))) {
+        where = keypath;
+        mc_out_abort(&w[0]);
     }
-    if (env) {
-        e = mc_write_file(keypath, env, nenv, 0600, force);
-        free(env);
+    if (!e) {
+        if (fwrite(cipher, 1, ncipher, w[0].fp) != ncipher || (env && fwrite(env, 1, nenv, w[1].fp) != nenv))
+            e = mc_fail(MC_E_IO, "cannot write output: %s", strerror(errno));
         if (e) {
-            unlink(out);   /* never leave a cipher image without its key */
-            return cli_fail(keypath, e);
+            for (size_t k = 0; k < nw; k++) mc_out_abort(&w[k]);
+        } else {
+            e = mc_out_commit_group(w, nw);
         }
     }
-    return 0;
+    free(cipher);
+    free(env);
+    return e ? cli_fail(where, e) : 0;
 }
 
 int cli_decrypt_dicom(const char *in, const char *out, const char *envpath, const rsa_priv *priv, int force)
@@ -65,10 +73,10 @@ int cli_decrypt_dicom(const char *in, const char *out, const char *envpath, cons
     char keypath[4096];
     snprintf(keypath, sizeof keypath, "%s.key", in);
     if (!envpath && access(keypath, F_OK) == 0) envpath = keypath;
-    if (!force && access(out, F_OK) == 0) return cli_fail(out, MC_E_EXISTS);
+    mc_err e = mc_safe_check_output(out, force);
+    if (e) return cli_fail(out, e);
     unsigned char *env = NULL, *file;
     size_t nenv = 0, n;
-    mc_err e;
     if (envpath && (e = mc_read_file(envpath, (size_t)1 << 34, &env, &nenv))) return cli_fail(envpath, e);
     if ((e = mc_read_file(in, CLI_MAX_DICOM, &file, &n))) {
         free(env);
@@ -81,7 +89,7 @@ int cli_decrypt_dicom(const char *in, const char *out, const char *envpath, cons
     free(file);
     free(env);
     if (e) return cli_fail(envpath && e != MC_E_AUTH && e != MC_E_MISMATCH ? envpath : in, e);
-    e = mc_write_file(out, plain, nplain, 0600, force);
+    e = mc_write_file(out, plain, nplain, MC_MODE_SECRET, force);   /* a decrypted plaintext */
     free(plain);
     return e ? cli_fail(out, e) : 0;
 }
