@@ -5,7 +5,9 @@
 # input in build-fuzz/crash-*; such inputs become regression tests.
 EXTRA_DIST += fuzz/fuzz_envelope.c fuzz/fuzz_pem.c fuzz/fuzz_image.c fuzz/fuzz_dicom.c fuzz/local.mk
 # The one C++ file (src/dicom/gdcm.cc) is compiled by FUZZ_CXX and linked with
-# GDCM itself (not instrumented) and the C++ runtime.
+# GDCM itself (not instrumented) and the C++ runtime. The DICOM harness runs
+# without leak detection: GDCM's JPEG 2000 path leaks on corrupt codestreams,
+# and an assertion caught by src/dicom's abort guard leaks by design.
 FUZZ_CXX = clang++
 FUZZ_TARGETS = envelope pem image dicom
 
@@ -32,9 +34,10 @@ fuzz-lib:
 	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I$(top_srcdir)/src -I$(top_builddir) \
 	    $(OPENBLAS_CFLAGS) $(PNG_CFLAGS) $(GMP_CFLAGS) $(JPEG_CFLAGS) $(EXIF_CFLAGS) \
 	    $(top_srcdir)/fuzz/fuzz_$$t.c $$srcs $$cxxobjs -o $(FUZZ_OUT)/fuzz_$$t \
-	    $(OPENBLAS_LIBS) $(PNG_LIBS) $(GMP_LIBS) $(JPEG_LIBS) $(EXIF_LIBS) $(GDCM_LIBS) -lstdc++ -lm; \
+	    $(OPENBLAS_LIBS) $(PNG_LIBS) $(GMP_LIBS) $(JPEG_LIBS) $(EXIF_LIBS) $(GDCM_LIBS) $(ZLIB_LIBS) -lstdc++ -lm; \
 	  echo "== fuzz_$$t: running $(FUZZ_SECONDS) s"; \
-	  $(FUZZ_OUT)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
+	  leaks=; [ $$t = dicom ] && leaks=-detect_leaks=0; \
+	  $(FUZZ_OUT)/fuzz_$$t $$leaks -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
 	    -artifact_prefix=$(FUZZ_OUT)/ $(FUZZ_OUT)/corpus_$$t; \
 	done
 

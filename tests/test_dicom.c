@@ -804,3 +804,15 @@ Test(dicom, gdcm_assertions_become_errors)
     cr_expect_neq(dcm_open_mem(buf, n, 0, &f), MC_OK);
     free(buf);
 }
+
+/* A deflated data set whose inflated lengths are absurd: refused by the
+ * length walk at once (GDCM alone allocated gigabytes and took seconds). */
+Test(dicom, deflated_data_set_with_absurd_lengths_is_refused_quickly, .timeout = 10)
+{
+    need_gdcm();
+    size_t n;
+    uint8_t *buf = load(fixture("fuzz/gdcm_slow_deflate.dcm"), &n);
+    cr_expect_neq(dcm_check_lengths(buf, n), MC_OK);
+    expect_refused(buf, n, "fuzz/gdcm_slow_deflate.dcm");
+    free(buf);
+}

@@ -2,7 +2,9 @@
  * first bytes, and UUID-derived UIDs. The rest is in gdcm.cc (or none.c). */
 #include "dicom/dicom.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 int dcm_sniff(const uint8_t *buf, size_t n)
 {
@@ -137,6 +139,52 @@ static mc_err walk_elements(const walk *w, size_t *p, size_t end, int depth, int
     return MC_OK;
 }
 
+/* A deflated data set (PS3.5 §A.5: raw deflate, RFC 1951, of an explicit VR
+ * little endian data set) is inflated here, at most DEFLATE_MAX bytes, and
+ * walked like any other: GDCM would otherwise allocate whatever lengths the
+ * inflated bytes declare. */
+#define DEFLATE_MAX ((size_t)1 << 30)
+static mc_err check_deflated(const uint8_t *in, size_t n)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (inflateInit2(&z, -15) != Z_OK) return mc_fail(MC_E_NOMEM, "zlib cannot start");
+    size_t cap = n * 4 + 4096, len = 0;
+    uint8_t *out = NULL;
+    mc_err e = MC_OK;
+    z.next_in = (Bytef *)in;
+    z.avail_in = (uInt)(n < UINT32_MAX ? n : UINT32_MAX);
+    for (;;) {
+        if (len == cap || !out) {
+            if (out) cap *= 2;
+            uint8_t *p = cap <= DEFLATE_MAX ? realloc(out, cap) : NULL;
+            if (!p) {
+                e = mc_fail(MC_E_TOO_LARGE, "the deflated data set inflates beyond %zu bytes", DEFLATE_MAX);
+                break;
+            }
+            out = p;
+        }
+        z.next_out = out + len;
+        z.avail_out = (uInt)(cap - len);
+        int r = inflate(&z, Z_NO_FLUSH);
+        len = cap - z.avail_out;
+        if (r == Z_STREAM_END) break;
+        if (r != Z_OK && !(r == Z_BUF_ERROR && z.avail_out == 0)) {
+            e = mc_fail(z.avail_in ? MC_E_FORMAT : MC_E_TRUNCATED, "the deflated data set is %s",
+                        z.avail_in ? "corrupt" : "cut short");
+            break;
+        }
+    }
+    inflateEnd(&z);
+    if (!e) {
+        walk w = {.b = out, .n = len};
+        size_t p = 0;
+        e = walk_elements(&w, &p, len, 0, 0, 0);
+    }
+    free(out);
+    return e;
+}
+
 mc_err dcm_check_lengths(const uint8_t *buf, size_t n)
 {
     walk w = {.b = buf, .n = n};
@@ -158,7 +206,7 @@ mc_err dcm_check_lengths(const uint8_t *buf, size_t n)
                 size_t k = len < sizeof ts - 1 ? len : sizeof ts - 1;
                 memcpy(ts, buf + v, k);
                 while (k && (ts[k - 1] == 0 || ts[k - 1] == ' ')) ts[--k] = 0;
-                if (!strcmp(ts, "1.2.840.10008.1.2.1.99")) return MC_OK; /* deflated: zlib checks it */
+                if (!strcmp(ts, "1.2.840.10008.1.2.1.99")) return check_deflated(buf + p, n - p);
                 w.implicit = !strcmp(ts, "1.2.840.10008.1.2");
                 w.be = !strcmp(ts, "1.2.840.10008.1.2.2");
             }
