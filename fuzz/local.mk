@@ -36,8 +36,8 @@ fuzz-lib:
 	    $(top_srcdir)/fuzz/fuzz_$$t.c $$srcs $$cxxobjs -o $(FUZZ_OUT)/fuzz_$$t \
 	    $(OPENBLAS_LIBS) $(PNG_LIBS) $(GMP_LIBS) $(JPEG_LIBS) $(EXIF_LIBS) $(GDCM_LIBS) $(ZLIB_LIBS) -lstdc++ -lm; \
 	  echo "== fuzz_$$t: running $(FUZZ_SECONDS) s"; \
-	  leaks=; [ $$t = dicom ] && leaks=-detect_leaks=0; \
-	  $(FUZZ_OUT)/fuzz_$$t $$leaks -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
+	  leaks=; [ $$t != dicom ] || leaks=ASAN_OPTIONS=detect_leaks=0; \
+	  env $$leaks $(FUZZ_OUT)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
 	    -artifact_prefix=$(FUZZ_OUT)/ $(FUZZ_OUT)/corpus_$$t; \
 	done
 
