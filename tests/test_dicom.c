@@ -797,12 +797,15 @@ Test(dicom, an_envelope_that_seals_a_header_is_refused_by_the_png_path)
 Test(dicom, gdcm_assertions_become_errors)
 {
     need_gdcm();
-    size_t n;
-    uint8_t *buf = load(fixture("fuzz/gdcm_assert_meta.dcm"), &n);
-    expect_refused(buf, n, "fuzz/gdcm_assert_meta.dcm");
-    dcm_file *f;
-    cr_expect_neq(dcm_open_mem(buf, n, 0, &f), MC_OK);
-    free(buf);
+    static const char *f[] = {"fuzz/gdcm_assert_meta.dcm", "fuzz/gdcm_meta_bad_vr.dcm"};
+    for (size_t i = 0; i < 2; i++) {
+        size_t n;
+        uint8_t *buf = load(fixture(f[i]), &n);
+        expect_refused(buf, n, f[i]);
+        dcm_file *d;
+        cr_expect_neq(dcm_open_mem(buf, n, 0, &d), MC_OK, "%s", f[i]);
+        free(buf);
+    }
 }
 
 /* A deflated data set whose inflated lengths are absurd: refused by the

@@ -112,6 +112,9 @@ static mc_err walk_elements(const walk *w, size_t *p, size_t end, int depth, int
         }
         const uint8_t *vr = w->b + *p + 4;
         int un = 0;
+        /* PS3.10 §7.1: the meta group is explicit VR; GDCM asserts on anything else. */
+        if (meta && !(vr[0] >= 'A' && vr[0] <= 'Z' && vr[1] >= 'A' && vr[1] <= 'Z'))
+            return mc_fail(MC_E_FORMAT, "File Meta Information element at byte %zu has no VR", *p);
         if (implicit || tag >> 16 == 0xfffe) {
             len = rd32(w, *p + 4, be);
             *p += 8;
