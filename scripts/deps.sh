@@ -5,8 +5,8 @@
 #   --mpi    Open MPI for --with-mpi    --fuzz   clang and its libFuzzer runtime for `make fuzz-io`
 set -euo pipefail
 pkgs=(build-essential autoconf automake libtool pkg-config
-      libopenblas-dev libopenblas-openmp-dev libpng-dev libgmp-dev libjpeg62-turbo-dev libexif-dev libcriterion-dev
-      openssl valgrind python3 python3-numpy python3-pytest python3-scipy gnuplot-nox dcmtk libgdcm-tools dieharder
+      libopenblas-dev libopenblas-openmp-dev libpng-dev libgmp-dev libjpeg62-turbo-dev libexif-dev libcriterion-dev libgdcm-dev zlib1g-dev
+      openssl valgrind python3 python3-numpy python3-pytest python3-scipy python3-pydicom gnuplot-nox dcmtk libgdcm-tools dicom3tools dieharder
       libjpeg-turbo-progs netpbm nifti-bin)
 for a in "$@"; do
   case "$a" in

@@ -26,8 +26,9 @@ static int has_ext(const char *name, const char *ext)
 static int wanted(const char *name, int want_cipher)
 {
     if (name[0] == '.') return 0;
-    if (!want_cipher) return has_ext(name, ".png") || has_ext(name, ".jpg") || has_ext(name, ".jpeg");
-    return has_ext(name, ".png");
+    if (!want_cipher)
+        return has_ext(name, ".png") || has_ext(name, ".jpg") || has_ext(name, ".jpeg") || has_ext(name, ".dcm");
+    return has_ext(name, ".png") || has_ext(name, ".dcm"); /* a cipher DICOM carries its envelope */
 }
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
@@ -51,9 +52,10 @@ static char *out_name(const char *dir, const char *in)
     base = base ? base + 1 : in;
     const char *dot = strrchr(base, '.');
     size_t stem = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+    const char *ext = has_ext(base, ".dcm") ? "dcm" : "png"; /* DICOM stays DICOM */
     size_t n = strlen(dir) + stem + 6;
     char *o = malloc(n);
-    if (o) snprintf(o, n, "%s/%.*s.png", dir, (int)stem, base);
+    if (o) snprintf(o, n, "%s/%.*s.%s", dir, (int)stem, base, ext);
     return o;
 }
 

@@ -32,9 +32,10 @@ typedef struct {
 
 /* Build the list from argv-style inputs. With out_dir NULL there must be exactly
  * one input and out_file names its output; with out_dir each output is
- * out_dir/<input base name, extension replaced by .png>. Directories are expanded
- * to their *.png, *.jpg, *.jpeg files (sorted), or with want_cipher to their
- * *.png files (decrypt then reports those without a .key beside them). Every
+ * out_dir/<input base name, extension replaced by .png; .dcm stays .dcm>.
+ * Directories are expanded to their *.png, *.jpg, *.jpeg, *.dcm files (sorted),
+ * or with want_cipher to their *.png and *.dcm files (decrypt then reports a
+ * PNG without a .key beside it; a cipher DICOM carries its envelope). Every
  * input is registered with util/safefile.h, so no output can replace one. */
 mc_err batch_build(batch_list *b, char **inputs, int ninputs, const char *out_file,
                    const char *out_dir, int want_cipher);

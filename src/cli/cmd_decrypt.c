@@ -9,6 +9,7 @@
 
 #include "cli/batch.h"
 #include "cli/cli.h"
+#include "cli/dicom_cli.h"
 #include "crypto/pem.h"
 #include "image/io.h"
 #include "pipeline/pipeline.h"
@@ -20,6 +21,8 @@ static const char usage_text[] =
     "Restores each image from CIPHER.png and its envelope CIPHER.png.key (or --envelope FILE for a\n"
     "single input). The envelope is authenticated against the cipher image before any pixel is\n"
     "written; a wrong key, a modified file or a mismatched pair is an error and leaves no output.\n"
+    "A cipher DICOM (CIPHER.dcm) is restored to the original DICOM file from the header its\n"
+    "envelope seals; the envelope is read from CIPHER.dcm.key when present, else from the file.\n"
     "\n"
     "  --key FILE       RSA private key (PEM, PKCS#8 or PKCS#1)\n"
     "  --envelope FILE  envelope for a single input (default: CIPHER.png.key)\n"
@@ -29,7 +32,7 @@ static const char usage_text[] =
     "  --force          overwrite existing outputs (never an input of this command)\n"
     "  --skip-existing  leave images whose output exists: a rerun completes the rest\n"
     "  --json FILE      write a report of every image (done, skipped, failed and why)\n"
-    "A directory gives its *.png files; one without its .key envelope is reported as failed.\n";
+    "A directory gives its *.png and *.dcm files; a PNG without its .key envelope is reported as failed.\n";
 
 typedef struct {
     batch_list b;
@@ -48,6 +51,7 @@ static int decrypt_one(size_t i, void *vctx)
     dec_ctx *c = vctx;
     const char *in = c->b.in[i], *out = c->b.out[i];
     char keypath[4096];
+    if (cli_dicom_job(in, out)) return cli_decrypt_dicom(in, out, c->envelope, c->priv, c->force);
     envelope_of(c, i, keypath, sizeof keypath);
     mc_err e = mc_safe_check_output(out, c->force);
     if (e) return cli_fail(out, e);

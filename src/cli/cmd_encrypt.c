@@ -11,6 +11,8 @@
 #include "cli/batch.h"
 #include "cli/cli.h"
 #include "cli/guard.h"
+#include "cli/dicom_cli.h"
+#include "crypto/random.h"
 #include "pipeline/keysrc.h"
 #include "crypto/pem.h"
 #include "image/io.h"
@@ -23,6 +25,9 @@ static const char usage_text[] =
     "\n"
     "Encrypts each image (PNG or JPEG) with the paper's chaotic permutation + XOR cipher and\n"
     "writes OUT.png (same geometry and bit depth) and OUT.png.key, the envelope (docs/FORMAT.md).\n"
+    "A DICOM input gives a DICOM cipher OUT.dcm (unless OUT ends in .png): the pixel data\n"
+    "encrypted, a new SOPInstanceUID, the header de-identified (PS3.15 Annex E Basic Profile)\n"
+    "and the envelope, which seals the original header, inside the file (docs/DICOM.md).\n"
     "\n"
     "  --model M         trained key network (architecture read from the weights)\n"
     "  --teacher         no network: parameters straight from the SHA-256 teacher mapping\n"
@@ -44,7 +49,9 @@ static const char usage_text[] =
     "  --key-registry F  also refuse parameters an earlier run used (F: salted hashes, mode 0600,\n"
     "                    created when missing; docs/SECURITY.md, Key reuse)\n"
     "  --allow-key-reuse encrypt even when two images get the same parameters (warns);\n"
-    "                    without it such a run is refused before anything is written (exit 17)\n";
+    "                    without it such a run is refused before anything is written (exit 17)\n"
+    "  --keep-header     DICOM: leave the clear header as it is (only the SOPInstanceUID changes)\n"
+    "  --envelope-beside DICOM: write the envelope to OUT.dcm.key instead of inside the file\n";
 
 typedef struct {
     batch_list b;
@@ -54,6 +61,8 @@ typedef struct {
     int aes_bytes, force;
     cipher_variant variant;
     const char *pubpath;
+    pipe_dicom_opts dicom;
+    uint8_t uid_salt[32];
 } enc_ctx;
 
 /* The cipher image and its envelope are written as one group (util/safefile.h):
@@ -86,10 +95,28 @@ static mc_err write_pair(const char *out, const char *keypath, const img_image *
     return mc_out_commit_group(w, 2);
 }
 
+/* The parameters and the envelope header of one input, PNG, JPEG or DICOM alike. */
+static int prepare(enc_ctx *c, const char *in, chaos_params *params, envelope_header *hdr)
+{
+    memset(hdr, 0, sizeof *hdr);
+    mc_err e = keysrc_params(&c->ks, in, params, hdr);
+    if (e) return cli_fail(in, e);
+    hdr->mode = (uint8_t)c->mode;
+    hdr->aes_bytes = (uint8_t)c->aes_bytes;
+    hdr->variant = (uint8_t)c->variant;
+    return 0;
+}
+
 static int encrypt_one(size_t i, void *vctx)
 {
     enc_ctx *c = vctx;
     const char *in = c->b.in[i], *out = c->b.out[i];
+    chaos_params params;
+    envelope_header hdr;
+    int rc;
+    if (cli_dicom_job(in, out))
+        return (rc = prepare(c, in, &params, &hdr)) ? rc
+                                                     : cli_encrypt_dicom(in, out, &params, &hdr, c->pub, &c->dicom, c->force);
     char keypath[4096];
     snprintf(keypath, sizeof keypath, "%s.key", out);
     /* Refuse before the work what the write would refuse after it. */
@@ -101,17 +128,10 @@ static int encrypt_one(size_t i, void *vctx)
     e = img_read(in, &plain);
     cli_notes(in);
     if (e) return cli_fail(in, e);
-    chaos_params params;
-    envelope_header hdr;
-    memset(&hdr, 0, sizeof hdr);
-    e = keysrc_params(&c->ks, in, &params, &hdr);
-    if (e) {
+    if ((rc = prepare(c, in, &params, &hdr))) {
         img_free(&plain);
-        return cli_fail(in, e);
+        return rc;
     }
-    hdr.mode = (uint8_t)c->mode;
-    hdr.aes_bytes = (uint8_t)c->aes_bytes;
-    hdr.variant = (uint8_t)c->variant;
     uint8_t *env = NULL;
     size_t envlen = 0;
     chaos_params used;
@@ -128,7 +148,8 @@ static int encrypt_one(size_t i, void *vctx)
 
 int cmd_encrypt(int argc, char **argv)
 {
-    enum { O_MODEL = 256, O_TEACHER, O_PARAMS, O_MAP, O_PUBKEY, O_COMPACT, O_AES, O_DATETIME, O_FILETIME, O_HARDENED, O_REGISTRY, O_REUSE };
+    enum { O_MODEL = 256, O_TEACHER, O_PARAMS, O_MAP, O_PUBKEY, O_COMPACT, O_AES, O_DATETIME, O_FILETIME, O_HARDENED,
+           O_REGISTRY, O_REUSE, O_KEEP_HEADER, O_ENV_BESIDE };
     static const struct option opts[] = {
         {"model", required_argument, 0, O_MODEL},     {"teacher", no_argument, 0, O_TEACHER},
         {"params", required_argument, 0, O_PARAMS},   {"map", required_argument, 0, O_MAP},
@@ -136,6 +157,7 @@ int cmd_encrypt(int argc, char **argv)
         {"aes", required_argument, 0, O_AES},         {"datetime", required_argument, 0, O_DATETIME},
         {"allow-file-time", no_argument, 0, O_FILETIME}, {"hardened", no_argument, 0, O_HARDENED},
         {"key-registry", required_argument, 0, O_REGISTRY}, {"allow-key-reuse", no_argument, 0, O_REUSE},
+        {"keep-header", no_argument, 0, O_KEEP_HEADER}, {"envelope-beside", no_argument, 0, O_ENV_BESIDE},
         {"help", no_argument, 0, 'h'},                BATCH_LONG_OPTIONS,
         {0, 0, 0, 0}};
     enc_ctx c;
@@ -174,6 +196,8 @@ int cmd_encrypt(int argc, char **argv)
         case O_HARDENED: c.variant = VARIANT_HARDENED; break;
         case O_REGISTRY: twice = cli_set_once(&registry, optarg); break;
         case O_REUSE: allow_reuse = 1; break;
+        case O_KEEP_HEADER: c.dicom.keep_header = 1; break;
+        case O_ENV_BESIDE: c.dicom.envelope_beside = 1; break;
         case 'h': fputs(usage_text, stdout); return 0;
         default: return cli_usage_error("encrypt", "bad option");
         }
@@ -186,7 +210,11 @@ int cmd_encrypt(int argc, char **argv)
     if (!c.pubpath) return cli_usage_error("encrypt", "--pubkey is required");
     if (optind >= argc) return cli_usage_error("encrypt", "no input image");
     /* What this command reads, no output may replace. */
-    mc_err e = mc_safe_input(c.pubpath);
+    /* One salt per command: replaced UIDs agree within it (pipeline/dicom.h). */
+    mc_err e = rand_bytes(c.uid_salt, sizeof c.uid_salt);
+    if (e) return cli_fail(NULL, e);
+    c.dicom.uid_salt = c.uid_salt;
+    e = mc_safe_input(c.pubpath);
     if (!e && ko.model_path) e = mc_safe_input(ko.model_path);
     if (e) return cli_fail(NULL, e);
     if ((e = pem_read_public(c.pubpath, &c.pub))) return cli_fail(c.pubpath, e);

@@ -1,7 +1,7 @@
 # cli: the medchaos command. Only this layer prints to the user or exits.
 medchaos_SOURCES += src/cli/main.c src/cli/commands.h src/cli/cli.c src/cli/cli.h
 medchaos_SOURCES += src/cli/batch.c src/cli/batch_local.c src/cli/batch.h src/cli/cmd_encrypt.c src/cli/cmd_decrypt.c src/cli/cmd_inspect.c \
-	src/cli/guard.c src/cli/guard.h
+	src/cli/guard.c src/cli/guard.h src/cli/dicom_cli.c src/cli/dicom_cli.h
 man_MANS = docs/medchaos.1
 EXTRA_DIST += docs/medchaos.1 docs/FORMAT.md
 medchaos_SOURCES += src/cli/cmd_train.c src/cli/cmd_params.c

@@ -1,10 +1,12 @@
-/* img_read: load a whole file and hand it to the PNG or JPEG reader chosen by
- * the file's signature (PNG: 89 50 4E 47 0D 0A 1A 0A; JPEG: FF D8 FF). */
+/* img_read: load a whole file and hand it to the PNG, JPEG or DICOM reader
+ * chosen by the file's signature (PNG: 89 50 4E 47 0D 0A 1A 0A; JPEG: FF D8 FF;
+ * DICOM: dcm_sniff). */
 #include "image/io.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "dicom/dicom.h"
 #include "util/file.h"
 
 /* A compressed file larger than the largest image we accept is not one. */
@@ -23,10 +25,12 @@ mc_err img_read(const char *path, img_image *im)
         e = img_read_png_mem(buf, n, im);
     else if (n >= sizeof jpeg_sig && !memcmp(buf, jpeg_sig, sizeof jpeg_sig))
         e = img_read_jpeg_mem(buf, n, im);
+    else if (dcm_sniff(buf, n))
+        e = img_read_dicom_mem(buf, n, im);
     else if (n == 0)
-        e = mc_fail(MC_E_FORMAT, "empty file, not a PNG or JPEG image");
+        e = mc_fail(MC_E_FORMAT, "empty file, not a PNG, JPEG or DICOM image");
     else
-        e = mc_fail(MC_E_FORMAT, "not a PNG or JPEG image (unknown signature)");
+        e = mc_fail(MC_E_FORMAT, "not a PNG, JPEG or DICOM image (unknown signature)");
     free(buf);
     return e;
 }

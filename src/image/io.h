@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include "image/image.h"
 
-/* Read a PNG or JPEG file into *im (caller frees with img_free). What comes
+/* Read a PNG, JPEG or DICOM file into *im (caller frees with img_free). What comes
  * out:
  *  - PNG 8- or 16-bit gray, gray+alpha, RGB, RGBA: the samples bit for bit
  *    (16-bit samples most significant byte first, as in the file).
@@ -30,6 +30,9 @@ mc_err img_read(const char *path, img_image *im);
 /* The same from memory, one per format (the fuzzing entry points). */
 mc_err img_read_png_mem(const uint8_t *buf, size_t n, img_image *im);
 mc_err img_read_jpeg_mem(const uint8_t *buf, size_t n, img_image *im);
+/* DICOM (dicom/dicom.h through image/dicom_pixels.h): the stored samples,
+ * frames stacked, signed samples as offset binary. */
+mc_err img_read_dicom_mem(const uint8_t *buf, size_t n, img_image *im);
 
 /* Write im as a non-interlaced PNG of the same channels and depth, losslessly,
  * as one safe write of mode 0600 (util/safefile.h). An existing path is

@@ -13,6 +13,7 @@
 static const char *const source_names[META_SRC__COUNT] = {
     [META_SRC_DICOM_ACQUISITION] = "dicom-acquisition",
     [META_SRC_DICOM_CONTENT] = "dicom-content",
+    [META_SRC_DICOM_SERIES] = "dicom-series",
     [META_SRC_DICOM_STUDY] = "dicom-study",
     [META_SRC_EXIF_ORIGINAL] = "exif-original",
     [META_SRC_EXIF_DIGITIZED] = "exif-digitized",
@@ -253,6 +254,11 @@ mc_err meta_parse_dicom_da_tm(const char *da, const char *tm, meta_record *m)
     if (!da || !trimmed(da, d, sizeof d)) return mc_fail(MC_E_FORMAT, "DICOM date too long");
     if (!tm) tm = "";
     if (!trimmed(tm, t, sizeof t)) return mc_fail(MC_E_FORMAT, "DICOM time too long");
+    /* PS3.5 §6.2, DA: "yyyy.mm.dd" of ACR-NEMA 2.0, read as yyyymmdd. */
+    if (strlen(d) == 10 && d[4] == '.' && d[7] == '.') {
+        memmove(d + 4, d + 5, 2);
+        memmove(d + 6, d + 8, 3);
+    }
     const char *p = d;
     m->usec = m->subsec_digits = 0;
     if (strlen(d) != 8 || !take_digits(&p, 4, &m->year) || !take_digits(&p, 2, &m->month) ||

@@ -1,6 +1,7 @@
 /* The acquisition metadata of an image, reduced to one canonical record: a
  * date and time, an optional UTC offset and an optional DICOM UID. Read from
- * EXIF (JPEG APP1, PNG eXIf), PNG text chunks (Creation Time, DICOM:*), given
+ * a DICOM file's header, EXIF (JPEG APP1, PNG eXIf), PNG text chunks
+ * (Creation Time, DICOM:*), given
  * by hand, or taken from the file's mtime when asked. docs/METADATA.md is the
  * specification; the canonical string feeds SHA-256 and the metadata image. */
 #ifndef MC_META_META_H
@@ -14,6 +15,7 @@
 typedef enum {
     META_SRC_DICOM_ACQUISITION = 0, /* DICOM:AcquisitionDateTime or AcquisitionDate+Time */
     META_SRC_DICOM_CONTENT,         /* DICOM:ContentDate + ContentTime */
+    META_SRC_DICOM_SERIES,          /* DICOM:SeriesDate + SeriesTime */
     META_SRC_DICOM_STUDY,           /* DICOM:StudyDate + StudyTime */
     META_SRC_EXIF_ORIGINAL,         /* EXIF DateTimeOriginal (+SubSecTimeOriginal, OffsetTimeOriginal) */
     META_SRC_EXIF_DIGITIZED,        /* EXIF DateTimeDigitized (+SubSec, Offset) */
@@ -41,7 +43,7 @@ typedef struct {
 /* Stable lower-case name of a source: "exif-original", "dicom-study", ... */
 const char *meta_source_name(meta_source s);
 
-/* Read an image's metadata (JPEG or PNG, told apart by magic bytes) and choose
+/* Read an image's metadata (JPEG, PNG or DICOM, told apart by magic bytes) and choose
  * one record by the priority above. MC_E_NOMETA when nothing usable is there
  * (the detail says how to give the date by hand); MC_E_FORMAT when the source
  * that would be chosen is present but corrupt or impossible. */
@@ -75,7 +77,9 @@ mc_err meta_set_offset(meta_record *m, const char *s);
 mc_err meta_set_uid(meta_record *m, const char *uid);
 
 /* DICOM DA ("YYYYMMDD") and optional TM ("HH[MM[SS[.F{1,6}]]]", NULL or ""
- * meaning 00:00:00) into m, keeping m->src and m->uid. PS3.5 §6.2. */
+ * meaning 00:00:00) into m, keeping m->src and m->uid. PS3.5 §6.2; also the
+ * forms of the standard before 3.0 that §6.2 asks readers to accept:
+ * DA "YYYY.MM.DD" and TM "HH:MM:SS.F". */
 mc_err meta_parse_dicom_da_tm(const char *da, const char *tm, meta_record *m);
 /* DICOM DT "YYYYMMDD[HH[MM[SS[.F{1,6}]]]][&ZZXX]" (PS3.5 §6.2, DT). */
 mc_err meta_parse_dicom_dt(const char *dt, meta_record *m);

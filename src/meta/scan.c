@@ -1,5 +1,6 @@
-/* From a file to one metadata record: tell JPEG from PNG by magic, gather
- * every source (EXIF, PNG text chunks, the DICOM:* keys), then choose by the
+/* From a file to one metadata record: tell JPEG, PNG and DICOM apart by magic,
+ * gather every source (EXIF, PNG text chunks, a DICOM header or the DICOM:*
+ * keys), then choose by the
  * priority of docs/METADATA.md. The parsers are in datetime.c and exif.c. */
 #include "meta/scan.h"
 
@@ -7,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
+#include "dicom/dicom.h"
 #include "util/file.h"
 
 /* Images up to 2124x2056x16 bits are a few MB; 256 MiB leaves ample room. */
@@ -18,17 +20,28 @@ const char *const meta_dicom_keys[META_DICOM_NKEYS] = {
     [META_DK_ACQ_TIME] = "DICOM:AcquisitionTime",     /* (0008,0032) TM */
     [META_DK_CONTENT_DATE] = "DICOM:ContentDate",     /* (0008,0023) DA */
     [META_DK_CONTENT_TIME] = "DICOM:ContentTime",     /* (0008,0033) TM */
+    [META_DK_SERIES_DATE] = "DICOM:SeriesDate",       /* (0008,0021) DA */
+    [META_DK_SERIES_TIME] = "DICOM:SeriesTime",       /* (0008,0031) TM */
     [META_DK_STUDY_DATE] = "DICOM:StudyDate",         /* (0008,0020) DA */
     [META_DK_STUDY_TIME] = "DICOM:StudyTime",         /* (0008,0030) TM */
     [META_DK_TZ] = "DICOM:TimezoneOffsetFromUTC",     /* (0008,0201) SH */
     [META_DK_SOP_UID] = "DICOM:SOPInstanceUID",       /* (0008,0018) UI */
 };
 
+const unsigned short meta_dicom_tags[META_DICOM_NKEYS][2] = {
+    [META_DK_ACQ_DT] = {0x0008, 0x002A},      [META_DK_ACQ_DATE] = {0x0008, 0x0022},
+    [META_DK_ACQ_TIME] = {0x0008, 0x0032},    [META_DK_CONTENT_DATE] = {0x0008, 0x0023},
+    [META_DK_CONTENT_TIME] = {0x0008, 0x0033}, [META_DK_SERIES_DATE] = {0x0008, 0x0021},
+    [META_DK_SERIES_TIME] = {0x0008, 0x0031}, [META_DK_STUDY_DATE] = {0x0008, 0x0020},
+    [META_DK_STUDY_TIME] = {0x0008, 0x0030},  [META_DK_TZ] = {0x0008, 0x0201},
+    [META_DK_SOP_UID] = {0x0008, 0x0018},
+};
+
 /* Which record a DICOM key feeds (the offset and UID feed all of them). */
 static const int dicom_key_src[META_DICOM_NKEYS] = {
     META_SRC_DICOM_ACQUISITION, META_SRC_DICOM_ACQUISITION, META_SRC_DICOM_ACQUISITION,
-    META_SRC_DICOM_CONTENT, META_SRC_DICOM_CONTENT, META_SRC_DICOM_STUDY, META_SRC_DICOM_STUDY,
-    -1, -1,
+    META_SRC_DICOM_CONTENT, META_SRC_DICOM_CONTENT, META_SRC_DICOM_SERIES, META_SRC_DICOM_SERIES,
+    META_SRC_DICOM_STUDY, META_SRC_DICOM_STUDY, -1, -1,
 };
 
 void meta_scan_note(meta_scan *s, const char *fmt, ...)
@@ -141,6 +154,16 @@ static int has_item(const meta_scan *s, meta_source src)
     return 0;
 }
 
+/* Where a DICOM key was found: "DICOM (0008,0020) StudyDate" or "PNG text DICOM:StudyDate". */
+static void dicom_where(const meta_scan *s, int key, char *where, size_t cap)
+{
+    if (s->format && !strcmp(s->format, "DICOM"))
+        snprintf(where, cap, "DICOM (%04X,%04X) %s", meta_dicom_tags[key][0], meta_dicom_tags[key][1],
+                 meta_dicom_keys[key] + 6);
+    else
+        snprintf(where, cap, "PNG text %s", meta_dicom_keys[key]);
+}
+
 /* One DICOM record from a DT key or a DA (+TM) pair; *_key < 0 when unused. */
 static void dicom_record(meta_scan *s, meta_source src, int dt_key, int da_key, int tm_key)
 {
@@ -150,13 +173,13 @@ static void dicom_record(meta_scan *s, meta_source src, int dt_key, int da_key, 
     mc_err e;
     if (has_item(s, src)) return; /* a bad value was already recorded */
     if (dt_key >= 0 && s->dicom_have[dt_key]) {
-        snprintf(where, sizeof where, "PNG text %s", meta_dicom_keys[dt_key]);
+        dicom_where(s, dt_key, where, sizeof where);
         snprintf(raw, sizeof raw, "%s%s%s", s->dicom[dt_key], tz ? " tz=" : "", tz ? tz : "");
         if (!(f = meta_scan_add(s, src, where, raw))) return;
         e = meta_parse_dicom_dt(s->dicom[dt_key], &f->rec);
     } else if (s->dicom_have[da_key]) {
         const char *tm = s->dicom_have[tm_key] ? s->dicom[tm_key] : "";
-        snprintf(where, sizeof where, "PNG text %s", meta_dicom_keys[da_key]);
+        dicom_where(s, da_key, where, sizeof where);
         snprintf(raw, sizeof raw, "%s %s%s%s", s->dicom[da_key], tm, tz ? " tz=" : "", tz ? tz : "");
         if (!(f = meta_scan_add(s, src, where, raw))) return;
         e = meta_parse_dicom_da_tm(s->dicom[da_key], tm, &f->rec);
@@ -173,6 +196,7 @@ void meta_text_finish(meta_scan *s)
 {
     dicom_record(s, META_SRC_DICOM_ACQUISITION, META_DK_ACQ_DT, META_DK_ACQ_DATE, META_DK_ACQ_TIME);
     dicom_record(s, META_SRC_DICOM_CONTENT, -1, META_DK_CONTENT_DATE, META_DK_CONTENT_TIME);
+    dicom_record(s, META_SRC_DICOM_SERIES, -1, META_DK_SERIES_DATE, META_DK_SERIES_TIME);
     dicom_record(s, META_SRC_DICOM_STUDY, -1, META_DK_STUDY_DATE, META_DK_STUDY_TIME);
     if (!s->dicom_have[META_DK_SOP_UID]) return;
     /* The UID belongs to the image, not to one date: it joins every record. */
@@ -206,8 +230,11 @@ mc_err meta_scan_file(const char *path, meta_scan *s)
     } else if (len >= 3 && buf[0] == 0xff && buf[1] == 0xd8 && buf[2] == 0xff) {
         s->format = "JPEG";
         e = meta_exif_scan_jpeg(buf, len, s);
+    } else if (dcm_sniff(buf, len)) {
+        s->format = "DICOM";
+        e = meta_dicom_scan(buf, len, s);
     } else {
-        e = mc_fail(MC_E_UNSUPPORTED, "not a PNG or JPEG file (magic bytes)");
+        e = mc_fail(MC_E_UNSUPPORTED, "not a PNG, JPEG or DICOM file (magic bytes)");
     }
     free(buf);
     if (!e) meta_text_finish(s);
@@ -225,8 +252,8 @@ mc_err meta_choose(const meta_scan *s, meta_record *m, int *which)
             *m = s->items[i].rec;
             return MC_OK;
         }
-    return mc_fail(MC_E_NOMETA, "no acquisition date in the image (no EXIF date, PNG Creation Time or "
-                                "DICOM:* text); give it by hand with --datetime 'YYYY:MM:DD HH:MM:SS', "
+    return mc_fail(MC_E_NOMETA, "no acquisition date in the image (no EXIF date, PNG Creation Time, "
+                                "DICOM date or DICOM:* text); give it by hand with --datetime 'YYYY:MM:DD HH:MM:SS', "
                                 "or use the file time with --allow-file-time");
 }
 

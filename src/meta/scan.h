@@ -9,14 +9,15 @@
 #define META_MAX_FOUND 16
 #define META_MAX_NOTES 8
 
-/* The PNG text keys written by scripts/prepare-data.sh from a DICOM header
- * (PS3.6 names of the elements, prefixed "DICOM:"). */
+/* The DICOM elements we read, from a DICOM file's header or from PNG text
+ * keys of the same PS3.6 names prefixed "DICOM:" (meta set --text). */
 enum {
     META_DK_ACQ_DT, META_DK_ACQ_DATE, META_DK_ACQ_TIME, META_DK_CONTENT_DATE,
-    META_DK_CONTENT_TIME, META_DK_STUDY_DATE, META_DK_STUDY_TIME, META_DK_TZ,
-    META_DK_SOP_UID, META_DICOM_NKEYS
+    META_DK_CONTENT_TIME, META_DK_SERIES_DATE, META_DK_SERIES_TIME, META_DK_STUDY_DATE,
+    META_DK_STUDY_TIME, META_DK_TZ, META_DK_SOP_UID, META_DICOM_NKEYS
 };
 extern const char *const meta_dicom_keys[META_DICOM_NKEYS];
+extern const unsigned short meta_dicom_tags[META_DICOM_NKEYS][2]; /* (group, element) */
 
 typedef struct {
     meta_source src;
@@ -28,7 +29,7 @@ typedef struct {
 } meta_found;
 
 typedef struct {
-    const char *format; /* "JPEG" or "PNG" */
+    const char *format; /* "JPEG", "PNG" or "DICOM" */
     int n;
     meta_found items[META_MAX_FOUND];
     int nnotes;         /* warnings from libpng/libexif, for `meta show` */
@@ -39,7 +40,7 @@ typedef struct {
     unsigned char dicom_have[META_DICOM_NKEYS];
 } meta_scan;
 
-/* Collect every date source of a JPEG or PNG file. Fails only when the file
+/* Collect every date source of a JPEG, PNG or DICOM file. Fails only when the file
  * cannot be read or is not a well-formed JPEG/PNG container; a bad value in a
  * source is recorded in that item's status instead. */
 mc_err meta_scan_file(const char *path, meta_scan *s);
@@ -71,6 +72,8 @@ mc_err meta_png_with(const char *in_path, const meta_record *m, const meta_text 
 void meta_scan_note(meta_scan *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 meta_found *meta_scan_add(meta_scan *s, meta_source src, const char *where, const char *raw);
 void meta_found_fail(meta_found *f, mc_err e);
+/* The date elements of a DICOM file's header (src/dicom), into s->dicom. */
+mc_err meta_dicom_scan(const unsigned char *buf, size_t len, meta_scan *s);
 /* EXIF from a JPEG file (APP1) or from the payload of a PNG eXIf chunk. */
 mc_err meta_exif_scan_jpeg(const unsigned char *jpeg, size_t len, meta_scan *s);
 void meta_exif_scan_block(const unsigned char *buf, size_t len, const char *where, meta_scan *s);

@@ -7,7 +7,8 @@ if WITH_MPI
 bin_PROGRAMS += medchaos-mpi
 medchaos_mpi_SOURCES = src/mpi/mpi_main.c src/mpi/mpi_gate.h src/mpi/mpi_share.h src/mpi/mpi_batch.c \
 	src/mpi/mpi_analyze.c src/mpi/mpi_train.c \
-	src/cli/cli.c src/cli/batch.c src/cli/guard.c src/cli/cmd_encrypt.c src/cli/cmd_decrypt.c src/cli/cmd_train.c
+	src/cli/cli.c src/cli/batch.c src/cli/guard.c src/cli/cmd_encrypt.c src/cli/cmd_decrypt.c src/cli/cmd_train.c \
+	src/cli/dicom_cli.c
 medchaos_mpi_CFLAGS = $(AM_CFLAGS) $(MPI_CFLAGS)
 medchaos_mpi_LDADD = libmedchaos.la $(MPI_LIBS)
 medchaos_mpi_LDFLAGS = $(OPENMP_CFLAGS)

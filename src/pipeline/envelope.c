@@ -113,13 +113,19 @@ static uint8_t *make_aad(const uint8_t *prefix, size_t n, const uint8_t image_ha
 mc_err envelope_seal(const envelope_header *h, const keymat *k, const rsa_pub *pub,
                      const uint8_t image_hash[32], uint8_t **out, size_t *outlen)
 {
+    return envelope_seal_attached(h, k, NULL, 0, pub, image_hash, out, outlen);
+}
+
+mc_err envelope_seal_attached(const envelope_header *h, const keymat *k, const uint8_t *att, size_t natt,
+                              const rsa_pub *pub, const uint8_t image_hash[32], uint8_t **out, size_t *outlen)
+{
     *out = NULL;
     *outlen = 0;
     if (strlen(h->model) > ENVELOPE_MAX_MODEL || strlen(h->meta) > ENVELOPE_MAX_META)
         return mc_fail(MC_E_ARG, "model name or metadata string too long for the envelope");
     if (h->aes_bytes != 16 && h->aes_bytes != 32) return mc_fail(MC_E_ARG, "AES key must be 128 or 256 bits");
     size_t hl = 12 + header_len(h), wl = rsa_pub_bytes(pub);
-    size_t pl = keymat_size(k, (keymat_mode)h->mode);
+    size_t kl = keymat_size(k, (keymat_mode)h->mode), pl = kl + natt;
     size_t prefix = hl + 2 + wl + IV_BYTES + 8;
     size_t total = prefix + pl + TAG_BYTES;
     uint8_t *buf = malloc(total), *plain = malloc(pl);
@@ -145,6 +151,7 @@ mc_err envelope_seal(const envelope_header *h, const keymat *k, const rsa_pub *p
         goto done;
     }
     keymat_write(k, (keymat_mode)h->mode, plain);
+    if (natt) memcpy(plain + kl, att, natt);
     e = gcm_encrypt(key, h->aes_bytes, iv, IV_BYTES, aad, prefix + 32, plain, pl, p, p + pl);
 done:
     mc_wipe(key, sizeof key);
@@ -163,7 +170,17 @@ done:
 mc_err envelope_open(const uint8_t *buf, size_t len, const rsa_priv *priv,
                      const uint8_t image_hash[32], envelope_header *h, keymat *k)
 {
+    return envelope_open_attached(buf, len, priv, image_hash, h, k, NULL, NULL);
+}
+
+mc_err envelope_open_attached(const uint8_t *buf, size_t len, const rsa_priv *priv, const uint8_t image_hash[32],
+                              envelope_header *h, keymat *k, uint8_t **att, size_t *natt)
+{
     memset(k, 0, sizeof *k);
+    if (att) {
+        *att = NULL;
+        *natt = 0;
+    }
     size_t off;
     mc_err e = header_parse(buf, len, h, &off);
     if (e) return e;
@@ -197,10 +214,30 @@ mc_err envelope_open(const uint8_t *buf, size_t len, const rsa_priv *priv,
     }
     size_t zlen = (size_t)h->width * h->height * h->channels * (h->depth / 8);
     if (h->variant == VARIANT_HARDENED) zlen *= 2;   /* two keystreams (hardened.h) */
-    e = keymat_read(k, (keymat_mode)h->mode, plain, pl, h->height, h->width, zlen);
+    /* Whatever follows the key material is the attachment (FORMAT.md §2). */
+    keymat shape = {.h = h->height, .w = h->width, .zlen = zlen};
+    size_t kl = keymat_size(&shape, (keymat_mode)h->mode);
+    if (pl > kl && !att) {
+        e = mc_fail(MC_E_UNSUPPORTED, "the envelope seals a DICOM header: decrypt the DICOM file it came with");
+        goto done;
+    }
+    if (pl > kl && !(*att = malloc(pl - kl))) {
+        e = mc_fail(MC_E_NOMEM, "out of memory");
+        goto done;
+    }
+    if (pl > kl) {
+        memcpy(*att, plain + kl, pl - kl);
+        *natt = pl - kl;
+    }
+    e = keymat_read(k, (keymat_mode)h->mode, plain, pl > kl ? kl : pl, h->height, h->width, zlen);
     if (!e && k->params.map != h->map) {
         keymat_free(k);
         e = mc_fail(MC_E_FORMAT, "key material map differs from the header's");
+    }
+    if (e && att) {
+        free(*att);
+        *att = NULL;
+        *natt = 0;
     }
 done:
     mc_wipe(key, sizeof key);

@@ -34,6 +34,11 @@ typedef struct {
 mc_err envelope_seal(const envelope_header *h, const keymat *k, const rsa_pub *pub,
                      const uint8_t image_hash[32], uint8_t **out, size_t *outlen);
 
+/* The same with an attachment sealed after the key material (the original
+ * header of a DICOM file, FORMAT.md §DICOM); envelope_seal is natt = 0. */
+mc_err envelope_seal_attached(const envelope_header *h, const keymat *k, const uint8_t *att, size_t natt,
+                              const rsa_pub *pub, const uint8_t image_hash[32], uint8_t **out, size_t *outlen);
+
 /* Parse only the header (no key needed): for `medchaos inspect`. */
 mc_err envelope_read_header(const uint8_t *buf, size_t len, envelope_header *h);
 
@@ -41,5 +46,11 @@ mc_err envelope_read_header(const uint8_t *buf, size_t len, envelope_header *h);
  * MC_E_AUTH: tampered, or envelope and image do not belong together. */
 mc_err envelope_open(const uint8_t *buf, size_t len, const rsa_priv *priv,
                      const uint8_t image_hash[32], envelope_header *h, keymat *k);
+
+/* envelope_open for envelopes that may carry an attachment: *att (malloc'd,
+ * NULL when none) receives it. With att NULL (envelope_open) an envelope with
+ * one is refused (MC_E_UNSUPPORTED). */
+mc_err envelope_open_attached(const uint8_t *buf, size_t len, const rsa_priv *priv, const uint8_t image_hash[32],
+                              envelope_header *h, keymat *k, uint8_t **att, size_t *natt);
 
 #endif

@@ -1,10 +1,10 @@
 # pipeline: one image through the cipher and the envelope, and where its
 # parameters come from (network, teacher mapping, by hand).
 libmedchaos_la_SOURCES += src/pipeline/keymat.c src/pipeline/envelope.c src/pipeline/pipeline.c \
-	src/pipeline/keysrc.c src/pipeline/hardened.c src/pipeline/keyguard.c src/pipeline/bytes.h
+	src/pipeline/keysrc.c src/pipeline/hardened.c src/pipeline/keyguard.c src/pipeline/dicom.c src/pipeline/bytes.h
 medchaos_pipeline_incdir = $(includedir)/medchaos/pipeline
 medchaos_pipeline_inc_HEADERS = src/pipeline/keymat.h src/pipeline/envelope.h src/pipeline/pipeline.h \
-	src/pipeline/keysrc.h src/pipeline/hardened.h src/pipeline/keyguard.h
+	src/pipeline/keysrc.h src/pipeline/hardened.h src/pipeline/keyguard.h src/pipeline/dicom.h
 check_PROGRAMS += tests/test_pipeline
 TESTS += tests/test_pipeline
 tests_test_pipeline_SOURCES = tests/test_pipeline.c

@@ -1,6 +1,7 @@
 /* See pipeline.h. */
 #include "pipeline/pipeline.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "chaos/cipher.h"
@@ -45,6 +46,13 @@ mc_err pipe_apply(const img_image *in, const keymat *k, cipher_variant v, int de
 mc_err pipe_encrypt(const img_image *plain, const chaos_params *params, envelope_header *hdr,
                     const rsa_pub *pub, img_image *cipher, uint8_t **env, size_t *envlen, chaos_params *used)
 {
+    return pipe_encrypt_attached(plain, params, hdr, NULL, 0, pub, cipher, env, envlen, used);
+}
+
+mc_err pipe_encrypt_attached(const img_image *plain, const chaos_params *params, envelope_header *hdr,
+                             const uint8_t *att, size_t natt, const rsa_pub *pub, img_image *cipher,
+                             uint8_t **env, size_t *envlen, chaos_params *used)
+{
     memset(cipher, 0, sizeof *cipher);
     hdr->version = ENVELOPE_VERSION;
     hdr->map = (uint8_t)params->map;
@@ -65,7 +73,7 @@ mc_err pipe_encrypt(const img_image *plain, const chaos_params *params, envelope
     if (!e) {
         uint8_t hash[32];
         pipe_image_hash(cipher, hash);
-        e = envelope_seal(hdr, &k, pub, hash, env, envlen);
+        e = envelope_seal_attached(hdr, &k, att, natt, pub, hash, env, envlen);
     }
     keymat_free(&k);
     if (e) img_free(cipher);
@@ -75,7 +83,17 @@ mc_err pipe_encrypt(const img_image *plain, const chaos_params *params, envelope
 mc_err pipe_decrypt(const img_image *cipher, const uint8_t *env, size_t envlen,
                     const rsa_priv *priv, envelope_header *hdr, img_image *plain)
 {
+    return pipe_decrypt_attached(cipher, env, envlen, priv, hdr, plain, NULL, NULL);
+}
+
+mc_err pipe_decrypt_attached(const img_image *cipher, const uint8_t *env, size_t envlen, const rsa_priv *priv,
+                             envelope_header *hdr, img_image *plain, uint8_t **att, size_t *natt)
+{
     memset(plain, 0, sizeof *plain);
+    if (att) {
+        *att = NULL;
+        *natt = 0;
+    }
     mc_err e = envelope_read_header(env, envlen, hdr);
     if (e) return e;
     /* Geometry first: a clearer message than an authentication failure. */
@@ -87,9 +105,14 @@ mc_err pipe_decrypt(const img_image *cipher, const uint8_t *env, size_t envlen,
     uint8_t hash[32];
     pipe_image_hash(cipher, hash);
     keymat k;
-    e = envelope_open(env, envlen, priv, hash, hdr, &k);
+    e = envelope_open_attached(env, envlen, priv, hash, hdr, &k, att, natt);
     if (e) return e;
     e = pipe_apply(cipher, &k, (cipher_variant)hdr->variant, 1, plain);
     keymat_free(&k);
+    if (e && att) {
+        free(*att);
+        *att = NULL;
+        *natt = 0;
+    }
     return e;
 }

@@ -27,6 +27,16 @@ mc_err pipe_encrypt(const img_image *plain, const chaos_params *params, envelope
 mc_err pipe_decrypt(const img_image *cipher, const uint8_t *env, size_t envlen,
                     const rsa_priv *priv, envelope_header *hdr, img_image *plain);
 
+/* The same with an attachment sealed beside the key material (a DICOM file's
+ * original header, dicom.h): pipe_encrypt is natt = 0; pipe_decrypt_attached
+ * hands it out (*att malloc'd, NULL when none), and with att NULL
+ * (pipe_decrypt) refuses an envelope that has one. */
+mc_err pipe_encrypt_attached(const img_image *plain, const chaos_params *params, envelope_header *hdr,
+                             const uint8_t *att, size_t natt, const rsa_pub *pub, img_image *cipher,
+                             uint8_t **env, size_t *envlen, chaos_params *used);
+mc_err pipe_decrypt_attached(const img_image *cipher, const uint8_t *env, size_t envlen, const rsa_priv *priv,
+                             envelope_header *hdr, img_image *plain, uint8_t **att, size_t *natt);
+
 /* The cipher layer alone, with key material already derived (experiments and
  * attacks use it to avoid RSA per image). The hardened variant needs key
  * material of twice the image's bytes (hardened.h). out is allocated here. */
