@@ -4,7 +4,8 @@
  * arguments that could reach outside it ('/' or a leading ".."), so whatever
  * a command writes stays there. The few steps that do seconds of work once
  * the options are accepted (RSA key generation, training, the chaotic
- * keystream, the NIST battery) are replaced by stubs that fail: the harness
+ * keystream, the NIST battery, rendering a metadata image of up to 4096²
+ * pixels) are replaced by stubs that fail: the harness
  * is about parsing, not about those computations, which have their own tests.
  * Run with -close_fd_mask=3 so the commands' messages are not printed. */
 #define _XOPEN_SOURCE 700
@@ -19,6 +20,7 @@
 #include "chaos/chaos.h"
 #include "crypto/rsa.h"
 #include "keynet/train.h"
+#include "meta/render.h"
 #include "nist/nist.h"
 
 int medchaos_main(int argc, char **argv);
@@ -46,6 +48,12 @@ mc_err chaos_keys(const chaos_params *p, uint32_t h, uint32_t w, size_t zlen, ui
 {
     (void)p, (void)h, (void)w, (void)zlen, (void)xindex, (void)yindex, (void)z;
     return mc_fail(MC_E_RANGE, "fuzz stub: no keystream");
+}
+
+mc_err meta_render_png(const meta_record *m, int size, const char *path, int force)
+{
+    (void)m, (void)size, (void)path, (void)force;
+    return mc_fail(MC_E_ARG, "fuzz stub: no rendering");
 }
 
 static char workdir[64];

@@ -24,7 +24,7 @@ fuzz_corpus = fuzz/corpus/pem/encrypted_pkcs8.pem fuzz/corpus/pem/leading_text.p
 	fuzz/corpus/cli/nist.txt fuzz/corpus/cli/train.txt fuzz/corpus/cli/inspect.txt
 EXTRA_DIST += fuzz/fuzz_envelope.c fuzz/fuzz_pem.c fuzz/fuzz_image.c fuzz/fuzz_exif.c fuzz/fuzz_pngtext.c \
 	fuzz/fuzz_datetime.c fuzz/fuzz_cli.c fuzz/make_corpus.py fuzz/local.mk $(fuzz_corpus)
-FUZZ_CFLAGS = -g -O1 -std=c11 -D_DEFAULT_SOURCE -Wno-unknown-pragmas -maes -msse4.1 -mpclmul -msha -mssse3 \
+FUZZ_CFLAGS = -g -O1 -std=c11 -D_DEFAULT_SOURCE -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION -Wno-unknown-pragmas -maes -msse4.1 -mpclmul -msha -mssse3 \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined -I$(top_srcdir)/src -I$(top_builddir) \
 	$(OPENBLAS_CFLAGS) $(PNG_CFLAGS) $(GMP_CFLAGS) $(JPEG_CFLAGS) $(EXIF_CFLAGS)
 FUZZ_LDLIBS = $(OPENBLAS_LIBS) $(PNG_LIBS) $(GMP_LIBS) $(JPEG_LIBS) $(EXIF_LIBS) -lm

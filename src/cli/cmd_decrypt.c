@@ -21,7 +21,8 @@ static const char usage_text[] =
     "single input). The envelope is authenticated against the cipher image before any pixel is\n"
     "written; a wrong key, a modified file or a mismatched pair is an error and leaves no output.\n"
     "\n"
-    "  --key FILE       RSA private key (PEM, PKCS#8 or PKCS#1)\n"
+    "  --key FILE       RSA private key (PEM: PKCS#8, encrypted PKCS#8 or PKCS#1)\n"
+    "  --passphrase-file F  the key's passphrase: the first line of F\n"
     "  --envelope FILE  envelope for a single input (default: CIPHER.png.key)\n"
     "  -o OUT.png       output for a single input;  -O DIR  output directory for several\n"
     "                   (created if missing; two inputs may not share an output name)\n"
@@ -76,15 +77,16 @@ static int decrypt_one(size_t i, void *vctx)
 
 int cmd_decrypt(int argc, char **argv)
 {
-    enum { O_KEY = 256, O_ENV };
+    enum { O_KEY = 256, O_ENV, O_PASS };
     static const struct option opts[] = {{"key", required_argument, 0, O_KEY},
+                                         {"passphrase-file", required_argument, 0, O_PASS},
                                          {"envelope", required_argument, 0, O_ENV},
                                          {"help", no_argument, 0, 'h'},
                                          BATCH_LONG_OPTIONS,
                                          {0, 0, 0, 0}};
     dec_ctx c;
     memset(&c, 0, sizeof c);
-    const char *keyfile = NULL;
+    const char *keyfile = NULL, *pass_file = NULL;
     batch_args ba = {0};
     int opt, twice = 0, rc;
     optind = 1;
@@ -95,6 +97,7 @@ int cmd_decrypt(int argc, char **argv)
         }
         switch (opt) {
         case O_KEY: twice = cli_set_once(&keyfile, optarg); break;
+        case O_PASS: twice = cli_set_once(&pass_file, optarg); break;
         case O_ENV: twice = cli_set_once(&c.envelope, optarg); break;
         case 'h': fputs(usage_text, stdout); return 0;
         default: return cli_usage_error("decrypt", "bad option");
@@ -108,7 +111,11 @@ int cmd_decrypt(int argc, char **argv)
     if (c.envelope && argc - optind != 1) return cli_usage_error("decrypt", "--envelope takes a single input");
     mc_err e = mc_safe_input(keyfile);
     if (e) return cli_fail(NULL, e);
-    if ((e = pem_read_private(keyfile, &c.priv))) return cli_fail(keyfile, e);
+    pem_pass pass = {0};
+    if (pass_file && (e = pem_pass_read(pass_file, &pass))) return cli_fail(pass_file, e);
+    e = pem_read_private_pass(keyfile, &pass, &c.priv);
+    pem_pass_free(&pass);
+    if (e) return cli_fail(keyfile, e);
     if (!(e = batch_build(&c.b, argv + optind, argc - optind, ba.out_file, ba.out_dir, 1))) {
         /* The envelopes are inputs too: decrypt c.png -o c.png.key must not replace one. */
         for (size_t i = 0; !e && i < c.b.n; i++) {
