@@ -8,6 +8,7 @@
 
 #include "crypto/pem.h"
 #include "crypto/random.h"
+#include "pipeline/bytes.h"
 #include "pipeline/pipeline.h"
 
 static rsa_pub *pub;
@@ -277,4 +278,36 @@ Test(pipeline, paper_variant_fails_the_differential_test_by_construction)
     img_free(&b);
     img_free(&ca);
     img_free(&cb);
+}
+
+Test(pipeline, sealed_metadata_and_origin_come_back_and_the_clear_header_is_bare)
+{
+    img_image plain = random_image(9, 5, 1, 8), cipher, out;
+    envelope_header h, h2;
+    header(&h, KEYMAT_COMPACT, VARIANT_HARDENED, 16);
+    uint8_t origin[40];
+    for (size_t i = 0; i < sizeof origin; i++) origin[i] = (uint8_t)(i * 7);
+    h.origin = origin;
+    h.origin_len = sizeof origin;
+    chaos_params p = lorenz();
+    uint8_t *env;
+    size_t n;
+    cr_assert_eq(pipe_encrypt(&plain, &p, &h, pub, &cipher, &env, &n), MC_OK);
+    envelope_header clear;
+    cr_assert_eq(envelope_read_header(env, n, &clear), MC_OK);
+    cr_expect_eq(clear.version, ENVELOPE_VERSION);
+    cr_expect_str_empty(clear.meta, "metadata in the clear header");
+    cr_assert_eq(pipe_decrypt(&cipher, env, n, priv, &h2, &out), MC_OK);
+    cr_expect_str_eq(h2.meta, h.meta);
+    cr_assert_eq(h2.origin_len, sizeof origin);
+    cr_expect_arr_eq(h2.origin, origin, sizeof origin);
+    envelope_header_clear(&h2);
+    img_free(&out);
+    /* Version 2 with metadata in the clear is malformed, not silently read. */
+    size_t clear_end = 12 + be16_get(env + 10);
+    env[clear_end - 1] = 1;
+    cr_expect_eq(envelope_read_header(env, n, &clear), MC_E_FORMAT);
+    img_free(&plain);
+    img_free(&cipher);
+    free(env);
 }

@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "crypto/pem.h"
 #include "image/io.h"
+#include "image/origin.h"
 #include "pipeline/pipeline.h"
 #include "util/file.h"
 
@@ -20,6 +21,8 @@ static const char usage_text[] =
     "Restores each image from CIPHER.png and its envelope CIPHER.png.key (or --envelope FILE for a\n"
     "single input). The envelope is authenticated against the cipher image before any pixel is\n"
     "written; a wrong key, a modified file or a mismatched pair is an error and leaves no output.\n"
+    "The image comes back in the original PNG's layout (bit depth, palette) with its metadata\n"
+    "chunks, sealed in the envelope; a JPEG's EXIF comes back as a PNG eXIf chunk.\n"
     "\n"
     "  --key FILE       RSA private key (PEM: PKCS#8, encrypted PKCS#8 or PKCS#1)\n"
     "  --passphrase-file F  the key's passphrase: the first line of F\n"
@@ -70,8 +73,17 @@ static int decrypt_one(size_t i, void *vctx)
     img_free(&cipher);
     free(env);
     if (e) return cli_fail(e == MC_E_AUTH || e == MC_E_MISMATCH ? in : keypath, e);
-    e = img_write_png(out, &plain, c->force);
+    /* Back in the original's layout with its chunks (version 2 envelopes). */
+    img_origin origin = {0};
+    if (!e && hdr.origin_len) e = img_origin_parse(hdr.origin, hdr.origin_len, &origin);
+    envelope_header_clear(&hdr);
+    if (e) {
+        img_free(&plain);
+        return cli_fail(keypath, e);
+    }
+    e = img_write_png_origin(out, &plain, origin.rec ? &origin : NULL, c->force);
     img_free(&plain);
+    img_origin_free(&origin);
     return e ? cli_fail(out, e) : 0;
 }
 

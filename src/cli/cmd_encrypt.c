@@ -13,6 +13,7 @@
 #include "pipeline/keysrc.h"
 #include "crypto/pem.h"
 #include "image/io.h"
+#include "image/origin.h"
 #include "pipeline/pipeline.h"
 #include "util/safefile.h"
 
@@ -93,7 +94,8 @@ static int encrypt_one(size_t i, void *vctx)
     if ((e = mc_safe_check_output(keypath, c->force))) return cli_fail(keypath, e);
 
     img_image plain, cipher;
-    e = img_read(in, &plain);
+    img_origin origin;
+    e = img_read_origin(in, &plain, &origin);
     cli_notes(in);
     if (e) return cli_fail(in, e);
     chaos_params params;
@@ -102,8 +104,11 @@ static int encrypt_one(size_t i, void *vctx)
     e = keysrc_params(&c->ks, in, &params, &hdr);
     if (e) {
         img_free(&plain);
+        img_origin_free(&origin);
         return cli_fail(in, e);
     }
+    hdr.origin = origin.rec;   /* sealed with the key, restored by decrypt */
+    hdr.origin_len = origin.reclen;
     hdr.mode = (uint8_t)c->mode;
     hdr.aes_bytes = (uint8_t)c->aes_bytes;
     hdr.variant = (uint8_t)c->variant;
@@ -111,6 +116,7 @@ static int encrypt_one(size_t i, void *vctx)
     size_t envlen = 0;
     e = pipe_encrypt(&plain, &params, &hdr, c->pub, &cipher, &env, &envlen);
     img_free(&plain);
+    img_origin_free(&origin);
     if (e) return cli_fail(in, e);
     const char *where;
     e = write_pair(out, keypath, &cipher, env, envlen, c->force, &where);

@@ -9,6 +9,7 @@ check_PROGRAMS += tests/test_pipeline
 TESTS += tests/test_pipeline
 tests_test_pipeline_SOURCES = tests/test_pipeline.c
 tests_test_pipeline_LDADD = $(TEST_LIBS)
+EXTRA_DIST += tests/data/envelope_v1
 EXTRA_DIST += tests/data/keys/README.md tests/data/keys/a2048.pem tests/data/keys/a2048.pub.pem \
 	tests/data/keys/b2048.pem tests/data/keys/b2048.pub.pem tests/data/keys/small1024.pem \
 	tests/data/keys/small1024.pub.pem
