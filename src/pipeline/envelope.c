@@ -202,6 +202,24 @@ done:
     return MC_OK;
 }
 
+mc_err envelope_read_sealed(const uint8_t *plain, size_t pl, envelope_header *h, keymat *k)
+{
+    memset(k, 0, sizeof *k);
+    size_t zlen = (size_t)h->width * h->height * h->channels * (h->depth / 8);
+    if (h->variant == VARIANT_HARDENED) zlen *= 2;   /* two keystreams (hardened.h) */
+    size_t kl = keymat_serial_size((keymat_mode)h->mode, h->height, h->width, zlen);
+    if (h->version == ENVELOPE_VERSION_V1) kl = pl;  /* key material alone */
+    if (kl > pl) return mc_fail(MC_E_FORMAT, "sealed part of %zu bytes is shorter than its key material", pl);
+    mc_err e = h->version == ENVELOPE_VERSION_V1 ? MC_OK : tail_parse(plain + kl, pl - kl, h);
+    if (!e) e = keymat_read(k, (keymat_mode)h->mode, plain, kl, h->height, h->width, zlen);
+    if (!e && k->params.map != h->map) {
+        keymat_free(k);
+        e = mc_fail(MC_E_FORMAT, "key material map differs from the header's");
+    }
+    if (e) envelope_header_clear(h);
+    return e;
+}
+
 mc_err envelope_open(const uint8_t *buf, size_t len, const rsa_priv *priv,
                      const uint8_t image_hash[32], envelope_header *h, keymat *k)
 {
@@ -237,21 +255,7 @@ mc_err envelope_open(const uint8_t *buf, size_t len, const rsa_priv *priv,
         e = mc_fail(MC_E_AUTH, "authentication failed: the envelope and the cipher image do not belong together, or one was modified");
         goto done;
     }
-    size_t zlen = (size_t)h->width * h->height * h->channels * (h->depth / 8);
-    if (h->variant == VARIANT_HARDENED) zlen *= 2;   /* two keystreams (hardened.h) */
-    size_t kl = keymat_serial_size((keymat_mode)h->mode, h->height, h->width, zlen);
-    if (h->version == ENVELOPE_VERSION_V1) kl = pl;  /* key material alone */
-    if (kl > pl) {
-        e = mc_fail(MC_E_FORMAT, "sealed part of %zu bytes is shorter than its key material", (size_t)pl);
-        goto done;
-    }
-    if (h->version != ENVELOPE_VERSION_V1 && (e = tail_parse(plain + kl, pl - kl, h))) goto done;
-    e = keymat_read(k, (keymat_mode)h->mode, plain, kl, h->height, h->width, zlen);
-    if (!e && k->params.map != h->map) {
-        keymat_free(k);
-        e = mc_fail(MC_E_FORMAT, "key material map differs from the header's");
-    }
-    if (e) envelope_header_clear(h);
+    e = envelope_read_sealed(plain, pl, h, k);
 done:
     mc_wipe(key, sizeof key);
     if (plain) mc_wipe(plain, pl);

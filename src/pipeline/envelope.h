@@ -51,6 +51,11 @@ mc_err envelope_seal(const envelope_header *h, const keymat *k, const rsa_pub *p
  * version 2 envelope h->meta stays empty: the metadata is sealed. */
 mc_err envelope_read_header(const uint8_t *buf, size_t len, envelope_header *h);
 
+/* The GCM plaintext of an envelope whose clear header is h, once authenticated:
+ * key material, then (version 2) the sealed metadata and origin record, into
+ * h->meta, h->origin and k. Exposed for fuzzing; envelope_open calls it. */
+mc_err envelope_read_sealed(const uint8_t *plain, size_t pl, envelope_header *h, keymat *k);
+
 /* Unwrap and authenticate; fills h and k. MC_E_KEY: not our private key;
  * MC_E_AUTH: tampered, or envelope and image do not belong together. */
 mc_err envelope_open(const uint8_t *buf, size_t len, const rsa_priv *priv,
