@@ -9,7 +9,9 @@
 #include "crypto/pem.h"
 #include "crypto/random.h"
 #include "pipeline/bytes.h"
+#include "pipeline/hardened.h"
 #include "pipeline/pipeline.h"
+#include "pk_vectors.h"
 
 static rsa_pub *pub;
 static rsa_priv *priv, *other;
@@ -310,4 +312,60 @@ Test(pipeline, sealed_metadata_and_origin_come_back_and_the_clear_header_is_bare
     img_free(&plain);
     img_free(&cipher);
     free(env);
+}
+
+/* docs/FORMAT.md §6 worked example and a 16-bit RGB one, as written by the
+ * independent tests/gen_hardened_vectors.py from that text. */
+static void check_hardened_vector(const char *rel)
+{
+    size_t nc;
+    vec_case *cs = vec_load(rel, &nc);
+    cr_assert_eq(nc, 1);
+    const vec_case *v = &cs[0];
+    unsigned w, h, ch, depth;
+    cr_assert_eq(sscanf(vec_get(v, "geometry"), "%u %u %u %u", &w, &h, &ch, &depth), 4);
+    img_image plain;
+    cr_assert_eq(img_new(&plain, w, h, (uint8_t)ch, (uint8_t)depth), MC_OK);
+    size_t n, m;
+    uint8_t *b = vec_hex(vec_get(v, "plain"), &n);
+    cr_assert_eq(n, img_size_bytes(&plain));
+    memcpy(plain.data, b, n);
+    free(b);
+    uint8_t ih[32];
+    pipe_image_hash(&plain, ih);
+    b = vec_hex(vec_get(v, "image_hash"), &m);
+    cr_expect_arr_eq(ih, b, 32, "%s: image hash (FORMAT.md §4)", rel);
+    free(b);
+    chaos_params base = {CHAOS_LOGISTIC, {f64_from_bits(strtoull(vec_get(v, "base_r"), NULL, 16)),
+                                          f64_from_bits(strtoull(vec_get(v, "base_x0"), NULL, 16))}};
+    chaos_params p;
+    cr_assert_eq(hardened_params(&base, &plain, &p), MC_OK);
+    cr_expect_eq(f64_bits(p.v[0]), strtoull(vec_get(v, "r"), NULL, 16), "%s: derived r = %.17g", rel, p.v[0]);
+    cr_expect_eq(f64_bits(p.v[1]), strtoull(vec_get(v, "x0"), NULL, 16), "%s: derived x0 = %.17g", rel, p.v[1]);
+    keymat k;
+    cr_assert_eq(keymat_derive_walk(&k, &p, h, w, 2 * n), MC_OK);
+    char *q = (char *)vec_get(v, "xindex");
+    for (uint32_t i = 0; i < h; i++) cr_expect_eq(k.xindex[i], (uint32_t)strtoul(q, &q, 10), "%s: xindex[%u]", rel, i);
+    q = (char *)vec_get(v, "yindex");
+    for (uint32_t j = 0; j < w; j++) cr_expect_eq(k.yindex[j], (uint32_t)strtoul(q, &q, 10), "%s: yindex[%u]", rel, j);
+    b = vec_hex(vec_get(v, "zkey"), &m);
+    cr_assert_eq(m, 2 * n, "%s: the compact keystream has 2N bytes", rel);
+    cr_expect_arr_eq(k.zkey, b, m, "%s: zkey", rel);
+    free(b);
+    img_image c, back;
+    cr_assert_eq(pipe_apply(&plain, &k, VARIANT_HARDENED, 0, &c), MC_OK);
+    b = vec_hex(vec_get(v, "cipher"), &m);
+    cr_expect_arr_eq(c.data, b, n, "%s: cipher bytes", rel);
+    free(b);
+    cr_assert_eq(pipe_apply(&c, &k, VARIANT_HARDENED, 1, &back), MC_OK);
+    cr_expect_arr_eq(back.data, plain.data, n);
+    img_free(&c), img_free(&back), img_free(&plain);
+    keymat_free(&k);
+    vec_free(cs, nc);
+}
+
+Test(pipeline, hardened_variant_matches_the_format_md_worked_example)
+{
+    check_hardened_vector("tests/vectors/hardened/example_gray8.txt");
+    check_hardened_vector("tests/vectors/hardened/example_rgb16.txt");
 }
