@@ -1,7 +1,8 @@
 # make fuzz: the libFuzzer harnesses of every reader, built with clang (ASan +
 # UBSan) into build-fuzz/, each run for FUZZ_SECONDS, then the tensor-file
 # harnesses (make fuzz-io, src/nn/io.mk). The library is compiled once into
-# build-fuzz/lib.a; each harness links it. Seeds: the committed fuzz/corpus/NAME
+# build-fuzz/lib.a (objects rebuilt when their source or any header is newer);
+# each harness links it. Seeds: the committed fuzz/corpus/NAME
 # (written by fuzz/make_corpus.py) and the test fixtures. Needs clang and
 # libFuzzer's runtime: scripts/deps.sh --fuzz. A crash leaves its input in
 # build-fuzz/crash-*; such inputs become regression tests.
@@ -37,14 +38,15 @@ fuzz-build:
 	@command -v $(FUZZ_CC) >/dev/null 2>&1 || { echo "fuzz: $(FUZZ_CC) not found (scripts/deps.sh --fuzz)"; exit 1; }
 	@set -e; mkdir -p $(FUZZ_OUT)/obj; rm -f $(FUZZ_OUT)/lib.a $(FUZZ_OUT)/cli.a; \
 	echo "== fuzz: compiling the library with ASan + UBSan"; \
+	stale() { test ! -f "$$2" || test "$$1" -nt "$$2" || test -n "`find $(top_srcdir)/src -name '*.h' -newer "$$2" | head -1`"; }; \
 	for s in $(filter %.c,$(libmedchaos_la_SOURCES) $(libaesni_la_SOURCES)); do \
 	  o=$(FUZZ_OUT)/obj/`echo $$s | tr / _`.o; \
-	  $(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $(top_srcdir)/$$s -o $$o; \
+	  if stale $(top_srcdir)/$$s $$o; then $(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $(top_srcdir)/$$s -o $$o; fi; \
 	  ar rc $(FUZZ_OUT)/lib.a $$o; \
 	done; \
 	for s in $(filter %.c,$(medchaos_SOURCES)); do \
 	  o=$(FUZZ_OUT)/obj/`echo $$s | tr / _`.o; \
-	  $(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -Dmain=medchaos_main -c $(top_srcdir)/$$s -o $$o; \
+	  if stale $(top_srcdir)/$$s $$o; then $(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -Dmain=medchaos_main -c $(top_srcdir)/$$s -o $$o; fi; \
 	  ar rc $(FUZZ_OUT)/cli.a $$o; \
 	done; \
 	for t in $(FUZZ_LIB_TARGETS); do \
