@@ -60,12 +60,14 @@ fuzz-lib: fuzz-build
 	  mkdir -p $(FUZZ_OUT)/corpus_$$t; \
 	  if test -d $(top_srcdir)/fuzz/corpus/$$t; then cp -f $(top_srcdir)/fuzz/corpus/$$t/* $(FUZZ_OUT)/corpus_$$t/; fi; \
 	  case $$t in \
-	    pem) cp -f $(top_srcdir)/tests/data/keys/*.pem $(FUZZ_OUT)/corpus_$$t/ ;; \
+	    pem) cp -f $(top_srcdir)/tests/data/keys/*.pem $(top_srcdir)/tests/vectors/pem/*.pem $(FUZZ_OUT)/corpus_$$t/ ;; \
+	    envelope) cp -f $(top_srcdir)/tests/data/envelope_v1/*.key $(FUZZ_OUT)/corpus_$$t/ ;; \
 	    image|pngtext) cp -f $(top_srcdir)/tests/data/image/*.png $(top_srcdir)/tests/data/image/*.jpg $(FUZZ_OUT)/corpus_$$t/ ;; \
 	  esac; \
+	  quiet=; test $$t = cli && quiet=-close_fd_mask=3; \
 	  echo "== fuzz_$$t: running $(FUZZ_SECONDS) s"; \
-	  $(FUZZ_OUT)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
-	    -artifact_prefix=$(FUZZ_OUT)/ $(FUZZ_OUT)/corpus_$$t; \
+	  $(FUZZ_OUT)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	    $$quiet -artifact_prefix=`cd $(FUZZ_OUT) && pwd`/ `cd $(FUZZ_OUT)/corpus_$$t && pwd`; \
 	done
 
 .PHONY: fuzz fuzz-lib fuzz-build
