@@ -18,7 +18,8 @@ fuzz_corpus = fuzz/corpus/pem/encrypted_pkcs8.pem fuzz/corpus/pem/leading_text.p
 	fuzz/corpus/pem/traditional_encrypted.pem \
 	fuzz/corpus/exif/exif_tiff.bin fuzz/corpus/exif/exif_prefixed.bin fuzz/corpus/exif/gray_exif.jpg \
 	fuzz/corpus/pngtext/text_before_idat.png fuzz/corpus/pngtext/text_after_idat.png \
-	fuzz/corpus/pngtext/exif_and_text.png fuzz/corpus/datetime/seed0.txt fuzz/corpus/datetime/seed1.txt \
+	fuzz/corpus/pngtext/exif_and_text.png fuzz/corpus/envelope/sealed_v2.bin fuzz/corpus/envelope/origin_record.bin \
+	fuzz/corpus/envelope/compact_v2.key fuzz/corpus/datetime/seed0.txt fuzz/corpus/datetime/seed1.txt \
 	fuzz/corpus/datetime/seed2.txt fuzz/corpus/datetime/seed3.txt fuzz/corpus/datetime/seed4.txt \
 	fuzz/corpus/datetime/seed5.txt fuzz/corpus/cli/encrypt.txt fuzz/corpus/cli/decrypt.txt \
 	fuzz/corpus/cli/meta.txt fuzz/corpus/cli/keygen.txt fuzz/corpus/cli/analyze.txt \

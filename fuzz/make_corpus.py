@@ -48,6 +48,14 @@ if tagged:
     jpeg = open("tests/data/image/gray.jpg", "rb").read()
     app1 = b"Exif\x00\x00" + exif
     write(out + "/exif", "gray_exif.jpg", jpeg[:2] + b"\xff\xe1" + struct.pack(">H", len(app1) + 2) + app1 + jpeg[2:])
+# A version 2 sealed part as fuzz_envelope reads it after its 4 leading bytes (a 2x2
+# grey image, compact key material: docs/FORMAT.md §3.1-§3.2), with an origin record.
+meta = b"medchaos-meta/1;2004-08-26T10:11:12.000000;tz=+02:00;uid=1.2.840.1"
+record = bytes([8, 0]) + struct.pack(">I", 1) + bytes([0]) + b"tEXt" + struct.pack(">I", 7) + b"a\x00bcdef"
+sealed = bytes([1]) + struct.pack(">6d", 3.99, 0.3, 0, 0, 0, 0) + struct.pack(">H", len(meta)) + meta + \
+    struct.pack(">I", len(record)) + record
+write(out + "/envelope", "sealed_v2.bin", b"\x00\x00\x00\x00" + sealed)
+write(out + "/envelope", "origin_record.bin", record)
 dates = [b"2004:08:26 10:11:12\n25\n+02:00\n1.2.840.1", b"2004-08-26T10:11:12.123456789Z\n\n-0530\n",
          b"Mon, 19 Feb 2007 12:51:57 +0000\n\n\n", b"20040826101112.25+0200\n101112\n+0100\n2",
          b"20040826\n1011\n-1400\n1", b"2000:02:29 23:59:59\n999999\n+14:00\n0.0"]

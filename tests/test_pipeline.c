@@ -9,6 +9,7 @@
 #include "crypto/pem.h"
 #include "crypto/random.h"
 #include "pipeline/bytes.h"
+#include "image/origin.h"
 #include "pipeline/hardened.h"
 #include "pipeline/pipeline.h"
 #include "pk_vectors.h"
@@ -368,4 +369,35 @@ Test(pipeline, hardened_variant_matches_the_format_md_worked_example)
 {
     check_hardened_vector("tests/vectors/hardened/example_gray8.txt");
     check_hardened_vector("tests/vectors/hardened/example_rgb16.txt");
+}
+
+Test(pipeline, sealed_part_written_from_format_md_by_python_is_read)
+{
+    /* fuzz/make_corpus.py builds this sealed part from docs/FORMAT.md §3.1-§3.2
+     * (after 4 bytes of padding the harness skips): compact logistic key
+     * material, the canonical string, an origin record with one tEXt chunk. */
+    char path[1024];
+    snprintf(path, sizeof path, "%s/fuzz/corpus/envelope/sealed_v2.bin", getenv("MC_SRCDIR"));
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "%s", path);
+    uint8_t buf[512];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    envelope_header h = {.version = ENVELOPE_VERSION, .map = 1, .mode = KEYMAT_COMPACT, .width = 2, .height = 2,
+                         .channels = 1, .depth = 8};
+    keymat k;
+    cr_assert_eq(envelope_read_sealed(buf + 4, n - 4, &h, &k), MC_OK, "%s", mc_errmsg(MC_E_FORMAT));
+    cr_expect_str_eq(h.meta, "medchaos-meta/1;2004-08-26T10:11:12.000000;tz=+02:00;uid=1.2.840.1");
+    cr_expect_eq(k.params.v[0], 3.99);
+    img_origin o;
+    cr_assert_eq(img_origin_parse(h.origin, h.origin_len, &o), MC_OK);
+    cr_expect(o.depth == 8 && o.colour == 0 && o.nchunks == 1 && !memcmp(o.chunks[0].type, "tEXt", 4) &&
+              o.chunks[0].len == 7 && o.chunks[0].place == IMG_BEFORE_PLTE);
+    img_origin_free(&o);
+    envelope_header_clear(&h);
+    keymat_free(&k);
+    /* One byte short, or one too many, is malformed. */
+    cr_expect_eq(envelope_read_sealed(buf + 4, n - 5, &h, &k), MC_E_FORMAT);
+    buf[n] = 0;
+    cr_expect_eq(envelope_read_sealed(buf + 4, n - 3, &h, &k), MC_E_FORMAT);
 }
