@@ -23,9 +23,11 @@ static mc_err pem_unwrap(const char *buf, size_t n, const char **label, size_t *
                          const char **body, size_t *blen)
 {
     static const char begin[] = "-----BEGIN ", end[] = "-----END ", dashes[] = "-----";
-    /* The first line that starts with "-----BEGIN ". */
+    /* The first line that starts, after blanks, with "-----BEGIN ". */
     size_t i = 0;
-    while (n - i < sizeof begin - 1 || memcmp(buf + i, begin, sizeof begin - 1) != 0) {
+    for (;;) {
+        while (i < n && (buf[i] == ' ' || buf[i] == '\t')) i++;
+        if (n - i >= sizeof begin - 1 && memcmp(buf + i, begin, sizeof begin - 1) == 0) break;
         while (i < n && buf[i] != '\n') i++;
         if (i >= n) return mc_fail(MC_E_FORMAT, "not a PEM file (no -----BEGIN line)");
         i++;
