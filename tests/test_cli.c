@@ -483,3 +483,12 @@ Test(cli, wrong_passphrase_refused)
     cr_expect_eq(mc("decrypt --key '%s' c.png -o e.png", key), MC_E_KEY + 1, "no passphrase given");
     cr_expect(!exists("e.png"));
 }
+
+Test(cli, passphrase_file_given_twice_is_refused)
+{
+    /* Like --key (the repeated-option rule of the man page). */
+    cr_expect_eq(mc("decrypt --key %s/a2048.pem --passphrase-file x --passphrase-file y c.png -o d.png", keys), 2);
+    cr_expect(file_contains(scratch_path("err"), 0, 1 << 20, "--passphrase-file given twice"));
+    cr_expect_eq(mc("keygen --passphrase-file x --passphrase-file y -o a"), 2);
+    cr_expect(!exists("a.pem") && !exists("a.pub.pem"));
+}
