@@ -499,7 +499,7 @@ Test(pem, leading_text_before_begin_tolerated)
     free(src);
 }
 
-Test(keygen_cli, passphrase_file_protects_the_key_and_decrypt_reads_it, .timeout = 120)
+Test(keygen_cli, passphrase_file_protects_the_key_and_decrypt_reads_it)
 {
     const char *bd = getenv("MC_BUILDDIR");
     if (!bd) cr_skip("MC_BUILDDIR not set");
