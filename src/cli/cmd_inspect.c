@@ -37,7 +37,6 @@ int cmd_inspect(int argc, char **argv)
     if (h.version == ENVELOPE_VERSION_V1)
         printf("\nmetadata:   %s (in the clear: version 1)\n", h.meta);
     else
-        printf("\nmetadata:   sealed (acquisition date, time, DICOM UID and the original file's chunks are\n"
-               "            encrypted with the key material; only decryption reveals them)\n");
+        printf("\nmetadata:   sealed (date, time, DICOM UID and the file's chunks are encrypted with the key)\n");
     return 0;
 }
