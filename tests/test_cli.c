@@ -492,3 +492,15 @@ Test(cli, passphrase_file_given_twice_is_refused)
     cr_expect_eq(mc("keygen --passphrase-file x --passphrase-file y -o a"), 2);
     cr_expect(!exists("a.pem") && !exists("a.pub.pem"));
 }
+
+Test(cli, an_empty_directory_is_a_usage_error_without_undefined_behaviour)
+{
+    /* fuzz/fuzz_cli.c found qsort(NULL + 0, 0, ...) for a directory without
+     * images (UBSan: applying zero offset to null pointer, src/cli/batch.c). */
+    cr_assert_eq(mkdir(scratch_path("empty"), 0755), 0);
+    cr_expect_eq(mc("encrypt --teacher " DT " --pubkey %s/a2048.pub.pem empty -O out", keys), 2);
+    cr_expect(file_contains(scratch_path("err"), 0, 1 << 20, "no input images"));
+    cr_expect(!file_contains(scratch_path("err"), 0, 1 << 20, "runtime error"), "undefined behaviour reported");
+    cr_expect_eq(mc("decrypt --key %s/a2048.pem empty -O out", keys), 2);
+    cr_expect(!file_contains(scratch_path("err"), 0, 1 << 20, "runtime error"), "undefined behaviour reported");
+}
