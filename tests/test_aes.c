@@ -211,6 +211,29 @@ Test(aes_ctr, matches_openssl_enc_when_available)
     }
 }
 
+Test(aes_cbc, sp800_38a_f2_vectors_both_ways_both_paths)
+{
+    int n;
+    cv_record *v = load("aes/sp800_38a_f2_cbc.txt", &n);
+    cr_assert_eq(n, 3);
+    for (int p = 0; p < 2; p++) {
+        if (impls[p] == AES_IMPL_AESNI && !have_aesni()) continue;
+        for (int i = 0; i < n; i++) {
+            const cv_field *key = cv_get(&v[i], "KEY"), *iv = cv_get(&v[i], "IV"), *pt = cv_get(&v[i], "PLAINTEXT"),
+                           *ct = cv_get(&v[i], "CIPHERTEXT");
+            cr_assert(key && iv && pt && ct && pt->len == 64 && ct->len == 64, "%s: bad record", v[i].name);
+            aes_ctx c;
+            uint8_t out[64];
+            cr_assert_eq(aes_init_impl(&c, key->bytes, key->len, impls[p]), MC_OK);
+            aes_cbc_encrypt(&c, iv->bytes, out, pt->bytes, 64);
+            cr_expect_arr_eq(out, ct->bytes, 64, "%s (%s): encryption", v[i].name, aes_impl_name(&c));
+            aes_cbc_decrypt(&c, iv->bytes, out, out, 64); /* in place */
+            cr_expect_arr_eq(out, pt->bytes, 64, "%s (%s): decryption", v[i].name, aes_impl_name(&c));
+        }
+    }
+    cv_free(v, n);
+}
+
 Test(aes, rejects_wrong_key_length)
 {
     uint8_t key[64] = {0};

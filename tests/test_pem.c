@@ -12,6 +12,7 @@
 
 #include "crypto/base64.h"
 #include "crypto/der.h"
+#include "crypto/pbes2.h"
 #include "crypto/pem.h"
 #include "crypto/rsa_der.h"
 #include "pk_vectors.h"
@@ -134,7 +135,7 @@ Test(pem, garbled_base64_wrong_type_and_trailing_text_are_errors)
     const char *mism = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PUBLIC KEY-----\n";
     cr_expect_eq(pem_parse_private(mism, strlen(mism), &k), MC_E_FORMAT, "END label differs");
     const char *enc = "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n";
-    cr_expect_eq(pem_parse_private(enc, strlen(enc), &k), MC_E_UNSUPPORTED);
+    cr_expect_eq(pem_parse_private(enc, strlen(enc), &k), MC_E_KEY, "encrypted key without a passphrase");
     cr_expect_eq(pem_parse_private("", 0, &k), MC_E_FORMAT);
     free(pub);
     free(t);
@@ -293,5 +294,233 @@ Test(keygen_cli, refuses_1024_bits_keeps_files_without_force_and_writes_0600, .t
     rsa_priv_free(k);
     rsa_pub_free(p);
     free(before), free(after);
+    vec_rmtemp();
+}
+
+/* ---- passphrase-protected PKCS#8 (RFC 5958 §3, RFC 8018 PBES2) ---- */
+
+static pem_pass fixture_pass(void)
+{
+    pem_pass p;
+    cr_assert_eq(pem_pass_read(vec_path("tests/vectors/pem/passphrase.txt"), &p), MC_OK);
+    cr_assert_eq(p.n, strlen("medchaos test passphrase"), "the line end is not part of the passphrase");
+    return p;
+}
+
+/* The unencrypted PKCS#8 text of a key file, for byte comparisons. */
+static char *plain_text_of(const rsa_priv *k, size_t *n)
+{
+    char *t;
+    cr_assert_eq(pem_format_private(k, &t, n), MC_OK);
+    return t;
+}
+
+Test(pkcs8, openssl_pkcs8_read_by_medchaos)
+{
+    size_t on;
+    char *orig = slurp("tests/vectors/pem/openssl_2048.pem", &on);
+    pem_pass pass = fixture_pass();
+    const char *files[] = {"tests/vectors/pem/openssl_2048_pbes2_aes256.pem", "tests/vectors/pem/openssl_2048_pbes2_aes128.pem"};
+    for (int f = 0; f < 2; f++) {
+        rsa_priv *k;
+        cr_assert_eq(pem_read_private_pass(vec_path(files[f]), &pass, &k), MC_OK, "%s: %s", files[f], mc_errmsg(MC_E_AUTH));
+        size_t n;
+        char *t = plain_text_of(k, &n);
+        cr_expect(n == on && memcmp(t, orig, n) == 0, "%s: not the key OpenSSL encrypted", files[f]);
+        pem_free_text(t, n);
+        rsa_priv_free(k);
+    }
+    /* And a file OpenSSL encrypts now, when its command line is available. */
+    const char *ossl = getenv("OPENSSL");
+    if (ossl && *ossl) {
+        const char *dir = vec_mktemp();
+        char key[512]; /* vec_path's buffer is static: one path at a time */
+        snprintf(key, sizeof key, "%s", vec_path("tests/vectors/pem/openssl_2048.pem"));
+        cr_assert_eq(vec_sh("'%s' pkcs8 -topk8 -v2 aes-256-cbc -v2prf hmacWithSHA256 -in '%s' -passout file:'%s' -out '%s/e.pem'",
+                            ossl, key, vec_path("tests/vectors/pem/passphrase.txt"), dir), 0);
+        char path[128];
+        snprintf(path, sizeof path, "%s/e.pem", dir);
+        rsa_priv *k;
+        cr_assert_eq(pem_read_private_pass(path, &pass, &k), MC_OK, "%s", mc_errmsg(MC_E_FORMAT));
+        rsa_priv_free(k);
+        vec_rmtemp();
+    }
+    pem_pass_free(&pass);
+    free(orig);
+}
+
+Test(pkcs8, pkcs8_encrypted_key_read_by_openssl)
+{
+    const char *ossl = getenv("OPENSSL");
+    if (!ossl || !*ossl) cr_skip("OPENSSL not set");
+    rsa_priv *k;
+    cr_assert_eq(pem_read_private(vec_path("tests/vectors/pem/openssl_2048.pem"), &k), MC_OK);
+    pem_pass pass = fixture_pass();
+    const char *dir = vec_mktemp();
+    char enc[128], dec[128];
+    snprintf(enc, sizeof enc, "%s/k.pem", dir);
+    snprintf(dec, sizeof dec, "%s/plain.pem", dir);
+    pass.iterations = 1000;
+    cr_assert_eq(pem_write_private_pass(enc, k, &pass, 0), MC_OK);
+    size_t en;
+    unsigned char *et;
+    cr_assert_eq(mc_read_file(enc, 1 << 16, &et, &en), MC_OK);
+    cr_expect(en > 37 && !memcmp(et, "-----BEGIN ENCRYPTED PRIVATE KEY-----\n", 38));
+    cr_expect(mode_of(enc) == 0600);
+    free(et);
+    /* OpenSSL decrypts it (and names the scheme), and gives back OpenSSL's own file. */
+    cr_assert_eq(vec_sh("'%s' pkey -in '%s' -passin file:'%s' -out '%s'", ossl, enc,
+                        vec_path("tests/vectors/pem/passphrase.txt"), dec), 0);
+    cr_expect_eq(vec_sh("'%s' asn1parse -in '%s' | grep -q hmacWithSHA256 && '%s' asn1parse -in '%s' | grep -q aes-256-cbc",
+                        ossl, enc, ossl, enc), 0, "not PBKDF2-HMAC-SHA-256 with AES-256-CBC");
+    size_t a, b;
+    char *want = slurp("tests/vectors/pem/openssl_2048.pem", &a);
+    unsigned char *got;
+    cr_assert_eq(mc_read_file(dec, 1 << 16, &got, &b), MC_OK);
+    cr_expect(a == b && memcmp(want, got, a) == 0, "OpenSSL's decryption differs from the key");
+    cr_expect_neq(vec_sh("'%s' pkey -in '%s' -passin pass:wrong -out '%s' 2>/dev/null", ossl, enc, dec), 0);
+    free(want), free(got);
+    pem_pass_free(&pass);
+    rsa_priv_free(k);
+    vec_rmtemp();
+}
+
+Test(pkcs8, round_trip_with_fresh_salt_and_iv)
+{
+    rsa_priv *k, *back;
+    cr_assert_eq(pem_read_private(vec_path("tests/vectors/pem/openssl_2048.pem"), &k), MC_OK);
+    pem_pass pass = {(uint8_t *)"p", 1, 10};
+    char *t1, *t2;
+    size_t n1, n2;
+    cr_assert_eq(pem_format_private_pass(k, &pass, &t1, &n1), MC_OK);
+    cr_assert_eq(pem_format_private_pass(k, &pass, &t2, &n2), MC_OK);
+    cr_expect(n1 != n2 || memcmp(t1, t2, n1) != 0, "salt and IV must be fresh");
+    cr_assert_eq(pem_parse_private_pass(t1, n1, &pass, &back), MC_OK);
+    size_t a, b;
+    char *x = plain_text_of(k, &a), *y = plain_text_of(back, &b);
+    cr_expect(a == b && !memcmp(x, y, a));
+    pem_free_text(x, a), pem_free_text(y, b), pem_free_text(t1, n1), pem_free_text(t2, n2);
+    rsa_priv_free(back);
+    rsa_priv_free(k);
+}
+
+Test(pkcs8, wrong_passphrase_refused)
+{
+    rsa_priv *k;
+    pem_pass wrong = {(uint8_t *)"medchaos test passphrasf", 24, 0};
+    const char *f = vec_path("tests/vectors/pem/openssl_2048_pbes2_aes256.pem");
+    cr_expect_eq(pem_read_private_pass(f, &wrong, &k), MC_E_AUTH);
+    cr_expect(strstr(mc_errmsg(MC_E_AUTH), "wrong passphrase") != NULL, "%s", mc_errmsg(MC_E_AUTH));
+    cr_expect_null(k);
+    cr_expect_eq(pem_read_private(f, &k), MC_E_KEY, "no passphrase given");
+    cr_expect(strstr(mc_errmsg(MC_E_KEY), "--passphrase-file") != NULL, "%s", mc_errmsg(MC_E_KEY));
+    /* Many wrong passphrases: every one refused as such, none accepted by a lucky pad. */
+    for (int i = 0; i < 40; i++) {
+        char pw[16];
+        snprintf(pw, sizeof pw, "guess %d", i);
+        pem_pass p = {(uint8_t *)pw, strlen(pw), 0};
+        cr_expect_eq(pem_read_private_pass(vec_path("tests/vectors/pem/openssl_2048_pbes2_aes128.pem"), &p, &k), MC_E_AUTH, "%s", pw);
+    }
+}
+
+Test(pkcs8, every_truncation_and_bit_flip_of_the_encrypted_key_is_an_error)
+{
+    size_t n;
+    char *src = slurp("tests/vectors/pem/openssl_2048_pbes2_aes128.pem", &n);
+    pem_pass pass = fixture_pass();
+    rsa_priv *k;
+    for (size_t cut = 0; cut < n - 2; cut += 97) cr_expect_neq(pem_parse_private_pass(src, cut, &pass, &k), MC_OK, "cut %zu", cut);
+    /* The DER, mutated byte by byte in its parameters (the first 90 bytes). */
+    char *b = strchr(src, '\n') + 1, *e = strstr(src, "-----END");
+    uint8_t *der = malloc(n);
+    size_t dn;
+    cr_assert_eq(base64_decode(b, (size_t)(e - b), der, &dn), MC_OK);
+    for (size_t i = 0; i < 90; i++) {
+        der[i] ^= 0x01;
+        uint8_t *pki;
+        size_t m;
+        mc_err r = pbes2_decrypt(der, dn, pass.p, pass.n, &pki, &m);
+        if (r == MC_OK) {
+            /* A changed salt, IV or count gives another key: the result must not parse. */
+            rsa_priv *kk;
+            cr_expect_neq(rsa_der_parse_pkcs8(pki, m, &kk), MC_OK, "byte %zu flipped, still a key", i);
+            free(pki);
+        }
+        der[i] ^= 0x01;
+    }
+    free(der);
+    pem_pass_free(&pass);
+    free(src);
+}
+
+static mc_err read_fixture(const char *rel)
+{
+    rsa_priv *k;
+    pem_pass pass = fixture_pass();
+    mc_err e = pem_read_private_pass(vec_path(rel), &pass, &k);
+    if (!e) rsa_priv_free(k);
+    pem_pass_free(&pass);
+    return e;
+}
+
+Test(pem, traditional_encrypted_pem_named)
+{
+    cr_expect_eq(read_fixture("tests/vectors/pem/openssl_2048_traditional_aes256.pem"), MC_E_UNSUPPORTED);
+    const char *m = mc_errmsg(MC_E_UNSUPPORTED);
+    cr_expect(strstr(m, "Proc-Type") && strstr(m, "openssl pkcs8 -topk8"), "%s", m);
+}
+
+Test(pem, unsupported_key_kinds_named)
+{
+    cr_expect_eq(read_fixture("tests/vectors/pem/openssl_2048_3prime.pem"), MC_E_UNSUPPORTED);
+    cr_expect(strstr(mc_errmsg(MC_E_UNSUPPORTED), "multi-prime"), "%s", mc_errmsg(MC_E_UNSUPPORTED));
+    cr_expect_eq(read_fixture("tests/vectors/pem/openssl_p256_ec.pem"), MC_E_UNSUPPORTED);
+    cr_expect(strstr(mc_errmsg(MC_E_UNSUPPORTED), "EC key"), "%s", mc_errmsg(MC_E_UNSUPPORTED));
+    cr_expect_eq(read_fixture("tests/vectors/pem/openssl_2048_pkcs12_3des.pem"), MC_E_UNSUPPORTED);
+    cr_expect(strstr(mc_errmsg(MC_E_UNSUPPORTED), "PKCS#12"), "%s", mc_errmsg(MC_E_UNSUPPORTED));
+}
+
+Test(pem, leading_text_before_begin_tolerated)
+{
+    size_t n;
+    char *src = slurp("tests/vectors/pem/openssl_2048.pem", &n);
+    /* What openssl pkcs12 -nodes -nocerts writes in front of the key. */
+    static const char bag[] = "Bag Attributes\n    localKeyID: 01 00 00 00 \nKey Attributes: <No Attributes>\n";
+    char *t = malloc(n + sizeof bag);
+    memcpy(t, bag, sizeof bag - 1);
+    memcpy(t + sizeof bag - 1, src, n);
+    rsa_priv *k;
+    cr_expect_eq(pem_parse_private(t, n + sizeof bag - 1, &k), MC_OK, "%s", mc_errmsg(MC_E_FORMAT));
+    rsa_priv_free(k);
+    /* A BEGIN inside a line is not a BEGIN line. */
+    t[sizeof bag - 2] = ' ';
+    cr_expect_neq(pem_parse_private(t, n + sizeof bag - 1, &k), MC_OK);
+    free(t);
+    free(src);
+}
+
+Test(keygen_cli, passphrase_file_protects_the_key_and_decrypt_reads_it)
+{
+    const char *bd = getenv("MC_BUILDDIR");
+    if (!bd) cr_skip("MC_BUILDDIR not set");
+    const char *dir = vec_mktemp(), *pw = vec_path("tests/vectors/pem/passphrase.txt");
+    cr_assert_eq(vec_sh("'%s/medchaos' keygen --bits 2048 --passphrase-file '%s' -o '%s/id' >/dev/null", bd, pw, dir), 0);
+    char priv[128];
+    snprintf(priv, sizeof priv, "%s/id.pem", dir);
+    size_t n;
+    unsigned char *t;
+    cr_assert_eq(mc_read_file(priv, 1 << 16, &t, &n), MC_OK);
+    cr_expect(n > 37 && !memcmp(t, "-----BEGIN ENCRYPTED PRIVATE KEY-----", 37));
+    free(t);
+    rsa_priv *k;
+    pem_pass pass = fixture_pass();
+    cr_expect_eq(pem_read_private_pass(priv, &pass, &k), MC_OK);
+    rsa_priv_free(k);
+    pem_pass_free(&pass);
+    /* An empty passphrase file is a usage error, and writes nothing. */
+    cr_expect_eq(vec_sh("printf '\\n' > '%s/empty'; '%s/medchaos' keygen --passphrase-file '%s/empty' -o '%s/x' 2>/dev/null",
+                        dir, bd, dir, dir), MC_E_ARG + 1);
+    snprintf(priv, sizeof priv, "%s/x.pem", dir);
+    cr_expect_eq(access(priv, F_OK), -1);
     vec_rmtemp();
 }

@@ -8,7 +8,11 @@
 
 #include "crypto/pem.h"
 #include "crypto/random.h"
+#include "pipeline/bytes.h"
+#include "image/origin.h"
+#include "pipeline/hardened.h"
 #include "pipeline/pipeline.h"
+#include "pk_vectors.h"
 
 static rsa_pub *pub;
 static rsa_priv *priv, *other;
@@ -277,4 +281,123 @@ Test(pipeline, paper_variant_fails_the_differential_test_by_construction)
     img_free(&b);
     img_free(&ca);
     img_free(&cb);
+}
+
+Test(pipeline, sealed_metadata_and_origin_come_back_and_the_clear_header_is_bare)
+{
+    img_image plain = random_image(9, 5, 1, 8), cipher, out;
+    envelope_header h, h2;
+    header(&h, KEYMAT_COMPACT, VARIANT_HARDENED, 16);
+    uint8_t origin[40];
+    for (size_t i = 0; i < sizeof origin; i++) origin[i] = (uint8_t)(i * 7);
+    h.origin = origin;
+    h.origin_len = sizeof origin;
+    chaos_params p = lorenz();
+    uint8_t *env;
+    size_t n;
+    cr_assert_eq(pipe_encrypt(&plain, &p, &h, pub, &cipher, &env, &n), MC_OK);
+    envelope_header clear;
+    cr_assert_eq(envelope_read_header(env, n, &clear), MC_OK);
+    cr_expect_eq(clear.version, ENVELOPE_VERSION);
+    cr_expect_str_empty(clear.meta, "metadata in the clear header");
+    cr_assert_eq(pipe_decrypt(&cipher, env, n, priv, &h2, &out), MC_OK);
+    cr_expect_str_eq(h2.meta, h.meta);
+    cr_assert_eq(h2.origin_len, sizeof origin);
+    cr_expect_arr_eq(h2.origin, origin, sizeof origin);
+    envelope_header_clear(&h2);
+    img_free(&out);
+    /* Version 2 with metadata in the clear is malformed, not silently read. */
+    size_t clear_end = 12 + be16_get(env + 10);
+    env[clear_end - 1] = 1;
+    cr_expect_eq(envelope_read_header(env, n, &clear), MC_E_FORMAT);
+    img_free(&plain);
+    img_free(&cipher);
+    free(env);
+}
+
+/* docs/FORMAT.md §6 worked example and a 16-bit RGB one, as written by the
+ * independent tests/gen_hardened_vectors.py from that text. */
+static void check_hardened_vector(const char *rel)
+{
+    size_t nc;
+    vec_case *cs = vec_load(rel, &nc);
+    cr_assert_eq(nc, 1);
+    const vec_case *v = &cs[0];
+    unsigned w, h, ch, depth;
+    cr_assert_eq(sscanf(vec_get(v, "geometry"), "%u %u %u %u", &w, &h, &ch, &depth), 4);
+    img_image plain;
+    cr_assert_eq(img_new(&plain, w, h, (uint8_t)ch, (uint8_t)depth), MC_OK);
+    size_t n, m;
+    uint8_t *b = vec_hex(vec_get(v, "plain"), &n);
+    cr_assert_eq(n, img_size_bytes(&plain));
+    memcpy(plain.data, b, n);
+    free(b);
+    uint8_t ih[32];
+    pipe_image_hash(&plain, ih);
+    b = vec_hex(vec_get(v, "image_hash"), &m);
+    cr_expect_arr_eq(ih, b, 32, "%s: image hash (FORMAT.md §4)", rel);
+    free(b);
+    chaos_params base = {CHAOS_LOGISTIC, {f64_from_bits(strtoull(vec_get(v, "base_r"), NULL, 16)),
+                                          f64_from_bits(strtoull(vec_get(v, "base_x0"), NULL, 16))}};
+    chaos_params p;
+    cr_assert_eq(hardened_params(&base, &plain, &p), MC_OK);
+    cr_expect_eq(f64_bits(p.v[0]), strtoull(vec_get(v, "r"), NULL, 16), "%s: derived r = %.17g", rel, p.v[0]);
+    cr_expect_eq(f64_bits(p.v[1]), strtoull(vec_get(v, "x0"), NULL, 16), "%s: derived x0 = %.17g", rel, p.v[1]);
+    keymat k;
+    cr_assert_eq(keymat_derive_walk(&k, &p, h, w, 2 * n), MC_OK);
+    char *q = (char *)vec_get(v, "xindex");
+    for (uint32_t i = 0; i < h; i++) cr_expect_eq(k.xindex[i], (uint32_t)strtoul(q, &q, 10), "%s: xindex[%u]", rel, i);
+    q = (char *)vec_get(v, "yindex");
+    for (uint32_t j = 0; j < w; j++) cr_expect_eq(k.yindex[j], (uint32_t)strtoul(q, &q, 10), "%s: yindex[%u]", rel, j);
+    b = vec_hex(vec_get(v, "zkey"), &m);
+    cr_assert_eq(m, 2 * n, "%s: the compact keystream has 2N bytes", rel);
+    cr_expect_arr_eq(k.zkey, b, m, "%s: zkey", rel);
+    free(b);
+    img_image c, back;
+    cr_assert_eq(pipe_apply(&plain, &k, VARIANT_HARDENED, 0, &c), MC_OK);
+    b = vec_hex(vec_get(v, "cipher"), &m);
+    cr_expect_arr_eq(c.data, b, n, "%s: cipher bytes", rel);
+    free(b);
+    cr_assert_eq(pipe_apply(&c, &k, VARIANT_HARDENED, 1, &back), MC_OK);
+    cr_expect_arr_eq(back.data, plain.data, n);
+    img_free(&c), img_free(&back), img_free(&plain);
+    keymat_free(&k);
+    vec_free(cs, nc);
+}
+
+Test(pipeline, hardened_variant_matches_the_format_md_worked_example)
+{
+    check_hardened_vector("tests/vectors/hardened/example_gray8.txt");
+    check_hardened_vector("tests/vectors/hardened/example_rgb16.txt");
+}
+
+Test(pipeline, sealed_part_written_from_format_md_by_python_is_read)
+{
+    /* fuzz/make_corpus.py builds this sealed part from docs/FORMAT.md §3.1-§3.2
+     * (after 4 bytes of padding the harness skips): compact logistic key
+     * material, the canonical string, an origin record with one tEXt chunk. */
+    char path[1024];
+    snprintf(path, sizeof path, "%s/fuzz/corpus/envelope/sealed_v2.bin", getenv("MC_SRCDIR"));
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "%s", path);
+    uint8_t buf[512];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    envelope_header h = {.version = ENVELOPE_VERSION, .map = 1, .mode = KEYMAT_COMPACT, .width = 2, .height = 2,
+                         .channels = 1, .depth = 8};
+    keymat k;
+    cr_assert_eq(envelope_read_sealed(buf + 4, n - 4, &h, &k), MC_OK, "%s", mc_errmsg(MC_E_FORMAT));
+    cr_expect_str_eq(h.meta, "medchaos-meta/1;2004-08-26T10:11:12.000000;tz=+02:00;uid=1.2.840.1");
+    cr_expect_eq(k.params.v[0], 3.99);
+    img_origin o;
+    cr_assert_eq(img_origin_parse(h.origin, h.origin_len, &o), MC_OK);
+    cr_expect(o.depth == 8 && o.colour == 0 && o.nchunks == 1 && !memcmp(o.chunks[0].type, "tEXt", 4) &&
+              o.chunks[0].len == 7 && o.chunks[0].place == IMG_BEFORE_PLTE);
+    img_origin_free(&o);
+    envelope_header_clear(&h);
+    keymat_free(&k);
+    /* One byte short, or one too many, is malformed. */
+    cr_expect_eq(envelope_read_sealed(buf + 4, n - 5, &h, &k), MC_E_FORMAT);
+    buf[n] = 0;
+    cr_expect_eq(envelope_read_sealed(buf + 4, n - 3, &h, &k), MC_E_FORMAT);
 }

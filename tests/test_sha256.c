@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "crypto/hmac.h"
+#include "crypto/pbkdf2.h"
 #include "crypto/random.h"
 #include "crypto/sha256.h"
 #include "pk_vectors.h"
@@ -106,6 +107,24 @@ Test(hmac_sha256, rfc4231_test_cases_1_to_7)
         hmac_sha256(key, kl * krep, data, dl * drep, mac);
         cr_expect_eq(memcmp(mac, want, ml), 0, "RFC 4231 test case %s", vec_get(&cs[i], "case"));
         free(k1), free(d1), free(want), free(key), free(data);
+    }
+    vec_free(cs, nc);
+}
+
+Test(pbkdf2_hmac_sha256, rfc7914_and_published_vectors)
+{
+    size_t nc;
+    vec_case *cs = vec_load("tests/vectors/pbkdf2/rfc7914_and_published.txt", &nc);
+    cr_assert_eq(nc, 5);
+    for (size_t i = 0; i < nc; i++) {
+        const char *pw = vec_get(&cs[i], "pass"), *salt = vec_get(&cs[i], "salt");
+        size_t n;
+        uint8_t *want = vec_hex(vec_get(&cs[i], "dk"), &n), got[64];
+        cr_assert_leq(n, sizeof got);
+        pbkdf2_hmac_sha256((const uint8_t *)pw, strlen(pw), (const uint8_t *)salt, strlen(salt),
+                           (uint32_t)atol(vec_get(&cs[i], "c")), got, n);
+        cr_expect_arr_eq(got, want, n, "case %s", vec_get(&cs[i], "case"));
+        free(want);
     }
     vec_free(cs, nc);
 }

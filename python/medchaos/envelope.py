@@ -19,7 +19,8 @@ class _Header(ctypes.Structure):
     _fields_ = [("version", ctypes.c_uint16), ("map", _u8), ("mode", _u8), ("variant", _u8),
                 ("aes_bytes", _u8), ("width", ctypes.c_uint32), ("height", ctypes.c_uint32),
                 ("channels", _u8), ("depth", _u8), ("model", ctypes.c_char * (MAX_MODEL + 1)),
-                ("model_sha256", _u8 * 32), ("meta", ctypes.c_char * (MAX_META + 1))]
+                ("model_sha256", _u8 * 32), ("meta", ctypes.c_char * (MAX_META + 1)),
+                ("origin", ctypes.c_void_p), ("origin_len", ctypes.c_size_t)]
 
 
 _vp = ctypes.c_void_p
@@ -39,6 +40,7 @@ _pipe_encrypt = fn("pipe_encrypt", [_P(Image), _P(_CParams), _P(_Header), _vp, _
                                     _P(ctypes.c_size_t), _vp])
 _pipe_decrypt = fn("pipe_decrypt", [_P(Image), ctypes.c_char_p, ctypes.c_size_t, _vp, _P(_Header),
                                     _P(Image)])
+_header_clear = fn("envelope_header_clear", [_P(_Header)], None)
 
 
 def _text(pem, what):
@@ -145,7 +147,8 @@ def _header_dict(h):
 
 def read_header(envelope):
     """The envelope's readable header (what `medchaos inspect` prints) from
-    its bytes or its path; no key needed, nothing secret in it."""
+    its bytes or its path; no key needed, nothing secret in it. Since format
+    version 2 its "meta" is "": the metadata is sealed (open_envelope gives it)."""
     buf, where = _bytes(envelope)
     h = _Header()
     call(_read_header, buf, len(buf), ctypes.byref(h), where=where)
@@ -157,7 +160,7 @@ def seal(plain, params, public_key, hardened=False, compact=False, aes_bits=128,
     `medchaos encrypt --params` does: returns (cipher array, envelope bytes).
     The cipher pixels equal the command's; the envelope differs run to run
     (fresh AES key, nonce and OAEP seed). meta is the canonical metadata
-    string to record in the header (not secret; "" for none)."""
+    string, sealed with the key material (format version 2; "" for none)."""
     p = _params(params)
     pub = _key(public_key, PublicKey)
     if aes_bits not in (128, 256):
@@ -189,4 +192,5 @@ def open_envelope(cipher, envelope, private_key):
     h, out = _Header(), Image()
     call(_pipe_decrypt, ctypes.byref(im), buf, len(buf), priv._h, ctypes.byref(h), ctypes.byref(out),
          where=where)
+    _header_clear(ctypes.byref(h))  # the origin record (docs/FORMAT.md §3.2) is the command's business
     return take_image(out, like=cipher), _header_dict(h)

@@ -88,7 +88,8 @@ mc_err batch_build(batch_list *b, char **inputs, int ninputs, const char *out_fi
                 if (e) free(p);
             }
             closedir(d);
-            qsort(b->in + first, b->n - first, sizeof *b->in, cmp_str);
+            /* b->in is still NULL when no directory so far held an image (UBSan: NULL + 0). */
+            if (b->n > first) qsort(b->in + first, b->n - first, sizeof *b->in, cmp_str);
         } else {
             char *p = strdup(inputs[i]);
             e = p ? push(b, &cap, p) : mc_fail(MC_E_NOMEM, "out of memory");

@@ -12,6 +12,7 @@
 #include "cli/dicom_cli.h"
 #include "crypto/pem.h"
 #include "image/io.h"
+#include "image/origin.h"
 #include "pipeline/pipeline.h"
 #include "util/file.h"
 
@@ -21,10 +22,13 @@ static const char usage_text[] =
     "Restores each image from CIPHER.png and its envelope CIPHER.png.key (or --envelope FILE for a\n"
     "single input). The envelope is authenticated against the cipher image before any pixel is\n"
     "written; a wrong key, a modified file or a mismatched pair is an error and leaves no output.\n"
+    "The image comes back in the original PNG's layout (bit depth, palette) with its metadata\n"
+    "chunks, sealed in the envelope; a JPEG's EXIF comes back as a PNG eXIf chunk.\n"
     "A cipher DICOM (CIPHER.dcm) is restored to the original DICOM file from the header its\n"
     "envelope seals; the envelope is read from CIPHER.dcm.key when present, else from the file.\n"
     "\n"
-    "  --key FILE       RSA private key (PEM, PKCS#8 or PKCS#1)\n"
+    "  --key FILE       RSA private key (PEM: PKCS#8, encrypted PKCS#8 or PKCS#1)\n"
+    "  --passphrase-file F  the key's passphrase: the first line of F\n"
     "  --envelope FILE  envelope for a single input (default: CIPHER.png.key)\n"
     "  -o OUT.png       output for a single input;  -O DIR  output directory for several\n"
     "                   (created if missing; two inputs may not share an output name)\n"
@@ -73,22 +77,32 @@ static int decrypt_one(size_t i, void *vctx)
     img_free(&cipher);
     free(env);
     if (e) return cli_fail(e == MC_E_AUTH || e == MC_E_MISMATCH ? in : keypath, e);
-    e = img_write_png(out, &plain, c->force);
+    /* Back in the original's layout with its chunks (version 2 envelopes). */
+    img_origin origin = {0};
+    if (!e && hdr.origin_len) e = img_origin_parse(hdr.origin, hdr.origin_len, &origin);
+    envelope_header_clear(&hdr);
+    if (e) {
+        img_free(&plain);
+        return cli_fail(keypath, e);
+    }
+    e = img_write_png_origin(out, &plain, origin.rec ? &origin : NULL, c->force);
     img_free(&plain);
+    img_origin_free(&origin);
     return e ? cli_fail(out, e) : 0;
 }
 
 int cmd_decrypt(int argc, char **argv)
 {
-    enum { O_KEY = 256, O_ENV };
+    enum { O_KEY = 256, O_ENV, O_PASS };
     static const struct option opts[] = {{"key", required_argument, 0, O_KEY},
+                                         {"passphrase-file", required_argument, 0, O_PASS},
                                          {"envelope", required_argument, 0, O_ENV},
                                          {"help", no_argument, 0, 'h'},
                                          BATCH_LONG_OPTIONS,
                                          {0, 0, 0, 0}};
     dec_ctx c;
     memset(&c, 0, sizeof c);
-    const char *keyfile = NULL;
+    const char *keyfile = NULL, *pass_file = NULL;
     batch_args ba = {0};
     int opt, twice = 0, rc;
     optind = 1;
@@ -99,6 +113,7 @@ int cmd_decrypt(int argc, char **argv)
         }
         switch (opt) {
         case O_KEY: twice = cli_set_once(&keyfile, optarg); break;
+        case O_PASS: twice = cli_set_once(&pass_file, optarg); break;
         case O_ENV: twice = cli_set_once(&c.envelope, optarg); break;
         case 'h': fputs(usage_text, stdout); return 0;
         default: return cli_usage_error("decrypt", "bad option");
@@ -112,7 +127,11 @@ int cmd_decrypt(int argc, char **argv)
     if (c.envelope && argc - optind != 1) return cli_usage_error("decrypt", "--envelope takes a single input");
     mc_err e = mc_safe_input(keyfile);
     if (e) return cli_fail(NULL, e);
-    if ((e = pem_read_private(keyfile, &c.priv))) return cli_fail(keyfile, e);
+    pem_pass pass = {0};
+    if (pass_file && (e = pem_pass_read(pass_file, &pass))) return cli_fail(pass_file, e);
+    e = pem_read_private_pass(keyfile, &pass, &c.priv);
+    pem_pass_free(&pass);
+    if (e) return cli_fail(keyfile, e);
     if (!(e = batch_build(&c.b, argv + optind, argc - optind, ba.out_file, ba.out_dir, 1))) {
         /* The envelopes are inputs too: decrypt c.png -o c.png.key must not replace one. */
         for (size_t i = 0; !e && i < c.b.n; i++) {

@@ -16,6 +16,7 @@
 #include "pipeline/keysrc.h"
 #include "crypto/pem.h"
 #include "image/io.h"
+#include "image/origin.h"
 #include "pipeline/pipeline.h"
 #include "util/safefile.h"
 
@@ -125,18 +126,23 @@ static int encrypt_one(size_t i, void *vctx)
     if ((e = mc_safe_check_output(keypath, c->force))) return cli_fail(keypath, e);
 
     img_image plain, cipher;
-    e = img_read(in, &plain);
+    img_origin origin;
+    e = img_read_origin(in, &plain, &origin);
     cli_notes(in);
     if (e) return cli_fail(in, e);
     if ((rc = prepare(c, in, &params, &hdr))) {
         img_free(&plain);
+        img_origin_free(&origin);
         return rc;
     }
+    hdr.origin = origin.rec;   /* sealed with the key, restored by decrypt */
+    hdr.origin_len = origin.reclen;
     uint8_t *env = NULL;
     size_t envlen = 0;
     chaos_params used;
     e = pipe_encrypt(&plain, &params, &hdr, c->pub, &cipher, &env, &envlen, &used);
     img_free(&plain);
+    img_origin_free(&origin);
     if (e) return cli_fail(in, e);
     if (c->variant == VARIANT_PAPER) guard_report_walk(in, &params, &used);
     const char *where;

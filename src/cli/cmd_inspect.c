@@ -1,4 +1,5 @@
-/* medchaos inspect: print an envelope's header (no key needed; nothing secret is shown). */
+/* medchaos inspect: print an envelope's clear header (no key needed; nothing
+ * secret is shown). Since version 2 the metadata is sealed, and said to be. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -10,7 +11,7 @@
 int cmd_inspect(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) {
-        puts("usage: medchaos inspect CIPHER.png.key\n\nPrints the envelope's header (docs/FORMAT.md §2).");
+        puts("usage: medchaos inspect CIPHER.png.key\n\nPrints the envelope's clear header (docs/FORMAT.md §2); the metadata is sealed.");
         return 0;
     }
     if (argc != 2) return cli_usage_error("inspect", "expects one envelope file");
@@ -33,6 +34,9 @@ int cmd_inspect(int argc, char **argv)
            h.channels > 1 ? "s" : "", h.depth);
     printf("model:      %s\nmodel hash: ", h.model);
     for (int i = 0; i < 32; i++) printf("%02x", h.model_sha256[i]);
-    printf("\nmetadata:   %s\n", h.meta);
+    if (h.version == ENVELOPE_VERSION_V1)
+        printf("\nmetadata:   %s (in the clear: version 1)\n", h.meta);
+    else
+        printf("\nmetadata:   sealed (date, time, DICOM UID and the file's chunks are encrypted with the key)\n");
     return 0;
 }

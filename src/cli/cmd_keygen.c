@@ -2,6 +2,7 @@
  * Writes NAME.pem (PKCS#8, mode 0600) and NAME.pub.pem (SubjectPublicKeyInfo),
  * both readable by OpenSSL. The work is in src/crypto (rsa_generate, pem_write_*). */
 #include "cli/cli.h"
+#include "crypto/pbes2.h"
 #include "crypto/pem.h"
 #include "crypto/rsa.h"
 #include "util/safefile.h"
@@ -15,27 +16,29 @@
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: medchaos keygen [--bits N] -o NAME [--force]\n"
+            "usage: medchaos keygen [--bits N] [--passphrase-file F] -o NAME [--force]\n"
             "\n"
             "Generate an RSA key pair (e = 65537) for RSA-OAEP-SHA-256 key wrapping.\n"
             "  -o, --out NAME   write NAME.pem (private, PKCS#8, mode 0600) and NAME.pub.pem\n"
             "  --bits N         modulus size: a multiple of 256 from 2048 to 8192 (default %d,\n"
             "                   NIST SP 800-57's size for 128-bit security, matching AES-128)\n"
+            "  --passphrase-file F  protect the private key with the first line of F: PKCS#8\n"
+            "                   PBES2, PBKDF2-HMAC-SHA-256 (%u iterations), AES-256-CBC\n"
             "  -f, --force      overwrite existing files\n"
             "  -h, --help       this text\n",
-            RSA_DEFAULT_BITS);
+            RSA_DEFAULT_BITS, PBES2_ITERATIONS);
 }
 
 /* The two keys as one group (util/safefile.h): an old pair replaced with
  * --force survives any failure, and no half pair is ever left. */
-static mc_err write_pair(const char *priv_path, const char *pub_path, const rsa_priv *k, int force,
-                         const char **where)
+static mc_err write_pair(const char *priv_path, const char *pub_path, const rsa_priv *k, const pem_pass *pass,
+                         int force, const char **where)
 {
     char *priv = NULL, *pub = NULL;
     size_t npriv = 0, npub = 0;
     mc_out w[2];
     *where = NULL;
-    mc_err e = pem_format_private(k, &priv, &npriv);
+    mc_err e = pem_format_private_pass(k, pass, &priv, &npriv);
     if (!e) e = pem_format_public(rsa_priv_public(k), &pub, &npub);
     if (e) goto done;
     *where = priv_path;
@@ -65,7 +68,7 @@ int cmd_keygen(int argc, char **argv)
         usage(stdout);
         return 0;
     }
-    const char *name = NULL;
+    const char *name = NULL, *pass_file = NULL;
     unsigned long bits = RSA_DEFAULT_BITS;
     int force = 0;
     for (int i = 1; i < argc; i++) {
@@ -79,10 +82,19 @@ int cmd_keygen(int argc, char **argv)
         } else if (!strncmp(a, "--out=", 6)) {
             if (cli_set_once(&name, a + 6)) return cli_usage_error("keygen", "-o given twice with different values");
             continue;
-        } else if (!strcmp(a, "--bits") || !strcmp(a, "-o") || !strcmp(a, "--out")) {
+        } else if (!strncmp(a, "--passphrase-file=", 18)) {
+            if (cli_set_once(&pass_file, a + 18))
+                return cli_usage_error("keygen", "--passphrase-file given twice with different values");
+            continue;
+        } else if (!strcmp(a, "--bits") || !strcmp(a, "-o") || !strcmp(a, "--out") || !strcmp(a, "--passphrase-file")) {
             if (i + 1 >= argc) return cli_usage_error("keygen", "%s needs a value", a);
             if (a[1] == 'o' || !strcmp(a, "--out")) {
                 if (cli_set_once(&name, argv[++i])) return cli_usage_error("keygen", "-o given twice with different values");
+                continue;
+            }
+            if (!strcmp(a, "--passphrase-file")) {
+                if (cli_set_once(&pass_file, argv[++i]))
+                    return cli_usage_error("keygen", "--passphrase-file given twice with different values");
                 continue;
             }
             val = argv[++i];
@@ -101,11 +113,15 @@ int cmd_keygen(int argc, char **argv)
     if (bits > RSA_MAX_BITS || bits % 256)
         return cli_usage_error("keygen", "--bits %lu: use a multiple of 256 up to %d", bits, RSA_MAX_BITS);
 
+    pem_pass pass = {0};
+    mc_err e;
+    if (pass_file && (e = pem_pass_read(pass_file, &pass))) return cli_fail(pass_file, e);
     size_t n = strlen(name) + 16;
     char *priv_path = malloc(n), *pub_path = malloc(n);
     if (!priv_path || !pub_path) {
         free(priv_path);
         free(pub_path);
+        pem_pass_free(&pass);
         return cli_fail(NULL, mc_fail(MC_E_NOMEM, "out of memory"));
     }
     snprintf(priv_path, n, "%s.pem", name);
@@ -114,7 +130,7 @@ int cmd_keygen(int argc, char **argv)
     rsa_priv *k = NULL;
     /* Refuse before spending seconds on a key that could not be written. */
     const char *where = priv_path;
-    mc_err e = mc_safe_check_output(priv_path, force);
+    e = mc_safe_check_output(priv_path, force);
     if (!e) {
         where = pub_path;
         e = mc_safe_check_output(pub_path, force);
@@ -123,12 +139,14 @@ int cmd_keygen(int argc, char **argv)
         rc = cli_fail(where, e);
     } else if ((e = rsa_generate(&k, (unsigned)bits))) {
         rc = cli_fail(NULL, e);
-    } else if ((e = write_pair(priv_path, pub_path, k, force, &where))) {
+    } else if ((e = write_pair(priv_path, pub_path, k, &pass, force, &where))) {
         rc = cli_fail(where, e);
     } else {
-        printf("wrote %s (private, %lu bits) and %s\n", priv_path, bits, pub_path);
+        printf("wrote %s (private, %lu bits%s) and %s\n", priv_path, bits, pass.p ? ", passphrase-protected" : "",
+               pub_path);
     }
     rsa_priv_free(k);
+    pem_pass_free(&pass);
     free(priv_path);
     free(pub_path);
     return rc;

@@ -140,6 +140,33 @@ void aes_ctr_xor(const aes_ctx *c, uint8_t ctr[16], uint8_t *out, const uint8_t 
     mc_wipe(ks, sizeof ks);
 }
 
+/* CBC is serial when encrypting, so one block at a time through the single-block
+ * functions; speed does not matter for the few kilobytes of a key file. */
+void aes_cbc_encrypt(const aes_ctx *c, const uint8_t iv[16], uint8_t *out, const uint8_t *in, size_t len)
+{
+    uint8_t x[16];
+    memcpy(x, iv, 16);
+    for (size_t off = 0; off + 16 <= len; off += 16) {
+        for (int i = 0; i < 16; i++) x[i] ^= in[off + i];
+        aes_encrypt_block(c, x, x);
+        memcpy(out + off, x, 16);
+    }
+    mc_wipe(x, sizeof x);
+}
+
+void aes_cbc_decrypt(const aes_ctx *c, const uint8_t iv[16], uint8_t *out, const uint8_t *in, size_t len)
+{
+    uint8_t prev[16], cur[16], x[16];
+    memcpy(prev, iv, 16);
+    for (size_t off = 0; off + 16 <= len; off += 16) {
+        memcpy(cur, in + off, 16); /* in may be out */
+        aes_decrypt_block(c, x, cur);
+        for (int i = 0; i < 16; i++) out[off + i] = x[i] ^ prev[i];
+        memcpy(prev, cur, 16);
+    }
+    mc_wipe(x, sizeof x);
+}
+
 void aes_wipe(aes_ctx *c)
 {
     mc_wipe(c, sizeof *c);

@@ -48,6 +48,12 @@ void aes_decrypt_block(const aes_ctx *c, uint8_t out[16], const uint8_t in[16]);
  * in. Encryption and decryption are the same operation. */
 void aes_ctr_xor(const aes_ctx *c, uint8_t ctr[16], uint8_t *out, const uint8_t *in, size_t len);
 
+/* CBC mode, SP 800-38A §6.2: C_j = E(P_j ⊕ C_{j-1}), C_0 = E(P_1 ⊕ IV), and its
+ * inverse P_j = D(C_j) ⊕ C_{j-1}. len is a multiple of 16 (padding is the caller's:
+ * PKCS#5 in pbes2.c); out may equal in. */
+void aes_cbc_encrypt(const aes_ctx *c, const uint8_t iv[16], uint8_t *out, const uint8_t *in, size_t len);
+void aes_cbc_decrypt(const aes_ctx *c, const uint8_t iv[16], uint8_t *out, const uint8_t *in, size_t len);
+
 /* Zeroes every round key. */
 void aes_wipe(aes_ctx *c);
 

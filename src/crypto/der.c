@@ -58,6 +58,19 @@ mc_err der_read_expect_int(der_reader *r, unsigned v, const char *what)
     return e;
 }
 
+mc_err der_read_u32(der_reader *r, uint32_t *v, const char *what)
+{
+    mpz_t x;
+    mpz_init(x);
+    mc_err e = der_read_uint(r, x);
+    if (!e && mpz_sizeinbase(x, 2) > 32) e = mc_fail(MC_E_TOO_LARGE, "DER: %s does not fit in 32 bits", what);
+    if (!e) *v = (uint32_t)mpz_get_ui(x);
+    mpz_clear(x);
+    return e;
+}
+
+int der_peek(const der_reader *r) { return r->n ? r->p[0] : -1; }
+
 mc_err der_end(const der_reader *r, const char *what)
 {
     if (r->n) return mc_fail(MC_E_FORMAT, "DER: %zu trailing bytes after %s", r->n, what);
@@ -119,6 +132,20 @@ void der_put_uint(der_buf *b, mpz_srcptr x)
     size_t cnt = 0;
     if (nb) mpz_export(b->p + b->n, &cnt, 1, 1, 1, 0, x);
     b->n += cnt;
+}
+
+void der_put_u32(der_buf *b, uint32_t v)
+{
+    mpz_t x;
+    mpz_init_set_ui(x, v);
+    der_put_uint(b, x);
+    mpz_clear(x);
+}
+
+void der_put_tlv(der_buf *b, unsigned tag, const void *p, size_t n)
+{
+    der_put_header(b, tag, n);
+    if (n) der_put_raw(b, p, n);
 }
 
 void der_put_wrap(der_buf *b, unsigned tag, der_buf *inner)

@@ -26,6 +26,10 @@ mc_err der_read(der_reader *r, unsigned tag, der_reader *content);
 mc_err der_read_uint(der_reader *r, mpz_t x);
 /* INTEGER that must equal v (version fields). */
 mc_err der_read_expect_int(der_reader *r, unsigned v, const char *what);
+/* INTEGER >= 0 that fits in 32 bits (counts and lengths), MC_E_TOO_LARGE beyond. */
+mc_err der_read_u32(der_reader *r, uint32_t *v, const char *what);
+/* The tag of the next element, or -1 when r is used up. */
+int der_peek(const der_reader *r);
 /* MC_E_FORMAT unless r is used up. */
 mc_err der_end(const der_reader *r, const char *what);
 
@@ -41,6 +45,9 @@ void der_put_raw(der_buf *b, const void *p, size_t n);
 /* Tag and minimal length header. */
 void der_put_header(der_buf *b, unsigned tag, size_t len);
 void der_put_uint(der_buf *b, mpz_srcptr x);
+void der_put_u32(der_buf *b, uint32_t v);
+/* A whole element: tag, length, the n value bytes. */
+void der_put_tlv(der_buf *b, unsigned tag, const void *p, size_t n);
 /* inner wrapped as tag (SEQUENCE, OCTET STRING); inner is freed. BIT STRING adds the
  * zero "unused bits" octet. */
 void der_put_wrap(der_buf *b, unsigned tag, der_buf *inner);

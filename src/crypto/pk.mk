@@ -5,9 +5,11 @@
 libmedchaos_la_SOURCES += src/crypto/sha256.c src/crypto/sha256_ni.c src/crypto/sha256_impl.h \
 	src/crypto/hmac.c src/crypto/random.c \
 	src/crypto/rsa_key.c src/crypto/rsa_keygen.c src/crypto/rsa_core.c src/crypto/rsa_impl.h src/crypto/ct.h \
-	src/crypto/rsa_ifma.c src/crypto/rsa_ifma.h src/crypto/oaep.c src/crypto/der.c src/crypto/base64.c src/crypto/rsa_der.c src/crypto/pem.c
+	src/crypto/rsa_ifma.c src/crypto/rsa_ifma.h src/crypto/oaep.c src/crypto/der.c src/crypto/base64.c src/crypto/rsa_der.c src/crypto/pem.c \
+	src/crypto/pbkdf2.c src/crypto/pbes2.c
 medchaos_crypto_inc_HEADERS += src/crypto/sha256.h src/crypto/hmac.h src/crypto/random.h \
-	src/crypto/rsa.h src/crypto/pem.h src/crypto/der.h src/crypto/base64.h src/crypto/rsa_der.h
+	src/crypto/rsa.h src/crypto/pem.h src/crypto/der.h src/crypto/base64.h src/crypto/rsa_der.h \
+	src/crypto/pbkdf2.h src/crypto/pbes2.h
 
 medchaos_SOURCES += src/cli/cmd_keygen.c
 
@@ -21,10 +23,14 @@ tests_test_pem_SOURCES = tests/test_pem.c tests/pk_vectors.c tests/pk_vectors.h
 tests_test_pem_LDADD = $(TEST_LIBS) $(GMP_LIBS)
 
 EXTRA_DIST += tests/vectors/sha256/fips180-4_examples.txt tests/vectors/hmac/rfc4231.txt \
+	tests/vectors/pbkdf2/rfc7914_and_published.txt \
 	tests/vectors/oaep/wycheproof_2048_sha256.txt tests/vectors/oaep/wycheproof_2048_sha256.pem \
 	tests/vectors/pem/openssl_2048.pem tests/vectors/pem/openssl_2048.pub.pem \
 	tests/vectors/pem/openssl_1024.pem tests/vectors/pem/openssl_1024.pub.pem \
-	tests/vectors/pem/rfc4648_base64.txt
+	tests/vectors/pem/rfc4648_base64.txt tests/vectors/pem/README.md tests/vectors/pem/passphrase.txt \
+	tests/vectors/pem/openssl_2048_pbes2_aes256.pem tests/vectors/pem/openssl_2048_pbes2_aes128.pem \
+	tests/vectors/pem/openssl_2048_traditional_aes256.pem tests/vectors/pem/openssl_2048_pkcs12_3des.pem \
+	tests/vectors/pem/openssl_2048_3prime.pem tests/vectors/pem/openssl_p256_ec.pem
 
 bench_programs += bench/bench_crypto_pk
 bench_bench_crypto_pk_SOURCES = bench/bench_crypto_pk.c
@@ -40,9 +46,13 @@ bench_bench_crypto_pk_LDADD = libmedchaos.la $(GMP_LIBS)
 EXTRA_PROGRAMS += tests/test_ct_rsa
 tests_test_ct_rsa_SOURCES = tests/test_ct_rsa.c src/crypto/sha256.c src/crypto/sha256_ni.c src/crypto/random.c \
 	src/crypto/rsa_key.c src/crypto/rsa_core.c src/crypto/rsa_ifma.c src/crypto/cpu.c src/crypto/oaep.c \
-	src/crypto/der.c src/crypto/base64.c src/crypto/rsa_der.c src/crypto/pem.c src/util/err.c src/util/file.c src/util/secure.c
+	src/crypto/der.c src/crypto/base64.c src/crypto/rsa_der.c src/crypto/pem.c src/crypto/pbkdf2.c src/crypto/pbes2.c \
+	src/crypto/aes.c src/crypto/aes_ct.c src/util/err.c src/util/file.c src/util/secure.c
 tests_test_ct_rsa_CPPFLAGS = $(AM_CPPFLAGS) -DMC_CT_CHECK
 tests_test_ct_rsa_LDADD = $(GMP_LIBS)
+if MC_X86
+tests_test_ct_rsa_LDADD += libaesni.la
+endif
 CLEANFILES += tests/test_ct_rsa
 CT_RSA_VG = $(VALGRIND) --tool=memcheck --error-limit=no --num-callers=8
 ct-check-rsa: tests/test_ct_rsa$(EXEEXT)

@@ -14,14 +14,32 @@
 
 static const uint8_t oid_rsa[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01};
 
+/* Key kinds we are likely to meet instead of RSA, named in the error. */
+static const struct {
+    const char *name;
+    uint8_t n, oid[9];
+} other_kinds[] = {
+    {"an EC key (id-ecPublicKey, RFC 5480)", 7, {0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01}},
+    {"an Ed25519 key (RFC 8410)", 3, {0x2b, 0x65, 0x70}},
+    {"an Ed448 key (RFC 8410)", 3, {0x2b, 0x65, 0x71}},
+    {"an X25519 key (RFC 8410)", 3, {0x2b, 0x65, 0x6e}},
+    {"a DSA key", 7, {0x2a, 0x86, 0x48, 0xce, 0x38, 0x04, 0x01}},
+    {"an RSASSA-PSS-only key (RFC 4055)", 9, {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a}},
+};
+
 static mc_err read_algorithm(der_reader *r)
 {
     der_reader alg, oid, null;
     mc_err e;
     if ((e = der_read(r, DER_SEQUENCE, &alg))) return e;
     if ((e = der_read(&alg, DER_OID, &oid))) return e;
-    if (oid.n != sizeof oid_rsa || memcmp(oid.p, oid_rsa, sizeof oid_rsa) != 0)
+    if (oid.n != sizeof oid_rsa || memcmp(oid.p, oid_rsa, sizeof oid_rsa) != 0) {
+        for (size_t i = 0; i < sizeof other_kinds / sizeof *other_kinds; i++)
+            if (oid.n == other_kinds[i].n && !memcmp(oid.p, other_kinds[i].oid, oid.n))
+                return mc_fail(MC_E_UNSUPPORTED, "%s is not supported: medchaos wraps keys with RSA-OAEP and "
+                               "needs an RSA key (medchaos keygen)", other_kinds[i].name);
         return mc_fail(MC_E_KEY, "not an RSA key (algorithm is not rsaEncryption)");
+    }
     if ((e = der_read(&alg, DER_NULL, &null))) return e;
     if (null.n) return mc_fail(MC_E_FORMAT, "DER: NULL with content");
     return der_end(&alg, "AlgorithmIdentifier");
@@ -30,8 +48,7 @@ static mc_err read_algorithm(der_reader *r)
 static void put_algorithm(der_buf *b)
 {
     der_buf alg = {0};
-    der_put_header(&alg, DER_OID, sizeof oid_rsa);
-    der_put_raw(&alg, oid_rsa, sizeof oid_rsa);
+    der_put_tlv(&alg, DER_OID, oid_rsa, sizeof oid_rsa);
     der_put_header(&alg, DER_NULL, 0);
     der_put_wrap(b, DER_SEQUENCE, &alg);
 }
@@ -43,8 +60,13 @@ mc_err rsa_der_parse_pkcs1_private(const uint8_t *der, size_t n, rsa_priv **out)
     mc_err e;
     if ((e = der_read(&top, DER_SEQUENCE, &seq))) return e;
     if ((e = der_end(&top, "RSAPrivateKey"))) return e;
-    /* Version 1 would be the multi-prime form, which we do not handle. */
-    if ((e = der_read_expect_int(&seq, 0, "RSAPrivateKey"))) return e;
+    /* RFC 8017 §A.1.2: version 1 is the multi-prime form (otherPrimeInfos). */
+    uint32_t version;
+    if ((e = der_read_u32(&seq, &version, "RSAPrivateKey version"))) return e;
+    if (version == 1)
+        return mc_fail(MC_E_UNSUPPORTED, "multi-prime RSA key (RFC 8017 §A.1.2 version 1, more than two "
+                       "primes) is not supported; use a two-prime key (medchaos keygen)");
+    if (version != 0) return mc_fail(MC_E_UNSUPPORTED, "RSAPrivateKey version %u is not supported", version);
     rsa_priv *k = rsa_priv_alloc();
     if (!k) return mc_fail(MC_E_NOMEM, "out of memory");
     for (int f = 0; f < RSA_NFIELDS && !e; f++) e = der_read_uint(&seq, rsa_priv_field(k, f));

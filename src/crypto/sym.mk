@@ -26,6 +26,7 @@ tests_test_aes_LDADD = $(TEST_LIBS)
 tests_test_gcm_SOURCES = tests/test_gcm.c tests/crypto_vectors.c tests/crypto_vectors.h
 tests_test_gcm_LDADD = $(TEST_LIBS)
 EXTRA_DIST += tests/vectors/aes/fips197_appendix_a.txt tests/vectors/aes/fips197_appendix_c.txt \
+	tests/vectors/aes/sp800_38a_f2_cbc.txt \
 	tests/vectors/aes/crosscheck_openssl.sh \
 	tests/vectors/gcm/mcgrew_viega_tc1-18.txt tests/vectors/gcm/nist_cavp_aad_only.txt \
 	tests/vectors/gcm/crosscheck_openssl.py

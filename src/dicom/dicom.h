@@ -3,7 +3,7 @@
  * transfer syntax GDCM decodes, hands out the pixel data as stored values, reads
  * header strings, and builds the two files medchaos writes: the cipher DICOM
  * and the restored original. It knows nothing of the cipher or of img_image
- * (src/image/dicom.c maps pixels to images); docs/FORMAT.md §DICOM is the
+ * (src/image/dicom.c maps pixels to images); docs/FORMAT.md §7 is the
  * specification. Built without GDCM, every entry point fails with
  * MC_E_UNSUPPORTED (src/dicom/none.c). */
 #ifndef MC_DICOM_DICOM_H
@@ -62,7 +62,7 @@ const uint8_t *dcm_pixels(const dcm_file *f, size_t *n);
 int dcm_get_string(const dcm_file *f, uint16_t group, uint16_t element, char *buf, size_t cap);
 
 /* The medchaos envelope carried in the private block "MEDCHAOS 1" of group
- * 0009 (FORMAT.md §DICOM). MC_E_NOMETA when the file has none. *buf is
+ * 0009 (FORMAT.md §7). MC_E_NOMETA when the file has none. *buf is
  * malloc'd. */
 mc_err dcm_get_envelope(const dcm_file *f, uint8_t **buf, size_t *n);
 
@@ -71,7 +71,7 @@ mc_err dcm_get_envelope(const dcm_file *f, uint8_t **buf, size_t *n);
  * restores every attribute. *buf is malloc'd. */
 mc_err dcm_header_bytes(const dcm_file *f, uint8_t **buf, size_t *n);
 
-/* How the cipher file differs from the sealed header (FORMAT.md §DICOM). */
+/* How the cipher file differs from the sealed header (FORMAT.md §7). */
 typedef struct {
     const char *sop_uid;          /* the new SOPInstanceUID */
     int deidentify;               /* PS3.15 Annex E Basic Profile on the clear header */

@@ -1,7 +1,7 @@
 /* DICOM pixel data ↔ img_image: the one mapping between what a DICOM file
  * stores (dicom/dicom.h: little-endian samples of BitsAllocated bits, frames
  * one after the other, colour interleaved or by plane) and the image the
- * cipher and the metrics see. Specification: docs/FORMAT.md §DICOM.
+ * cipher and the metrics see. Specification: docs/FORMAT.md §7.
  *  - frames are stacked top to bottom: height = Rows × NumberOfFrames;
  *  - BitsAllocated 8 or 16 gives depth 8 or 16, every stored bit kept (the
  *    bits above HighBit too), never rescaled;

@@ -9,28 +9,26 @@
 #include "dicom/dicom.h"
 #include "util/file.h"
 
-/* A compressed file larger than the largest image we accept is not one. */
-#define IMG_MAX_FILE IMG_MAX_BYTES
-
-mc_err img_read(const char *path, img_image *im)
+mc_err img_decode(const uint8_t *buf, size_t n, img_image *im)
 {
     static const uint8_t png_sig[8] = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
     static const uint8_t jpeg_sig[3] = {0xFF, 0xD8, 0xFF};
+    memset(im, 0, sizeof *im);
+    if (n >= sizeof png_sig && !memcmp(buf, png_sig, sizeof png_sig)) return img_read_png_mem(buf, n, im);
+    if (n >= sizeof jpeg_sig && !memcmp(buf, jpeg_sig, sizeof jpeg_sig)) return img_read_jpeg_mem(buf, n, im);
+    if (dcm_sniff(buf, n)) return img_read_dicom_mem(buf, n, im);
+    if (n == 0) return mc_fail(MC_E_FORMAT, "empty file, not a PNG, JPEG or DICOM image");
+    return mc_fail(MC_E_FORMAT, "not a PNG, JPEG or DICOM image (unknown signature)");
+}
+
+mc_err img_read(const char *path, img_image *im)
+{
     memset(im, 0, sizeof *im);
     unsigned char *buf;
     size_t n;
     mc_err e = mc_read_file(path, IMG_MAX_FILE, &buf, &n);
     if (e) return e;
-    if (n >= sizeof png_sig && !memcmp(buf, png_sig, sizeof png_sig))
-        e = img_read_png_mem(buf, n, im);
-    else if (n >= sizeof jpeg_sig && !memcmp(buf, jpeg_sig, sizeof jpeg_sig))
-        e = img_read_jpeg_mem(buf, n, im);
-    else if (dcm_sniff(buf, n))
-        e = img_read_dicom_mem(buf, n, im);
-    else if (n == 0)
-        e = mc_fail(MC_E_FORMAT, "empty file, not a PNG, JPEG or DICOM image");
-    else
-        e = mc_fail(MC_E_FORMAT, "not a PNG, JPEG or DICOM image (unknown signature)");
+    e = img_decode(buf, n, im);
     free(buf);
     return e;
 }

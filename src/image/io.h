@@ -18,6 +18,7 @@
  *  - Interlaced PNG: de-interlaced. Ancillary chunks (gAMA, sBIT, tRNS on
  *    non-palette images, text) are ignored: no colour transform is applied.
  *    A libpng warning that did not stop the read is left as a note (mc_note).
+ *    (image/origin.h keeps the layout and the chunks, to write them back.)
  *  - JPEG: baseline or progressive, 8-bit gray or YCbCr/RGB, decoded by
  *    libjpeg with its default (ISLOW DCT, fancy upsampling, as `djpeg`);
  *    the decoded pixels are the plaintext. CMYK/YCCK: MC_E_UNSUPPORTED.
@@ -27,7 +28,11 @@
  * MC_E_UNSUPPORTED; the detail names the cause. */
 mc_err img_read(const char *path, img_image *im);
 
-/* The same from memory, one per format (the fuzzing entry points). */
+/* A compressed file larger than the largest image we accept is not one. */
+#define IMG_MAX_FILE IMG_MAX_BYTES
+
+/* The same from a file's bytes, and one per format (the fuzzing entry points). */
+mc_err img_decode(const uint8_t *buf, size_t n, img_image *im);
 mc_err img_read_png_mem(const uint8_t *buf, size_t n, img_image *im);
 mc_err img_read_jpeg_mem(const uint8_t *buf, size_t n, img_image *im);
 /* DICOM (dicom/dicom.h through image/dicom_pixels.h): the stored samples,

@@ -3,6 +3,7 @@
  * message (nothing is printed) and the caller turns it into an mc_err.
  * Format: ISO/IEC 15948 (PNG), whose IHDR (§11.2.2) we peek at before libpng. */
 #include "image/io.h"
+#include "image/origin.h"
 
 #include <errno.h>
 #include <png.h>
@@ -166,10 +167,25 @@ typedef struct {
     png_structp png;
     png_infop info;
     png_bytep *rows;
+    uint8_t *packed; /* rows in the origin's layout (indices, 1/2/4-bit values), or NULL */
     FILE *fp;
 } png_writer;
 
-static mc_err png_encode(png_writer *w, const img_image *im)
+static void write_chunks(png_structp png, const img_origin *o, int place)
+{
+    for (size_t i = 0; o && i < o->nchunks; i++)
+        if (o->chunks[i].place == place && memcmp(o->chunks[i].type, "PLTE", 4))
+            png_write_chunk(png, o->chunks[i].type, o->chunks[i].data, o->chunks[i].len);
+}
+
+static const img_chunk *find_chunk(const img_origin *o, const char *type)
+{
+    for (size_t i = 0; o && i < o->nchunks; i++)
+        if (!memcmp(o->chunks[i].type, type, 4)) return &o->chunks[i];
+    return NULL;
+}
+
+static mc_err png_encode(png_writer *w, const img_image *im, const img_origin *o)
 {
     static const int color_of[5] = {0, PNG_COLOR_TYPE_GRAY, PNG_COLOR_TYPE_GRAY_ALPHA,
                                     PNG_COLOR_TYPE_RGB, PNG_COLOR_TYPE_RGB_ALPHA};
@@ -179,17 +195,84 @@ static mc_err png_encode(png_writer *w, const img_image *im)
         return mc_fail(MC_E_IO, "PNG: %s", w->diag.msg);
     }
     png_init_io(w->png, w->fp);
-    png_set_IHDR(w->png, w->info, im->width, im->height, im->depth, color_of[im->channels],
+    int depth = o ? o->depth : im->depth, colour = o ? o->colour : color_of[im->channels];
+    png_set_IHDR(w->png, w->info, im->width, im->height, depth, colour,
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    const img_chunk *plte = find_chunk(o, "PLTE");
+    if (plte) png_set_PLTE(w->png, w->info, (png_const_colorp)plte->data, (int)(plte->len / 3));
+    /* The origin's chunks go where they were: before PLTE, between PLTE and
+     * IDAT, after IDAT. libpng writes IHDR, then PLTE in png_write_info. */
+    png_write_info_before_PLTE(w->png, w->info);
+    write_chunks(w->png, o, IMG_BEFORE_PLTE);
     png_write_info(w->png, w->info);
-    /* No transform is set, so libpng reads the rows without changing them;
-     * 16-bit samples are already big-endian as PNG stores them. */
+    write_chunks(w->png, o, IMG_BEFORE_IDAT);
+    /* Without a transform libpng takes the rows as they are (16-bit samples are
+     * already big-endian); packed rows hold one sample per byte, which
+     * png_set_packing squeezes into 1, 2 or 4 bits. */
+    if (depth < 8) png_set_packing(w->png);
     png_write_image(w->png, w->rows);
+    write_chunks(w->png, o, IMG_AFTER_IDAT);
     png_write_end(w->png, NULL);
     return MC_OK;
 }
 
-mc_err img_write_png_stream(FILE *fp, const img_image *im)
+/* The origin's samples for im: palette indices or 1/2/4-bit grey values, one
+ * per byte, into w->packed; rows point at them. NULL packed when im's own
+ * samples are the origin's. */
+static mc_err pack_rows(png_writer *w, const img_image *im, const img_origin *o)
+{
+    static const uint8_t channels_of[7] = {1, 0, 3, 0, 2, 0, 4};
+    if (!o) return MC_OK;
+    if (o->colour > 6 || (o->colour != 3 && channels_of[o->colour] != im->channels) ||
+        (o->colour == 3 && im->channels != 3 && im->channels != 4) ||
+        (o->depth < 8 ? im->depth != 8 : o->depth != im->depth))
+        return mc_fail(MC_E_MISMATCH, "the image (%u channels, %u-bit) is not the decoding of a PNG of colour type %u, "
+                       "%u-bit", im->channels, im->depth, o->colour, o->depth);
+    if (o->colour != 3 && o->depth >= 8) return MC_OK;
+    size_t n = (size_t)im->width * im->height;
+    if (!(w->packed = malloc(n))) return mc_fail(MC_E_NOMEM, "out of memory");
+    if (o->colour == 0) {
+        /* png_set_expand_gray_1_2_4_to_8 replicated the bits: v = s·255/(2^d − 1). */
+        unsigned shift = 8u - o->depth, max = (1u << o->depth) - 1;
+        for (size_t i = 0; i < n; i++) {
+            unsigned v = im->data[i], s = v >> shift;
+            if (s * 255 / max != v)
+                return mc_fail(MC_E_MISMATCH, "grey value %u is not a %u-bit value scaled to 8 bits", v, o->depth);
+            w->packed[i] = (uint8_t)s;
+        }
+    } else {
+        const img_chunk *plte = find_chunk(o, "PLTE"), *trns = find_chunk(o, "tRNS");
+        if (!plte || plte->len % 3 || plte->len > 768) return mc_fail(MC_E_MISMATCH, "palette image without a palette");
+        if (!!trns != (im->channels == 4))
+            return mc_fail(MC_E_MISMATCH, "palette image decoded %s alpha", trns ? "without" : "with");
+        /* Colour → index; entries are distinct (img_read_origin checked). */
+        uint32_t key[256];
+        int np = (int)(plte->len / 3);
+        for (int i = 0; i < np; i++) {
+            const uint8_t *c = plte->data + 3 * i;
+            uint8_t a = trns && (uint32_t)i < trns->len ? trns->data[i] : 255;
+            key[i] = (uint32_t)c[0] << 24 | (uint32_t)c[1] << 16 | (uint32_t)c[2] << 8 | a;
+        }
+        uint32_t last = 0;
+        int idx = -1;
+        for (size_t i = 0; i < n; i++) {
+            const uint8_t *px = im->data + i * im->channels;
+            uint32_t k = (uint32_t)px[0] << 24 | (uint32_t)px[1] << 16 | (uint32_t)px[2] << 8 |
+                         (im->channels == 4 ? px[3] : 255);
+            if (idx < 0 || k != last) {
+                for (idx = 0; idx < np && key[idx] != k; idx++) continue;
+                if (idx == np) return mc_fail(MC_E_MISMATCH, "colour %08x is not in the palette", k);
+                last = k;
+            }
+            w->packed[i] = (uint8_t)idx;
+        }
+    }
+    for (uint32_t y = 0; y < im->height; y++) w->rows[y] = w->packed + (size_t)y * im->width;
+    return MC_OK;
+}
+
+
+mc_err img_write_png_stream_origin(FILE *fp, const img_image *im, const img_origin *o)
 {
     mc_err e = img_check_geometry(im->width, im->height, im->channels, im->depth);
     if (e) return e;
@@ -204,29 +287,37 @@ mc_err img_write_png_stream(FILE *fp, const img_image *im)
     size_t stride = img_row_bytes(im);
     for (uint32_t y = 0; y < im->height; y++) w->rows[y] = im->data + y * stride;
     w->fp = fp;
-    w->png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &w->diag, on_error, on_write_warning);
-    if (w->png) w->info = png_create_info_struct(w->png);
-    if (!w->png || !w->info)
-        e = mc_fail(MC_E_NOMEM, "cannot create the PNG encoder");
-    else
-        e = png_encode(w, im);
-    png_destroy_write_struct(w->png ? &w->png : NULL, w->info ? &w->info : NULL);
+    e = pack_rows(w, im, o);
+    if (!e) {
+        w->png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &w->diag, on_error, on_write_warning);
+        if (w->png) w->info = png_create_info_struct(w->png);
+        if (!w->png || !w->info)
+            e = mc_fail(MC_E_NOMEM, "cannot create the PNG encoder");
+        else
+            e = png_encode(w, im, o);
+        png_destroy_write_struct(w->png ? &w->png : NULL, w->info ? &w->info : NULL);
+    }
     if (!e && ferror(fp)) e = mc_fail(MC_E_IO, "cannot write output: %s", strerror(errno));
+    free(w->packed);
     free(w->rows);
     free(w);
     return e;
 }
 
-mc_err img_write_png(const char *path, const img_image *im, int force)
+mc_err img_write_png_stream(FILE *fp, const img_image *im) { return img_write_png_stream_origin(fp, im, NULL); }
+
+mc_err img_write_png_origin(const char *path, const img_image *im, const img_origin *o, int force)
 {
     /* Images written by path are decrypted plaintexts: the owner's only. */
     mc_out out;
     mc_err e = mc_out_open(&out, path, MC_MODE_SECRET, force);
     if (e) return e;
-    e = img_write_png_stream(out.fp, im);
+    e = img_write_png_stream_origin(out.fp, im, o);
     if (e) {
         mc_out_abort(&out);
         return e;
     }
     return mc_out_commit(&out);
 }
+
+mc_err img_write_png(const char *path, const img_image *im, int force) { return img_write_png_origin(path, im, NULL, force); }

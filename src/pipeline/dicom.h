@@ -1,4 +1,4 @@
-/* One DICOM file through the cipher and back (docs/FORMAT.md §DICOM): the
+/* One DICOM file through the cipher and back (docs/FORMAT.md §7): the
  * pixel data is encrypted at its own geometry and bit depth, the original
  * header (every attribute but the pixel data) is sealed in the envelope, and
  * the cipher is itself a valid DICOM file carrying the envelope in a private

@@ -1,5 +1,7 @@
 /* See envelope.h and docs/FORMAT.md. Parsing is strict: every length is checked
- * against what remains, and the file must end exactly after the tag. */
+ * against what remains, and the file must end exactly after the tag. The clear
+ * header has the same layout in both versions; version 2 leaves its metadata
+ * field empty and seals key material ‖ metadata ‖ origin record instead. */
 #include "pipeline/envelope.h"
 
 #include <stdlib.h>
@@ -16,9 +18,17 @@ enum { IV_BYTES = 12, TAG_BYTES = 16 };
  * aes_bytes, width, height, channels, depth. */
 enum { HDR_FIXED = 1 + 1 + 1 + 1 + 4 + 4 + 1 + 1 };
 
+/* Version 2 writes no metadata in the clear. */
 static size_t header_len(const envelope_header *h)
 {
-    return HDR_FIXED + 1 + strlen(h->model) + 32 + 2 + strlen(h->meta);
+    return HDR_FIXED + 1 + strlen(h->model) + 32 + 2;
+}
+
+void envelope_header_clear(envelope_header *h)
+{
+    free(h->origin);
+    h->origin = NULL;
+    h->origin_len = 0;
 }
 
 static void header_write(const envelope_header *h, uint8_t *p)
@@ -41,10 +51,40 @@ static void header_write(const envelope_header *h, uint8_t *p)
     memcpy(p, h->model, n);
     p += n;
     memcpy(p, h->model_sha256, 32);
-    p += 32;
-    n = strlen(h->meta);
+    be16_put(p + 32, 0); /* clear metadata: none since version 2 */
+}
+
+/* The sealed tail after the key material (version 2):
+ * m (u16) ‖ canonical metadata (m bytes) ‖ r (u32) ‖ origin record (r bytes). */
+static size_t tail_len(const envelope_header *h) { return 2 + strlen(h->meta) + 4 + h->origin_len; }
+
+static void tail_write(const envelope_header *h, uint8_t *p)
+{
+    size_t n = strlen(h->meta);
     be16_put(p, (uint16_t)n);
     memcpy(p + 2, h->meta, n);
+    be32_put(p + 2 + n, (uint32_t)h->origin_len);
+    if (h->origin_len) memcpy(p + 6 + n, h->origin, h->origin_len);
+}
+
+/* *used receives the tail's length; what follows it is the attachment. */
+static mc_err tail_parse(const uint8_t *p, size_t len, envelope_header *h, size_t *used)
+{
+    if (len < 2) return mc_fail(MC_E_FORMAT, "sealed metadata missing");
+    size_t m = be16_get(p);
+    if (m > ENVELOPE_MAX_META || len - 2 < m + 4) return mc_fail(MC_E_FORMAT, "sealed metadata: bad length");
+    memcpy(h->meta, p + 2, m);
+    h->meta[m] = 0;
+    if (strlen(h->meta) != m) return mc_fail(MC_E_FORMAT, "sealed metadata: NUL byte inside");
+    size_t r = be32_get(p + 2 + m);
+    if (len - 6 - m < r) return mc_fail(MC_E_FORMAT, "sealed origin record: bad length");
+    *used = 6 + m + r;
+    if (r) {
+        if (!(h->origin = malloc(r))) return mc_fail(MC_E_NOMEM, "out of memory");
+        memcpy(h->origin, p + 6 + m, r);
+        h->origin_len = r;
+    }
+    return MC_OK;
 }
 
 /* Reads the header; *end receives the offset just past it. */
@@ -54,9 +94,9 @@ static mc_err header_parse(const uint8_t *buf, size_t len, envelope_header *h, s
     if (len < 12) return mc_fail(MC_E_TRUNCATED, "envelope truncated (%zu bytes)", len);
     if (memcmp(buf, ENVELOPE_MAGIC, 8) != 0) return mc_fail(MC_E_FORMAT, "not a medchaos key envelope (bad magic)");
     h->version = be16_get(buf + 8);
-    if (h->version != ENVELOPE_VERSION)
-        return mc_fail(MC_E_VERSION, "envelope version %u is not supported (this build reads version %d)",
-                       h->version, ENVELOPE_VERSION);
+    if (h->version != ENVELOPE_VERSION && h->version != ENVELOPE_VERSION_V1)
+        return mc_fail(MC_E_VERSION, "envelope version %u is not supported (this build reads versions %d and %d)",
+                       h->version, ENVELOPE_VERSION_V1, ENVELOPE_VERSION);
     size_t hl = be16_get(buf + 10);
     if (len < 12 + hl) return mc_fail(MC_E_TRUNCATED, "envelope truncated inside its header");
     if (hl < HDR_FIXED + 1 + 32 + 2) return mc_fail(MC_E_FORMAT, "envelope header too short");
@@ -79,6 +119,8 @@ static mc_err header_parse(const uint8_t *buf, size_t len, envelope_header *h, s
     n = be16_get(p);
     p += 2;
     if (n > ENVELOPE_MAX_META || (size_t)(lim - p) != n) return mc_fail(MC_E_FORMAT, "envelope header: bad metadata length");
+    if (n && h->version != ENVELOPE_VERSION_V1)
+        return mc_fail(MC_E_FORMAT, "envelope header: metadata in the clear in a version %u envelope", h->version);
     memcpy(h->meta, p, n);
     if (strlen(h->model) != nmodel || strlen(h->meta) != n)
         return mc_fail(MC_E_FORMAT, "envelope header: NUL byte inside a string");
@@ -124,8 +166,9 @@ mc_err envelope_seal_attached(const envelope_header *h, const keymat *k, const u
     if (strlen(h->model) > ENVELOPE_MAX_MODEL || strlen(h->meta) > ENVELOPE_MAX_META)
         return mc_fail(MC_E_ARG, "model name or metadata string too long for the envelope");
     if (h->aes_bytes != 16 && h->aes_bytes != 32) return mc_fail(MC_E_ARG, "AES key must be 128 or 256 bits");
+    if (h->origin_len > UINT32_MAX) return mc_fail(MC_E_ARG, "origin record too large for the envelope");
     size_t hl = 12 + header_len(h), wl = rsa_pub_bytes(pub);
-    size_t kl = keymat_size(k, (keymat_mode)h->mode), pl = kl + natt;
+    size_t kl = keymat_size(k, (keymat_mode)h->mode), tl = tail_len(h), pl = kl + tl + natt;
     size_t prefix = hl + 2 + wl + IV_BYTES + 8;
     size_t total = prefix + pl + TAG_BYTES;
     uint8_t *buf = malloc(total), *plain = malloc(pl);
@@ -151,7 +194,8 @@ mc_err envelope_seal_attached(const envelope_header *h, const keymat *k, const u
         goto done;
     }
     keymat_write(k, (keymat_mode)h->mode, plain);
-    if (natt) memcpy(plain + kl, att, natt);
+    tail_write(h, plain + kl);
+    if (natt) memcpy(plain + kl + tl, att, natt);   /* the attachment last (FORMAT.md §2) */
     e = gcm_encrypt(key, h->aes_bytes, iv, IV_BYTES, aad, prefix + 32, plain, pl, p, p + pl);
 done:
     mc_wipe(key, sizeof key);
@@ -165,6 +209,51 @@ done:
     *out = buf;
     *outlen = total;
     return MC_OK;
+}
+
+mc_err envelope_read_sealed(const uint8_t *plain, size_t pl, envelope_header *h, keymat *k)
+{
+    return envelope_read_sealed_attached(plain, pl, h, k, NULL, NULL);
+}
+
+mc_err envelope_read_sealed_attached(const uint8_t *plain, size_t pl, envelope_header *h, keymat *k, uint8_t **att,
+                                     size_t *natt)
+{
+    memset(k, 0, sizeof *k);
+    if (att) {
+        *att = NULL;
+        *natt = 0;
+    }
+    size_t zlen = (size_t)h->width * h->height * h->channels * (h->depth / 8);
+    if (h->variant == VARIANT_HARDENED) zlen *= 2;   /* two keystreams (hardened.h) */
+    size_t kl = keymat_serial_size((keymat_mode)h->mode, h->height, h->width, zlen);
+    if (h->version == ENVELOPE_VERSION_V1) kl = pl;  /* key material alone */
+    if (kl > pl) return mc_fail(MC_E_FORMAT, "sealed part of %zu bytes is shorter than its key material", pl);
+    size_t tl = 0;
+    mc_err e = h->version == ENVELOPE_VERSION_V1 ? MC_OK : tail_parse(plain + kl, pl - kl, h, &tl);
+    /* Whatever follows the tail is the attachment (a DICOM file's header, FORMAT.md §2). */
+    const size_t rest = e ? 0 : pl - kl - tl;
+    if (!e && rest && !att)
+        e = mc_fail(MC_E_UNSUPPORTED, "the envelope seals a DICOM header: decrypt the DICOM file it came with");
+    if (!e && rest && !(*att = malloc(rest))) e = mc_fail(MC_E_NOMEM, "out of memory");
+    if (!e && rest) {
+        memcpy(*att, plain + kl + tl, rest);
+        *natt = rest;
+    }
+    if (!e) e = keymat_read(k, (keymat_mode)h->mode, plain, kl, h->height, h->width, zlen);
+    if (!e && k->params.map != h->map) {
+        keymat_free(k);
+        e = mc_fail(MC_E_FORMAT, "key material map differs from the header's");
+    }
+    if (e) {
+        envelope_header_clear(h);
+        if (att) {
+            free(*att);
+            *att = NULL;
+            *natt = 0;
+        }
+    }
+    return e;
 }
 
 mc_err envelope_open(const uint8_t *buf, size_t len, const rsa_priv *priv,
@@ -212,33 +301,7 @@ mc_err envelope_open_attached(const uint8_t *buf, size_t len, const rsa_priv *pr
         e = mc_fail(MC_E_AUTH, "authentication failed: the envelope and the cipher image do not belong together, or one was modified");
         goto done;
     }
-    size_t zlen = (size_t)h->width * h->height * h->channels * (h->depth / 8);
-    if (h->variant == VARIANT_HARDENED) zlen *= 2;   /* two keystreams (hardened.h) */
-    /* Whatever follows the key material is the attachment (FORMAT.md §2). */
-    keymat shape = {.h = h->height, .w = h->width, .zlen = zlen};
-    size_t kl = keymat_size(&shape, (keymat_mode)h->mode);
-    if (pl > kl && !att) {
-        e = mc_fail(MC_E_UNSUPPORTED, "the envelope seals a DICOM header: decrypt the DICOM file it came with");
-        goto done;
-    }
-    if (pl > kl && !(*att = malloc(pl - kl))) {
-        e = mc_fail(MC_E_NOMEM, "out of memory");
-        goto done;
-    }
-    if (pl > kl) {
-        memcpy(*att, plain + kl, pl - kl);
-        *natt = pl - kl;
-    }
-    e = keymat_read(k, (keymat_mode)h->mode, plain, pl > kl ? kl : pl, h->height, h->width, zlen);
-    if (!e && k->params.map != h->map) {
-        keymat_free(k);
-        e = mc_fail(MC_E_FORMAT, "key material map differs from the header's");
-    }
-    if (e && att) {
-        free(*att);
-        *att = NULL;
-        *natt = 0;
-    }
+    e = envelope_read_sealed_attached(plain, pl, h, k, att, natt);
 done:
     mc_wipe(key, sizeof key);
     if (plain) mc_wipe(plain, pl);

@@ -62,11 +62,13 @@ void keymat_free(keymat *k)
  * xindex[h] and yindex[w] as u32 and the zkey bytes (the paper's key file). */
 enum { PARAMS_BYTES = 1 + 6 * 8 };
 
-size_t keymat_size(const keymat *k, keymat_mode mode)
+size_t keymat_serial_size(keymat_mode mode, uint32_t h, uint32_t w, size_t zlen)
 {
     if (mode == KEYMAT_COMPACT) return PARAMS_BYTES;
-    return PARAMS_BYTES + 4 * ((size_t)k->h + k->w) + k->zlen;
+    return PARAMS_BYTES + 4 * ((size_t)h + w) + zlen;
 }
+
+size_t keymat_size(const keymat *k, keymat_mode mode) { return keymat_serial_size(mode, k->h, k->w, k->zlen); }
 
 void keymat_write(const keymat *k, keymat_mode mode, uint8_t *out)
 {
@@ -92,7 +94,7 @@ mc_err keymat_read(keymat *k, keymat_mode mode, const uint8_t *buf, size_t len,
         if (len != PARAMS_BYTES) return mc_fail(MC_E_FORMAT, "compact key material has %zu bytes, expected %d", len, PARAMS_BYTES);
         return keymat_derive(k, &p, h, w, zlen);
     }
-    size_t want = PARAMS_BYTES + 4 * ((size_t)h + w) + zlen;
+    size_t want = keymat_serial_size(mode, h, w, zlen);
     if (len != want) return mc_fail(MC_E_FORMAT, "key material has %zu bytes, expected %zu for %ux%u", len, want, h, w);
     mc_err e = keymat_alloc(k, &p, h, w, zlen);
     if (e) return e;

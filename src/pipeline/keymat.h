@@ -33,6 +33,8 @@ void keymat_free(keymat *k);
 
 /* Serialised size and serialisation (big-endian, docs/FORMAT.md §3). */
 size_t keymat_size(const keymat *k, keymat_mode mode);
+/* The same from the geometry alone (what a reader knows before parsing). */
+size_t keymat_serial_size(keymat_mode mode, uint32_t h, uint32_t w, size_t zlen);
 void keymat_write(const keymat *k, keymat_mode mode, uint8_t *out);
 /* Parse and check: permutations must be permutations, sizes must match the
  * geometry the header announced; compact parameters are validated and expanded. */
