@@ -151,7 +151,7 @@ static void provenance(const repro_config *c)
 #ifdef _OPENMP
     threads = omp_get_max_threads();
 #endif
-    const char *gemm = getenv("MC_NN_GEMM"), *conv = getenv("MC_NN_CONV"), *noasm = getenv("MEDCHAOS_NO_ASM");
+    const char *conv = getenv("MC_NN_CONV"), *noasm = getenv("MEDCHAOS_NO_ASM");
     fprintf(f, "# Provenance of these results\n\n| what | value |\n|---|---|\n");
     fprintf(f, "| mode | %s |\n| date | %s |\n| commit | %s |\n| compiler | %s |\n", c->full ? "full" : "quick",
             when, commit, __VERSION__);
@@ -160,7 +160,6 @@ static void provenance(const repro_config *c)
             nn_gemm_available() ? "medchaos AVX-512 kernel" : "OpenBLAS",
             conv && !strcmp(conv, "im2col") ? "im2col only" : "cost rule (Winograd, taps, im2col)",
             noasm && !strcmp(noasm, "1") ? "portable (MEDCHAOS_NO_ASM=1)" : "fastest available");
-    (void)gemm;
     fprintf(f, "| seeds | %d (%llu to %llu) |\n", c->seeds, (unsigned long long)c->seed,
             (unsigned long long)(c->seed + (uint64_t)c->seeds - 1));
     fprintf(f, "| key network | input %d×%d, %d epochs, %d records, batch %d, teacher %s |\n", c->size, c->size,

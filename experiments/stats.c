@@ -16,6 +16,10 @@ void stats_ideal_of(const img_image *P, stats_ideal *out)
     const unsigned L = 1u << P->depth;
     const double F = L - 1.0;
     uint64_t *h = calloc(L, sizeof *h);
+    if (!h) {   /* 512 KiB at most; report an impossible expectation rather than crash */
+        *out = (stats_ideal){NAN, NAN, NAN, NAN, NAN, NAN, NAN};
+        return;
+    }
     const size_t n = img_size_bytes(P) / (P->depth == 16 ? 2 : 1);
     for (size_t i = 0; i < n; i++) h[P->depth == 16 ? (unsigned)P->data[2 * i] << 8 | P->data[2 * i + 1] : P->data[i]]++;
     /* For one sample of value p and u uniform on 0..L−1: E|p−u|^j = (Σ_{k≤p} k^j + Σ_{k≤L−1−p} k^j) / L. */
@@ -45,19 +49,36 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-size_t stats_holm_rejections(const double *p, size_t n, double alpha, double *min_adj)
+/* Holm's step-down on the sorted P-values: the number rejected, the
+ * smallest adjusted P-value and the largest rejected P-value. */
+static size_t holm(const double *p, size_t n, double alpha, double *min_adj, double *cut)
 {
-    *min_adj = 1;
+    *min_adj = 1, *cut = -1;
     if (!n) return 0;
     double *s = malloc(n * sizeof *s);
+    if (!s) return 0;
     for (size_t i = 0; i < n; i++) s[i] = p[i];
     qsort(s, n, sizeof *s, cmp_double);
-    /* Step down: reject the i-th smallest while p_(i) ≤ α / (n − i). */
+    /* Reject the i-th smallest while p_(i) ≤ α / (n − i). */
     size_t r = 0;
     while (r < n && s[r] <= alpha / (double)(n - r)) r++;
     *min_adj = fmin(1, s[0] * (double)n);
+    if (r) *cut = s[r - 1];
     free(s);
     return r;
+}
+
+size_t stats_holm_rejections(const double *p, size_t n, double alpha, double *min_adj)
+{
+    double cut;
+    return holm(p, n, alpha, min_adj, &cut);
+}
+
+double stats_holm_cut(const double *p, size_t n, double alpha)
+{
+    double min_adj, cut;
+    holm(p, n, alpha, &min_adj, &cut);
+    return cut;
 }
 
 double stats_binom_upper(size_t k, size_t n, double q)

@@ -29,6 +29,9 @@ double stats_two_sided_p(double z);
 /* Holm (1979): how many of the n P-values are rejected at family-wise alpha;
  * *min_adj receives the smallest adjusted P-value (1 when n = 0). */
 size_t stats_holm_rejections(const double *p, size_t n, double alpha, double *min_adj);
+/* The largest P-value Holm rejects at family-wise alpha (−1 when none):
+ * a test of the family is rejected exactly when its P-value is ≤ this. */
+double stats_holm_cut(const double *p, size_t n, double alpha);
 /* P(X ≥ k) for X ~ Binomial(n, q). */
 double stats_binom_upper(size_t k, size_t n, double q);
 /* Mean and sample standard deviation of n values (sd 0 when n < 2). */

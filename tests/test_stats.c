@@ -70,7 +70,9 @@ Test(holm, worked_example)
     double min_adj;
     cr_assert_eq(stats_holm_rejections(p, 4, 0.05, &min_adj), 2);
     NEAR(min_adj, 0.02, 1e-15, "min adjusted %g", min_adj);
+    NEAR(stats_holm_cut(p, 4, 0.05), 0.01, 0, "largest rejected P-value");
     cr_assert_eq(stats_holm_rejections(p, 4, 0.001, &min_adj), 0);
+    cr_assert(stats_holm_cut(p, 4, 0.001) < 0, "nothing rejected");
     cr_assert_eq(stats_holm_rejections(NULL, 0, 0.05, &min_adj), 0);
 }
 

@@ -160,10 +160,16 @@ typedef struct {
     size_t ngrad, nstat;
 } shard_sum;
 
-/* what: 0 copies into (first shard) or 1 adds into the sums, 2 restores the
- * step's starting statistics, 3 writes the sums back (statistics / shards),
- * 4 saves the starting statistics. Returns the element counts. */
-static void shard_walk(nn_model *net, shard_sum *s, int what, int shards)
+typedef enum {
+    SHARD_COPY,     /* the first shard's gradients and statistics into the sums */
+    SHARD_ADD,      /* a later shard's added to them, in shard order */
+    SHARD_RESTORE,  /* the step's starting statistics back into the network */
+    SHARD_WRITE,    /* the sums into the network (statistics divided by the shards) */
+    SHARD_SAVE,     /* the step's starting statistics kept */
+    SHARD_COUNT     /* nothing: only ngrad and nstat */
+} shard_op;
+
+static void shard_walk(nn_model *net, shard_sum *s, shard_op what, int shards)
 {
     size_t g = 0, b = 0;
     for (int i = 0; nn_model_tensor_name(net, i); i++) {
@@ -172,12 +178,12 @@ static void shard_walk(nn_model *net, shard_sum *s, int what, int shards)
         if (nn_model_tensor(net, nn_model_tensor_name(net, i), &data, &grad, &n)) continue;
         if (s->grad) {
             float *acc = grad ? s->grad + g : s->stat + b, *src = grad ? grad : data;
-            if (what == 0) memcpy(acc, src, n * sizeof *src);
-            else if (what == 1) for (size_t k = 0; k < n; k++) acc[k] = acc[k] + src[k];
-            else if (what == 2 && !grad) memcpy(data, s->stat0 + b, n * sizeof *data);
-            else if (what == 3 && grad) memcpy(grad, acc, n * sizeof *grad);
-            else if (what == 3) for (size_t k = 0; k < n; k++) data[k] = acc[k] / (float)shards;
-            else if (what == 4 && !grad) memcpy(s->stat0 + b, data, n * sizeof *data);
+            if (what == SHARD_COPY) memcpy(acc, src, n * sizeof *src);
+            else if (what == SHARD_ADD) for (size_t k = 0; k < n; k++) acc[k] = acc[k] + src[k];
+            else if (what == SHARD_RESTORE && !grad) memcpy(data, s->stat0 + b, n * sizeof *data);
+            else if (what == SHARD_WRITE && grad) memcpy(grad, acc, n * sizeof *grad);
+            else if (what == SHARD_WRITE) for (size_t k = 0; k < n; k++) data[k] = acc[k] / (float)shards;
+            else if (what == SHARD_SAVE && !grad) memcpy(s->stat0 + b, data, n * sizeof *data);
         }
         if (grad) g += n;
         else b += n;
@@ -189,7 +195,7 @@ static void shard_walk(nn_model *net, shard_sum *s, int what, int shards)
 static mc_err shard_sum_init(nn_model *net, shard_sum *s)
 {
     *s = (shard_sum){0};
-    shard_walk(net, s, 0, 1);   /* counts only */
+    shard_walk(net, s, SHARD_COUNT, 1);   /* s->grad is NULL: counts only */
     s->grad = malloc(s->ngrad * sizeof(float));
     s->stat0 = malloc((s->nstat + 1) * sizeof(float));
     s->stat = malloc((s->nstat + 1) * sizeof(float));
@@ -358,10 +364,10 @@ mc_err keynet_train(const keynet_train_cfg *cfg, const meta_record *real, size_t
              * each shard's ∂L/∂out is scaled by 1/shards and the gradients add up. */
             double loss = 0;
             int mine = 0;   /* shards this process has run in this step */
-            if (local > 1) shard_walk(net, &ss, 4, local);
+            if (local > 1) shard_walk(net, &ss, SHARD_SAVE, local);
             for (int sh = par ? par->rank : 0; sh < cfg->shards; sh += par ? par->size : 1, mine++) {
                 if (mine && local > 1) {
-                    shard_walk(net, &ss, 2, local);
+                    shard_walk(net, &ss, SHARD_RESTORE, local);
                     nn_model_uncount_batch(net);
                 }
                 nn_model_zero_grad(net);
@@ -371,9 +377,9 @@ mc_err keynet_train(const keynet_train_cfg *cfg, const meta_record *real, size_t
                 if (cfg->spread > 0) loss += spread_loss(out, y, B, K, cfg->spread, dout);
                 for (int k = 0; k < B * K; k++) dout[k] /= (float)cfg->shards;
                 if ((e = nn_model_backward(net, dout))) goto done;
-                if (local > 1) shard_walk(net, &ss, mine ? 1 : 0, local);
+                if (local > 1) shard_walk(net, &ss, mine ? SHARD_ADD : SHARD_COPY, local);
             }
-            if (local > 1) shard_walk(net, &ss, 3, local);
+            if (local > 1) shard_walk(net, &ss, SHARD_WRITE, local);
             if (par && (e = par->reduce(par->ctx, net, &loss))) goto done;
             if ((e = nn_model_step(net, &oc))) goto done;
             sum += loss / cfg->shards;
